@@ -1,0 +1,9 @@
+// Regenerates the committed generated files from their sources (run: npm run generate).
+// Tests fail when these are stale, so an editor's schema never drifts from the code.
+import { writeFileSync } from 'node:fs';
+import { renderGenerated } from '../lib/src/generated.js';
+
+for (const [path, text] of Object.entries(renderGenerated(new URL('..', import.meta.url).pathname))) {
+  writeFileSync(new URL(`../${path}`, import.meta.url), text);
+  console.log(`wrote ${path}`);
+}

@@ -1,0 +1,133 @@
+import { posix } from 'node:path';
+import { error, sortFindings, verdictOf, type Finding, type Verdict } from './findings.js';
+import { judgeRelease, type ReleaseResult } from './evaluate.js';
+import { expandGlob, globToRegExp } from './glob.js';
+import type { Policy } from './policy.js';
+import { DEFAULT_CAPS, type Caps } from './read-yaml.js';
+import { loadRelease, type LoadedRelease } from './release.js';
+import { SafeStat } from './safe-path.js';
+import type { RepoSnapshot } from './snapshot/port.js';
+
+export interface CheckOptions {
+  /** The release files: a working tree (CLI, Action) or a commit (bot). */
+  snapshot: RepoSnapshot;
+  /** Config and pack, already loaded from the trusted side (the base branch for a PR). */
+  policy: Policy;
+  /** The day evaluations are judged on, YYYY-MM-DD (UTC). */
+  today: string;
+  /** Check exactly these declaration paths. */
+  declarations?: string[];
+  /**
+   * Pull-request mode: the files the change adds or modifies. Only the releases they touch are
+   * checked, and release-folder changes with no declaration are reported.
+   */
+  changedFiles?: string[];
+  caps?: Caps;
+}
+
+export interface CheckReport {
+  verdict: Verdict;
+  releases: ReleaseResult[];
+  /** Every finding, of every release and of the change as a whole. */
+  findings: Finding[];
+}
+
+/** Find the releases to check, read them, judge them. Never throws on bad input. */
+export async function checkRepository(opts: CheckOptions): Promise<CheckReport> {
+  const caps = opts.caps ?? DEFAULT_CAPS;
+  const safe = new SafeStat(opts.snapshot);
+  const extra: Finding[] = [];
+  let loaded: LoadedRelease[];
+  if (opts.declarations) {
+    loaded = await loadAll(opts, opts.declarations, caps, safe);
+  } else if (opts.changedFiles) {
+    loaded = await loadTouched(opts, opts.changedFiles, caps, safe, extra);
+  } else {
+    const { declarations, orphans } = await discover(opts.snapshot, opts.policy.settings.releases, safe);
+    for (const dir of orphans) extra.push(missingDeclaration(dir, declarationNames(opts.policy.settings.releases)));
+    loaded = await loadAll(opts, declarations, caps, safe);
+  }
+  const releases = loaded.map((r) => judgeRelease(r, opts.policy, opts.today));
+  const findings = sortFindings([...extra, ...releases.flatMap((r) => r.findings)]);
+  return { verdict: verdictOf(findings), releases, findings };
+}
+
+async function loadAll(opts: CheckOptions, declarations: string[], caps: Caps, safe: SafeStat): Promise<LoadedRelease[]> {
+  return Promise.all(declarations.map((d) => loadRelease(opts.snapshot, d, caps, safe)));
+}
+
+interface ReleaseGlob {
+  folder: RegExp;
+  folderGlob: string;
+  name: string;
+}
+
+function parseGlobs(globs: string[]): ReleaseGlob[] {
+  return globs.map((g) => {
+    const folderGlob = posix.dirname(g);
+    return { folder: globToRegExp(folderGlob), folderGlob, name: posix.basename(g) };
+  });
+}
+
+function declarationNames(globs: string[]): string {
+  return [...new Set(parseGlobs(globs).map((g) => g.name))].join(' or ');
+}
+
+function missingDeclaration(where: string, name: string): Finding {
+  return error('declaration.missing', `release files changed in ${where}/ but there is no ${name} declaring the release`, { file: where });
+}
+
+/** Every declaration matching the globs, and release folders that have none. */
+async function discover(snapshot: RepoSnapshot, globs: string[], safe: SafeStat): Promise<{ declarations: string[]; orphans: string[] }> {
+  const declarations = new Set<string>();
+  const orphans = new Set<string>();
+  for (const g of parseGlobs(globs)) {
+    for (const dir of await expandGlob(snapshot, g.folderGlob, 'dir')) {
+      const decl = dir === '.' ? g.name : `${dir}/${g.name}`;
+      const st = await safe.stat(decl);
+      if (st) declarations.add(decl);
+      else if ((await snapshot.list(dir)).length > 0) orphans.add(dir);
+    }
+  }
+  for (const d of declarations) orphans.delete(posix.dirname(d));
+  return { declarations: [...declarations].sort(), orphans: [...orphans].sort() };
+}
+
+/** The release folder a path lies in, per the globs, if any. */
+function releaseFolderOf(path: string, globs: ReleaseGlob[]): { dir: string; name: string } | undefined {
+  const parts = path.split('/');
+  for (let i = parts.length - 1; i >= 1; i--) {
+    const dir = parts.slice(0, i).join('/');
+    for (const g of globs) if (g.folder.test(dir)) return { dir, name: g.name };
+  }
+  return undefined;
+}
+
+async function loadTouched(opts: CheckOptions, changed: string[], caps: Caps, safe: SafeStat, extra: Finding[]): Promise<LoadedRelease[]> {
+  const globs = parseGlobs(opts.policy.settings.releases);
+  const declarations = new Set<string>();
+  const missing = new Set<string>();
+  const outside: string[] = [];
+  for (const path of changed) {
+    const folder = releaseFolderOf(path, globs);
+    if (!folder) {
+      outside.push(path);
+      continue;
+    }
+    const decl = `${folder.dir}/${folder.name}`;
+    if (declarations.has(decl) || missing.has(folder.dir)) continue;
+    if (await safe.stat(decl)) declarations.add(decl);
+    else {
+      missing.add(folder.dir);
+      extra.push(missingDeclaration(folder.dir, folder.name));
+    }
+  }
+  const loaded = await loadAll(opts, [...declarations].sort(), caps, safe);
+  if (outside.length === 0) return loaded;
+  // A change outside every release folder may still be evidence a release cites (a shared report):
+  // check each other release that references one of those files.
+  const outsideSet = new Set(outside);
+  const others = (await discover(opts.snapshot, opts.policy.settings.releases, safe)).declarations.filter((d) => !declarations.has(d));
+  const candidates = await loadAll(opts, others, caps, safe);
+  return [...loaded, ...candidates.filter((r) => r.referenced.some((p) => outsideSet.has(p)))].sort((a, b) => (a.file < b.file ? -1 : 1));
+}

@@ -1,0 +1,15 @@
+// Process entry of the `asl-gate` bin: no logic here, see main.ts.
+import { run } from './main.js';
+
+try {
+  process.exitCode = await run(process.argv.slice(2), {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
+} catch (e) {
+  // Only our own bugs reach here: user mistakes are findings or usage errors.
+  process.stderr.write(`asl-gate: internal error, please report it:\n${(e as Error).stack ?? String(e)}\n`);
+  process.exitCode = 2;
+}

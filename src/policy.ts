@@ -1,0 +1,162 @@
+import { error, type Finding } from './findings.js';
+import { BUILTIN_PACKS } from './packs/builtin.generated.js';
+import { DEFAULT_CAPS, loadYamlFile, parseAndValidate, type Loaded } from './read-yaml.js';
+import { resolveReference, SafeStat } from './safe-path.js';
+import { configSchema, packSchema, type Config, type Pack } from './schemas/index.js';
+import { quote } from './schemas/validate.js';
+import type { RepoSnapshot } from './snapshot/port.js';
+import type { ParsedYaml } from './yaml/safe-yaml.js';
+
+export const DEFAULT_CONFIG_PATH = '.github/asl-gate.yml';
+export const DEFAULT_POLICY = 'anthropic-rsp-2.2';
+export const DEFAULT_RELEASES = ['releases/*/asl.yml'];
+
+/** The repository config with every default filled in. */
+export interface Settings {
+  /** Config file it came from, or undefined when defaults were used. */
+  file?: string;
+  policy: string;
+  releases: string[];
+  graceDays: number;
+  rso: { users: string[]; teams: string[] };
+  approval: { fromLevel: string; allowAuthor: boolean };
+}
+
+/** A validated pack with the lookups the engine needs. */
+export interface PackIndex {
+  pack: Pack;
+  /** Where it came from: a repository path, or `built-in:<id>`. */
+  file: string;
+  rank: ReadonlyMap<string, number>;
+  thresholds: ReadonlyMap<string, Pack['thresholds'][number]>;
+}
+
+export interface Policy {
+  settings: Settings;
+  pack: PackIndex;
+}
+
+export type PolicyResult = { ok: true; policy: Policy } | { ok: false; findings: Finding[] };
+
+/**
+ * Load the repository config and the pack it names from `snapshot` (the base branch for a PR).
+ * A missing config means defaults; anything wrong is returned as findings, which callers treat as
+ * a configuration error.
+ */
+export async function loadPolicy(snapshot: RepoSnapshot, configPath: string = DEFAULT_CONFIG_PATH): Promise<PolicyResult> {
+  const safe = new SafeStat(snapshot);
+  let config: Config = {};
+  let parsed: ParsedYaml | undefined;
+  const resolved = resolveReference('', configPath, { file: configPath });
+  if (!resolved.ok) return { ok: false, findings: [resolved.finding] };
+  const st = await safe.stat(resolved.path);
+  if (st) {
+    const checked = await safe.checkFile(resolved.path, configPath, { file: configPath });
+    if ('finding' in checked) return { ok: false, findings: [checked.finding] };
+    const loaded = await loadYamlFile(snapshot, resolved.path, checked.entry.size, configSchema, 'config', DEFAULT_CAPS);
+    if (!loaded.ok) return loaded;
+    config = loaded.data;
+    parsed = loaded.parsed;
+  }
+  const policyRef = config.policy ?? DEFAULT_POLICY;
+  const pack = await loadPack(snapshot, safe, policyRef, parsed?.locate(['policy']) ?? { file: parsed?.file });
+  if (!pack.ok) return pack;
+  const settings: Settings = {
+    ...(parsed ? { file: parsed.file } : {}),
+    policy: policyRef,
+    releases: config.releases ?? DEFAULT_RELEASES,
+    graceDays: config.grace_days ?? 0,
+    rso: { users: config.rso?.users ?? [], teams: config.rso?.teams ?? [] },
+    approval: {
+      fromLevel: config.approval?.from_level ?? pack.index.pack.levels[0]!,
+      allowAuthor: config.approval?.allow_author ?? false,
+    },
+  };
+  if (!pack.index.rank.has(settings.approval.fromLevel)) {
+    return {
+      ok: false,
+      findings: [
+        error(
+          'schema.invalid',
+          `approval.from_level: expected one of ${pack.index.pack.levels.map(quote).join(', ')} (the levels of ${pack.index.pack.id})`,
+          parsed?.locate(['approval', 'from_level']) ?? {},
+        ),
+      ],
+    };
+  }
+  return { ok: true, policy: { settings, pack: pack.index } };
+}
+
+const builtinCache = new Map<string, PackIndex>();
+
+/** A built-in pack by id (validated once per process), or undefined. */
+export function builtinPack(id: string): PackIndex | undefined {
+  if (!Object.hasOwn(BUILTIN_PACKS, id)) return undefined;
+  let idx = builtinCache.get(id);
+  if (!idx) {
+    const loaded = parseAndValidate(BUILTIN_PACKS[id]!, `built-in:${id}`, packSchema, 'pack');
+    const r = loaded.ok ? indexPack(loaded) : loaded;
+    // A broken built-in pack is our bug, not the user's: fail loudly.
+    if (!r.ok) throw new Error(`built-in pack ${id} is invalid: ${r.findings.map((f) => f.message).join('; ')}`);
+    idx = r.index;
+    builtinCache.set(id, idx);
+  }
+  return idx;
+}
+
+type PackResult = { ok: true; index: PackIndex } | { ok: false; findings: Finding[] };
+
+async function loadPack(snapshot: RepoSnapshot, safe: SafeStat, ref: string, at: { file?: string; line?: number; column?: number }): Promise<PackResult> {
+  const builtin = builtinPack(ref);
+  if (builtin) return { ok: true, index: builtin };
+  const builtins = Object.keys(BUILTIN_PACKS).join(', ');
+  if (!/[/.]/.test(ref)) {
+    return { ok: false, findings: [error('policy.unknown', `no built-in pack ${quote(ref)} (built-in: ${builtins}); or give a path to a pack file`, at)] };
+  }
+  const resolved = resolveReference('', ref, at);
+  if (!resolved.ok) return { ok: false, findings: [resolved.finding] };
+  const checked = await safe.checkFile(resolved.path, ref, at);
+  if ('finding' in checked) {
+    const f = checked.finding;
+    return { ok: false, findings: [f.code === 'reference.missing' ? error('policy.unknown', `pack file ${quote(ref)} does not exist on this branch`, at) : f] };
+  }
+  const loaded = await loadYamlFile(snapshot, resolved.path, checked.entry.size, packSchema, 'pack', DEFAULT_CAPS);
+  if (!loaded.ok) return loaded;
+  return indexPack(loaded);
+}
+
+/** Cross-field checks of a pack: every name it uses must be one it defines. */
+function indexPack(loaded: Extract<Loaded<Pack>, { ok: true }>): PackResult {
+  const { data: pack, parsed } = loaded;
+  const findings: Finding[] = [];
+  const bad = (path: (string | number)[], msg: string, key = false) => findings.push(error('schema.invalid', msg, parsed.locate(path, { key })));
+  const rank = new Map<string, number>();
+  pack.levels.forEach((l, i) => (rank.has(l) ? bad(['levels', i], `levels: ${quote(l)} is listed twice`) : rank.set(l, i)));
+  const standards = new Set<string>();
+  pack.standards.forEach((s, i) => (standards.has(s) ? bad(['standards', i], `standards: ${quote(s)} is listed twice`) : standards.add(s)));
+  const level = (path: (string | number)[], l: string | undefined) => {
+    if (l !== undefined && !rank.has(l)) bad(path, `${path.join('.')}: ${quote(l)} is not one of the pack's levels`);
+  };
+  const thresholds = new Map<string, Pack['thresholds'][number]>();
+  pack.thresholds.forEach((t, i) => {
+    if (thresholds.has(t.id)) bad(['thresholds', i, 'id'], `thresholds: ${quote(t.id)} is defined twice`);
+    thresholds.set(t.id, t);
+    for (const [s, l] of Object.entries(t.requires)) {
+      if (!standards.has(s)) bad(['thresholds', i, 'requires', s], `thresholds[${i}].requires: ${quote(s)} is not one of the pack's standards`, true);
+      level(['thresholds', i, 'requires', s], l);
+    }
+  });
+  const safeguardIds = new Set<string>();
+  pack.safeguards.forEach((g, i) => {
+    if (safeguardIds.has(g.id)) bad(['safeguards', i, 'id'], `safeguards: ${quote(g.id)} is defined twice`);
+    safeguardIds.add(g.id);
+    if (!standards.has(g.standard)) bad(['safeguards', i, 'standard'], `safeguards[${i}].standard: ${quote(g.standard)} is not one of the pack's standards`);
+    level(['safeguards', i, 'from'], g.from);
+  });
+  level(['reports', 'capability_from'], pack.reports.capability_from);
+  level(['reports', 'safeguards_from'], pack.reports.safeguards_from);
+  level(['reviews', 'internal_from'], pack.reviews.internal_from);
+  level(['reviews', 'external_from'], pack.reviews.external_from);
+  if (findings.length > 0) return { ok: false, findings };
+  return { ok: true, index: { pack, file: parsed.file, rank, thresholds } };
+}

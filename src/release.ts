@@ -1,0 +1,134 @@
+import { posix } from 'node:path';
+import { error, type Finding, type Location } from './findings.js';
+import { kib, loadYamlFile, type Caps } from './read-yaml.js';
+import { isLink, resolveReference, SafeStat } from './safe-path.js';
+import { assessmentSchema, declarationSchema, type Assessment, type Declaration } from './schemas/index.js';
+import type { RepoSnapshot } from './snapshot/port.js';
+import type { ParsedYaml, YamlPath } from './yaml/safe-yaml.js';
+
+export interface LoadedAssessment {
+  file: string;
+  data: Assessment;
+  parsed: ParsedYaml;
+}
+
+/** Everything read for one release: what parsed, plus the findings of reading it. */
+export interface LoadedRelease {
+  file: string;
+  declaration?: { data: Declaration; parsed: ParsedYaml };
+  assessments: LoadedAssessment[];
+  /** Repository paths of every file the release references (assessments, reports, evidence). */
+  referenced: string[];
+  findings: Finding[];
+}
+
+/** Tracks the per-release caps (file count and total bytes) across every file a release names. */
+class Budget {
+  files = 0;
+  bytes = 0;
+  exceeded = false;
+  constructor(private readonly caps: Caps) {}
+  /** Count one file; false (once reported) when the release is over its caps. */
+  take(size: number): boolean {
+    this.files += 1;
+    this.bytes += size;
+    if (this.files > this.caps.releaseFiles || this.bytes > this.caps.releaseBytes) this.exceeded = true;
+    return !this.exceeded;
+  }
+}
+
+/**
+ * Read a release: its declaration, the assessment files it lists, and an existence check of every
+ * other file it references. Reading never throws; every problem is a finding.
+ */
+export async function loadRelease(snapshot: RepoSnapshot, declarationPath: string, caps: Caps, safe = new SafeStat(snapshot)): Promise<LoadedRelease> {
+  const out: LoadedRelease = { file: declarationPath, assessments: [], referenced: [], findings: [] };
+  const budget = new Budget(caps);
+  const dir = posix.dirname(declarationPath) === '.' ? '' : posix.dirname(declarationPath);
+
+  const checked = await safe.checkFile(declarationPath, declarationPath, { file: declarationPath });
+  if ('finding' in checked) {
+    out.findings.push(checked.finding);
+    return out;
+  }
+  budget.take(checked.entry.size);
+  const decl = await loadYamlFile(snapshot, declarationPath, checked.entry.size, declarationSchema, 'declaration', caps);
+  if (!decl.ok) {
+    out.findings.push(...decl.findings);
+    return out;
+  }
+  out.declaration = { data: decl.data, parsed: decl.parsed };
+  const d = decl.data;
+  const at = (path: YamlPath): Location => decl.parsed.locate(path);
+
+  // Referenced files that are only checked for existence (reports, evidence, receipts).
+  const refs: Array<{ ref: string; at: Location; baseDir: string }> = [];
+  const ref = (value: string | undefined, path: YamlPath, baseDir = dir) => {
+    if (value !== undefined && !isLink(value)) refs.push({ ref: value, at: at(path), baseDir });
+  };
+  d.safeguards?.forEach((g, i) => ref(g.evidence, ['safeguards', i, 'evidence']));
+  ref(d.reports?.capability, ['reports', 'capability']);
+  for (const [s, p] of Object.entries(d.reports?.safeguards ?? {})) ref(p, ['reports', 'safeguards', s]);
+  d.reviews?.internal?.forEach((r, i) => ref(r.evidence, ['reviews', 'internal', i, 'evidence']));
+  d.reviews?.external?.forEach((r, i) => ref(r.receipt, ['reviews', 'external', i, 'receipt']));
+  d.noncompliance?.forEach((n, i) => ref(n.report, ['noncompliance', i, 'report']));
+
+  // Assessment files: resolve and stat them all first (cheap), then parse the ones in budget.
+  const seen = new Set<string>();
+  const assessmentFiles: Array<{ path: string; size: number }> = [];
+  for (const [i, a] of (d.assessments ?? []).entries()) {
+    const where = at(['assessments', i]);
+    if (isLink(a)) {
+      out.findings.push(error('schema.invalid', `assessments[${i}]: an assessment must be a file in the repository, not a link`, where));
+      continue;
+    }
+    const r = resolveReference(dir, a, where);
+    if (!r.ok) {
+      out.findings.push(r.finding);
+      continue;
+    }
+    if (seen.has(r.path)) {
+      out.findings.push(error('schema.invalid', `assessments[${i}]: ${JSON.stringify(a)} is listed twice`, where));
+      continue;
+    }
+    seen.add(r.path);
+    out.referenced.push(r.path);
+    const c = await safe.checkFile(r.path, a, where);
+    if ('finding' in c) out.findings.push(c.finding);
+    else assessmentFiles.push({ path: r.path, size: c.entry.size });
+  }
+  const inBudget = assessmentFiles.filter((f) => budget.take(f.size));
+  const loaded = await Promise.all(
+    inBudget.map((f) => loadYamlFile(snapshot, f.path, f.size, assessmentSchema, 'assessment', caps).then((l) => ({ f, l }))),
+  );
+  for (const { f, l } of loaded) {
+    if (!l.ok) {
+      out.findings.push(...l.findings);
+      continue;
+    }
+    out.assessments.push({ file: f.path, data: l.data, parsed: l.parsed });
+    if (l.data.report !== undefined && !isLink(l.data.report)) refs.push({ ref: l.data.report, at: l.parsed.locate(['report']), baseDir: dir });
+  }
+
+  for (const r of refs) {
+    const resolved = resolveReference(r.baseDir, r.ref, r.at);
+    if (!resolved.ok) {
+      out.findings.push(resolved.finding);
+      continue;
+    }
+    out.referenced.push(resolved.path);
+    const c = await safe.checkFile(resolved.path, r.ref, r.at);
+    if ('finding' in c) out.findings.push(c.finding);
+    else budget.take(c.entry.size);
+  }
+  if (budget.exceeded) {
+    out.findings.push(
+      error(
+        'input.too_large',
+        `release names ${budget.files} files (${kib(budget.bytes)}); the caps are ${caps.releaseFiles} files and ${kib(caps.releaseBytes)} per release`,
+        { file: declarationPath },
+      ),
+    );
+  }
+  return out;
+}

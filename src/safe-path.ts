@@ -1,0 +1,58 @@
+import { posix } from 'node:path';
+import { error, type Finding, type Location } from './findings.js';
+import type { Entry, RepoSnapshot } from './snapshot/port.js';
+
+export const isLink = (ref: string): boolean => ref.startsWith('https://');
+
+export type Resolved = { ok: true; path: string } | { ok: false; finding: Finding };
+
+/**
+ * Turn a reference written in a release file into a repository path, refusing anything that
+ * could leave the repository (SPEC §2 "Paths"). `baseDir` is the declaration's folder.
+ */
+export function resolveReference(baseDir: string, ref: string, at: Location): Resolved {
+  const unsafe = (why: string): Resolved => ({ ok: false, finding: error('reference.unsafe', `${JSON.stringify(ref)} ${why}`, at) });
+  if (ref.includes('\0')) return unsafe('contains a NUL character');
+  if (ref.includes('\\')) return unsafe('contains a backslash; use / between folders');
+  if (/^[a-z][a-z0-9+.-]*:/i.test(ref)) return unsafe('is a link or drive path; only https:// links and relative paths are accepted');
+  if (ref.startsWith('/')) return unsafe('is an absolute path; paths are relative to the declaration folder');
+  const joined = posix.normalize(posix.join(baseDir || '.', ref));
+  if (joined === '..' || joined.startsWith('../')) return unsafe('leaves the repository');
+  if (joined === '.' || joined.endsWith('/')) return unsafe('names a folder; expected a file');
+  return { ok: true, path: joined };
+}
+
+/**
+ * Stat-through cache over a snapshot that checks every component of a path, so a symlinked
+ * folder cannot smuggle a read out of the repository.
+ */
+export class SafeStat {
+  private readonly cache = new Map<string, Promise<Entry | undefined>>();
+  constructor(private readonly snapshot: RepoSnapshot) {}
+
+  stat(path: string): Promise<Entry | undefined> {
+    let p = this.cache.get(path);
+    if (!p) {
+      p = this.snapshot.stat(path);
+      this.cache.set(path, p);
+    }
+    return p;
+  }
+
+  /** `undefined` when `path` is a regular file reached through real folders; else the finding. */
+  async checkFile(path: string, ref: string, at: Location): Promise<{ entry: Entry } | { finding: Finding }> {
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const dir = parts.slice(0, i).join('/');
+      const st = await this.stat(dir);
+      if (!st) return { finding: error('reference.missing', `${JSON.stringify(ref)} does not exist (no folder ${dir}/)`, at) };
+      if (st.type === 'symlink') return { finding: error('reference.unsafe', `${JSON.stringify(ref)} goes through a symlink (${dir}); symlinks are refused`, at) };
+      if (st.type !== 'dir') return { finding: error('reference.missing', `${JSON.stringify(ref)} does not exist (${dir} is not a folder)`, at) };
+    }
+    const st = await this.stat(path);
+    if (!st) return { finding: error('reference.missing', `${JSON.stringify(ref)} does not exist`, at) };
+    if (st.type === 'symlink') return { finding: error('reference.unsafe', `${JSON.stringify(ref)} is a symlink; symlinks are refused`, at) };
+    if (st.type !== 'file') return { finding: error('reference.unsafe', `${JSON.stringify(ref)} is not a regular file (found a ${st.type === 'dir' ? 'folder' : st.type})`, at) };
+    return { entry: st };
+  }
+}

@@ -1,0 +1,72 @@
+import type * as z from 'zod/mini';
+import { error, type Finding } from '../findings.js';
+import type { ParsedYaml, YamlPath } from '../yaml/safe-yaml.js';
+
+export type Validated<T> = { ok: true; data: T } | { ok: false; findings: Finding[] };
+
+/** Validate parsed YAML against a schema; every issue becomes a `schema.invalid` at its node. */
+export function validate<T>(schema: z.ZodMiniType<T>, parsed: ParsedYaml, what: string): Validated<T> {
+  const result = schema.safeParse(parsed.value);
+  if (result.success) return { ok: true, data: result.data };
+  const findings: Finding[] = [];
+  for (const issue of result.error.issues) {
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        findings.push(schemaError(parsed, [...path, key], `unknown key ${quote(key)} in ${describePath(what, path)}`, true));
+      }
+      continue;
+    }
+    const found = valueAt(parsed.value, path);
+    let message: string;
+    if (issue.code === 'invalid_type' && found === undefined) {
+      message = `${describePath(what, path.slice(0, -1))} is missing required key ${quote(String(path.at(-1)))}`;
+      findings.push(schemaError(parsed, path.slice(0, -1), message, false));
+      continue;
+    }
+    if (issue.code === 'invalid_type') {
+      message = `expected ${issue.expected}, found ${kindOf(found)}${hintFor(issue.expected, found)}`;
+    } else if (issue.code === 'invalid_value') {
+      message = `expected one of ${issue.values.map((v) => quote(String(v))).join(', ')}`;
+    } else {
+      message = issue.message;
+    }
+    findings.push(schemaError(parsed, path, `${describePath(what, path)}: ${message}`, false));
+  }
+  return { ok: false, findings };
+}
+
+export function schemaError(parsed: ParsedYaml, path: YamlPath, message: string, key: boolean): Finding {
+  return error('schema.invalid', message, parsed.locate(path, { key }));
+}
+
+export function describePath(what: string, path: readonly (string | number)[]): string {
+  if (path.length === 0) return what;
+  return path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${p}` : p), '');
+}
+
+function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
+  let v = value;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, p)) return undefined;
+    v = (v as Record<string | number, unknown>)[p];
+  }
+  return v;
+}
+
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return 'a string';
+  return `${typeof v} ${String(v)}`;
+}
+
+function hintFor(expected: string, found: unknown): string {
+  if (expected === 'string' && (typeof found === 'number' || typeof found === 'boolean')) return ' (quote it to keep it as text)';
+  return '';
+}
+
+export function quote(s: string): string {
+  return JSON.stringify(s.length > 80 ? `${s.slice(0, 77)}...` : s);
+}
