@@ -122,7 +122,7 @@ export function judgeRelease(release: LoadedRelease, policy: Policy, today: stri
     // Fail closed: a threshold with no entry, or no evidence, counts as not ruled out.
     let severity = SEVERITY.not_ruled_out;
     if (i === undefined) {
-      findings.push(error('threshold.unassessed', `threshold ${threshold.id} has no entry under thresholds`, at(d.thresholds ? ['thresholds'] : [])));
+      findings.push(error('threshold.unassessed', `threshold ${threshold.id} has no entry under thresholds`, at(d.thresholds ? ['thresholds'] : [], true)));
     } else {
       const entry = d.thresholds![i]!;
       const supporting: LoadedAssessment[] = [];
@@ -191,7 +191,7 @@ export function judgeRelease(release: LoadedRelease, policy: Policy, today: stri
     const i = listed.get(g.id);
     const levelName = pack.levels[levelOf(g.standard)] ?? 'the declared level';
     if (i === undefined) {
-      findings.push(error('safeguard.missing', `safeguard ${g.id} (${g.description}) is required at ${g.standard} ${levelName} but not listed`, at(d.safeguards ? ['safeguards'] : [])));
+      findings.push(error('safeguard.missing', `safeguard ${g.id} (${g.description}) is required at ${g.standard} ${levelName} but not listed`, at(d.safeguards ? ['safeguards'] : [], true)));
       continue;
     }
     const entry = d.safeguards![i]!;
@@ -268,7 +268,7 @@ export function judgeRelease(release: LoadedRelease, policy: Policy, today: stri
 
   // Reports.
   if (atOrAbove(pack.reports.capability_from) && !d.reports?.capability) {
-    findings.push(error('report.missing', 'a capability report is required (reports.capability)', at(d.reports ? ['reports'] : [])));
+    findings.push(error('report.missing', 'a capability report is required (reports.capability)', at(d.reports ? ['reports'] : [], true)));
   }
   for (const s of Object.keys(d.reports?.safeguards ?? {})) {
     if (!pack.standards.includes(s)) invalid(['reports', 'safeguards', s], `reports.safeguards: ${quote(s)} is not a standard of ${pack.id}`, true);
@@ -277,21 +277,21 @@ export function judgeRelease(release: LoadedRelease, policy: Policy, today: stri
   if (safeguardsFrom !== undefined) {
     for (const s of pack.standards) {
       if (levelOf(s) >= rank.get(safeguardsFrom)! && !d.reports?.safeguards?.[s]) {
-        findings.push(error('report.missing', `a ${s} safeguards report is required at ${pack.levels[levelOf(s)]} (reports.safeguards.${s})`, at(d.reports ? ['reports'] : [])));
+        findings.push(error('report.missing', `a ${s} safeguards report is required at ${pack.levels[levelOf(s)]} (reports.safeguards.${s})`, at(d.reports ? ['reports'] : [], true)));
       }
     }
   }
 
   // Reviews.
   if (atOrAbove(pack.reviews.internal_from) && !d.reviews?.internal?.length) {
-    findings.push(error('review.missing', 'at least one internal review is required (reviews.internal)', at(d.reviews ? ['reviews'] : [])));
+    findings.push(error('review.missing', 'at least one internal review is required (reviews.internal)', at(d.reviews ? ['reviews'] : [], true)));
   }
   if (atOrAbove(pack.reviews.external_from) && !d.reviews?.external?.some((r) => r.receipt)) {
     findings.push(
       error(
         'review.missing',
         `at least one external review with a receipt is required at ${pack.reviews.external_from} (reviews.external[].receipt)`,
-        at(d.reviews ? ['reviews'] : []),
+        at(d.reviews ? ['reviews'] : [], true),
       ),
     );
   }

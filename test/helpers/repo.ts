@@ -1,0 +1,95 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { run } from '../../src/cli/main.js';
+
+export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+export const EXAMPLES = join(ROOT, 'examples');
+
+/** A repository as a map of path → contents (or a symlink target). */
+export type Files = Record<string, string | { symlink: string } | { dir: true }>;
+
+/** Every file below `dir` of the examples repository, as Files keyed relative to `prefix`. */
+export function readTree(dir: string, base = dir): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) Object.assign(out, readTree(p, base));
+    else out[relative(base, p)] = readFileSync(p, 'utf8');
+  }
+  return out;
+}
+
+/** The examples' config plus the named example releases. */
+export function exampleRepo(...releases: string[]): Record<string, string> {
+  const files: Record<string, string> = { '.github/asl-gate.yml': readFileSync(join(EXAMPLES, '.github/asl-gate.yml'), 'utf8') };
+  for (const r of releases) {
+    for (const [p, text] of Object.entries(readTree(join(EXAMPLES, 'releases', r)))) files[`releases/${r}/${p}`] = text;
+  }
+  return files;
+}
+
+/** Write files to a fresh temporary folder (with a .git marker so it is a repository root). */
+export function writeRepo(files: Files): string {
+  const root = mkdtempSync(join(tmpdir(), 'asl-gate-test-'));
+  mkdirSync(join(root, '.git'));
+  for (const [path, content] of Object.entries(files)) {
+    const abs = join(root, path);
+    mkdirSync(dirname(abs), { recursive: true });
+    if (typeof content === 'string') writeFileSync(abs, content);
+    else if ('symlink' in content) symlinkSync(content.symlink, abs);
+    else mkdirSync(abs, { recursive: true });
+  }
+  return root;
+}
+
+/** Replace exactly one occurrence of `from` in `files[path]` (fails loudly if absent). */
+export function edit(files: Record<string, string>, path: string, from: string | RegExp, to: string): Record<string, string> {
+  const text = files[path];
+  if (text === undefined) throw new Error(`no file ${path}`);
+  const next = text.replace(from, to);
+  if (next === text) throw new Error(`edit: ${String(from)} not found in ${path}`);
+  return { ...files, [path]: next };
+}
+
+/** 1-based line of the first occurrence of `needle` (fails loudly if absent). */
+export function lineOf(text: string, needle: string, from = 0): number {
+  const i = text.indexOf(needle, from);
+  if (i < 0) throw new Error(`lineOf: ${needle} not found`);
+  return text.slice(0, i).split('\n').length;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the CLI in-process, as `asl-gate ...args` in `cwd`. */
+export async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(args, {
+    cwd,
+    env,
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+  });
+  return { code, stdout, stderr };
+}
+
+export interface JsonFinding {
+  code: string;
+  severity: string;
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+/** `asl-gate check --format json` on a repository made of `files`. */
+export async function checkJson(files: Files, extra: string[] = []): Promise<{ code: number; report: { verdict: string; releases: Array<Record<string, unknown>>; findings: JsonFinding[] }; stderr: string }> {
+  const root = writeRepo(files);
+  const r = await cli(['check', '--format', 'json', '--now', '2026-11-28', ...extra], root);
+  return { code: r.code, report: r.stdout ? JSON.parse(r.stdout) : { verdict: 'none', releases: [], findings: [] }, stderr: r.stderr };
+}
