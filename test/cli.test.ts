@@ -1,0 +1,114 @@
+// The `asl-gate` bin as a process: what a user at a terminal sees.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, EXAMPLES, exampleRepo, ROOT, writeRepo } from './helpers/repo.js';
+
+const BIN = join(ROOT, 'bin/asl-gate.js');
+function asl(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('asl-gate check (process)', () => {
+  it('the quick start: the examples repository shows each verdict', () => {
+    const r = asl(['check', 'examples', '--now', '2026-11-28']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/PASS {2}haiku-mini/);
+    expect(r.stdout).toMatch(/PASS {2}nova-2/);
+    expect(r.stdout).toMatch(/FAIL {2}orion-1 /);
+    expect(r.stdout).toMatch(/PASS {2}orion-1-ack/);
+    expect(r.stdout).toMatch(/FAIL {2}lyra-3/);
+    expect(r.stdout).toContain('evaluation.late');
+    expect(r.stdout).toContain('releases/orion-1/assessments/cbrn.yml:6:12');
+    expect(r.stdout).toMatch(/FAIL {2}5 releases, 2 failing; 2 errors, 1 warning/);
+    expect(r.stdout).not.toContain('\u001b['); // not a TTY: no colour
+  });
+
+  it('json output has the SPEC shape', () => {
+    const r = asl(['check', 'examples', '--format', 'json', '--now', '2026-11-28']);
+    const report = JSON.parse(r.stdout);
+    expect(Object.keys(report)).toEqual(['verdict', 'releases', 'findings']);
+    expect(report.verdict).toBe('fail');
+    for (const rel of report.releases) {
+      expect(rel).toMatchObject({ declaration: expect.any(String), model: expect.any(String), declared: expect.any(Object), required: expect.any(Object), verdict: expect.any(String), findings: expect.any(Array) });
+    }
+    expect(report.findings).toHaveLength(3);
+  });
+
+  it('a passing declaration file exits 0; markdown has the gantt with late ones crit', () => {
+    expect(asl(['check', 'examples/releases/nova-2/asl.yml', '--now', '2026-11-28']).code).toBe(0);
+    const md = asl(['check', 'examples/releases/orion-1/asl.yml', '--format', 'markdown', '--now', '2026-11-28']);
+    expect(md.code).toBe(1);
+    expect(md.stdout).toContain('```mermaid\ngantt');
+    expect(md.stdout).toContain('3 days late : crit, 2026-11-15, 2026-11-18');
+  });
+
+  it('usage errors exit 2 with a message and no stack trace', () => {
+    for (const args of [['check', '--format', 'yaml'], ['check', '--now', '2026-13-01'], ['check', '--bogus'], ['frobnicate'], ['check', 'no/such/path']]) {
+      const r = asl(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^asl-gate: /);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('a bad config is exit 2 with file:line:column', () => {
+    const files = exampleRepo('nova-2');
+    files['.github/asl-gate.yml'] = 'grace_days: -1\nrso: {users: kaplan}\n';
+    const root = writeRepo(files);
+    const r = asl(['check'], root);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('.github/asl-gate.yml:1:13: schema.invalid');
+    expect(r.stderr).toContain('.github/asl-gate.yml:2:14: schema.invalid');
+  });
+
+  it('--help exits 0', () => {
+    const r = asl(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: asl-gate');
+  });
+
+  it('schema prints the JSON Schema of a file kind', () => {
+    const r = asl(['schema', 'declaration']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.properties.release_date.pattern).toBeDefined();
+    expect(s.additionalProperties).toBe(false);
+    expect(asl(['schema', 'nope']).code).toBe(2);
+  });
+});
+
+describe('colour', () => {
+  it('on a TTY, colour; with NO_COLOR, none', async () => {
+    const { run } = await import('../src/cli/main.js');
+    const go = async (env: NodeJS.ProcessEnv) => {
+      let out = '';
+      await run(['check', EXAMPLES, '--now', '2026-11-28'], { cwd: ROOT, env, stdout: { isTTY: true, write: (s: string) => (out += s) }, stderr: { write: () => true } });
+      return out;
+    };
+    expect(await go({})).toContain('\u001b[31m');
+    expect(await go({ NO_COLOR: '1' })).not.toContain('\u001b[');
+  });
+
+  it('--config points at another config file', async () => {
+    const files = exampleRepo('orion-1');
+    files['lenient.yml'] = 'grace_days: 5\n';
+    const root = writeRepo(files);
+    expect((await cli(['check', '--now', '2026-11-28'], root)).code).toBe(1);
+    expect((await cli(['check', '--config', 'lenient.yml', '--now', '2026-11-28'], root)).code).toBe(0);
+  });
+
+  it('a custom pack file named by the config is used', async () => {
+    const files = exampleRepo('haiku-mini');
+    files['policy/lab.yml'] = `id: lab-1\nname: Lab\nlevels: [L1, L2]\nstandards: [deployment]\nthresholds: []\nsafeguards: []\ncadence: {comprehensive_max_age_days: 30, effective_compute_multiple: 2}\nreports: {}\nreviews: {}\n`;
+    files['.github/asl-gate.yml'] = 'policy: policy/lab.yml\n';
+    const root = writeRepo(files);
+    const r = await cli(['check', '--format', 'json', '--now', '2026-11-28'], root);
+    const report = JSON.parse(r.stdout);
+    const codes = report.findings.map((f: { code: string }) => f.code);
+    expect(codes).toContain('policy.mismatch');
+    expect(codes).toContain('schema.invalid'); // ASL-2 is not a level of lab-1
+  });
+});
