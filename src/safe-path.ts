@@ -41,7 +41,7 @@ export class SafeStat {
 
   /** `undefined` when `path` is a regular file reached through real folders; else the finding. */
   async checkFile(path: string, ref: string, at: Location): Promise<{ entry: Entry } | { finding: Finding }> {
-    const parts = path.split('/');
+    const parts = this.snapshot.resolvesOnlyRealFolders ? [] : path.split('/');
     for (let i = 1; i < parts.length; i++) {
       const dir = parts.slice(0, i).join('/');
       const st = await this.stat(dir);

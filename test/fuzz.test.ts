@@ -18,17 +18,19 @@ const mutation = fc.oneof(
   fc.record({ kind: fc.constant('noise' as const), at: fc.nat(), text: fc.string({ maxLength: 12 }) }),
 );
 
-function apply(text: string, m: fc.RecordValue<Record<string, unknown>>): string {
-  const at = (m.at as number) % (text.length + 1);
+type Mutation = { kind: string; at: number; token?: string; len?: number; text?: string };
+
+function apply(text: string, m: Mutation): string {
+  const at = m.at % (text.length + 1);
   const lines = text.split('\n');
-  const li = (m.at as number) % lines.length;
+  const li = m.at % lines.length;
   switch (m.kind) {
     case 'insert':
-      return text.slice(0, at) + (m.token as string) + text.slice(at);
+      return text.slice(0, at) + m.token! + text.slice(at);
     case 'noise':
-      return text.slice(0, at) + (m.text as string) + text.slice(at);
+      return text.slice(0, at) + m.text! + text.slice(at);
     case 'delete':
-      return text.slice(0, at) + text.slice(at + (m.len as number));
+      return text.slice(0, at) + text.slice(at + m.len!);
     case 'dupLine':
       return [...lines.slice(0, li + 1), ...lines.slice(li)].join('\n');
     default:

@@ -13,6 +13,11 @@ export interface Entry {
 }
 
 export interface RepoSnapshot {
+  /**
+   * True when a path can only resolve through real folders (git trees), so checking each folder
+   * of a path for a symlink would only cost requests.
+   */
+  readonly resolvesOnlyRealFolders?: boolean;
   /** Describe `path` without following a symlink; `undefined` when nothing is there. '' is the root. */
   stat(path: string): Promise<Entry | undefined>;
   /** Contents of a regular file as UTF-8. Only called after `stat` said `file`. */

@@ -1,0 +1,151 @@
+import * as core from '@actions/core';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkRepository, type CheckReport } from '../src/check.js';
+import { todayUtc } from '../src/dates.js';
+import type { Finding } from '../src/findings.js';
+import { loadPolicy, type PolicyResult } from '../src/policy.js';
+import { renderJson } from '../src/report/json.js';
+import { cell, renderMarkdown } from '../src/report/markdown.js';
+import { FsSnapshot } from '../src/snapshot/fs.js';
+import { GitHubSnapshot, type Requester } from '../src/snapshot/github.js';
+import { ApiError, withRetries, type RetryOptions } from './retry.js';
+import { readSettings, SettingsError, type Settings } from './settings.js';
+
+/** GitHub lists at most 3,000 files of a pull request; past that the gate cannot see the change. */
+export const MAX_CHANGED_FILES = 3000;
+/** Annotations past this many are summarised in one line (GitHub shows only so many anyway). */
+export const MAX_ANNOTATIONS = 50;
+
+export interface RunDeps {
+  env?: NodeJS.ProcessEnv;
+  /** The REST client; built from the token (and GITHUB_API_URL) when absent. Tests inject one. */
+  api?: Requester;
+  retry?: RetryOptions;
+}
+
+interface PullRequestEvent {
+  number: number;
+  pull_request: { number: number; changed_files?: number; base: { sha: string }; head: { sha: string } };
+}
+
+/** One run of the Action: gather, evaluate, report. Sets the exit code through core.setFailed. */
+export async function run(deps: RunDeps = {}): Promise<void> {
+  try {
+    const settings = readSettings(deps.env ?? process.env);
+    const event = JSON.parse(readFileSync(settings.eventPath, 'utf8')) as Partial<PullRequestEvent>;
+    const today = settings.now ?? todayUtc();
+    const workspace = new FsSnapshot(settings.workspace);
+    let report: CheckReport;
+    let policy: PolicyResult;
+    if ((settings.eventName === 'pull_request' || settings.eventName === 'pull_request_target') && event.pull_request) {
+      if (settings.eventName === 'pull_request_target') {
+        core.warning('asl-gate runs on pull_request; under pull_request_target the workspace may not be the PR head. See the README.');
+      }
+      const api = withRetries(deps.api ?? (await makeApi(settings)), deps.retry ?? { attempts: 4, baseDelayMs: 1000 });
+      const [owner, repo] = settings.repository.split('/') as [string, string];
+      const pr = event.pull_request;
+      // The policy that judges a PR comes from its base, never from the head it is judging.
+      const base = new GitHubSnapshot(api, owner, repo, pr.base.sha);
+      const [changed, loaded] = await Promise.all([listChangedFiles(api, owner, repo, pr.number, pr.changed_files), loadPolicy(base, settings.config)]);
+      policy = loaded;
+      if (!policy.ok) return configError(policy.findings, settings);
+      report = await checkRepository({ snapshot: workspace, policy: policy.policy, today, changedFiles: changed });
+      if (report.releases.length === 0 && report.findings.length === 0) {
+        core.notice('This pull request touches no model release: nothing for the ASL gate to check.');
+      }
+    } else {
+      // push, workflow_dispatch, schedule: the commit itself is on the branch, so its config is the trusted one.
+      policy = await loadPolicy(workspace, settings.config);
+      if (!policy.ok) return configError(policy.findings, settings);
+      report = await checkRepository({ snapshot: workspace, policy: policy.policy, today });
+    }
+    publish(report, settings, today);
+  } catch (e) {
+    if (e instanceof SettingsError || e instanceof ApiError || e instanceof TooManyFiles) {
+      core.setFailed(e.message);
+      return;
+    }
+    core.setFailed(`asl-gate failed unexpectedly (please report it): ${(e as Error).stack ?? String(e)}`);
+  }
+}
+
+async function makeApi(settings: Settings): Promise<Requester> {
+  // Loaded only on pull requests: other events need no API.
+  const { getOctokit } = await import('@actions/github');
+  return getOctokit(settings.token);
+}
+
+class TooManyFiles extends Error {}
+
+/** Paths the PR adds or modifies (removed files have nothing to read), paginated. */
+async function listChangedFiles(api: Requester, owner: string, repo: string, pull: number, expected: number | undefined): Promise<string[]> {
+  const tooMany = (n: number | string) =>
+    new TooManyFiles(`This pull request changes ${n} files; GitHub lists at most ${MAX_CHANGED_FILES}, so the ASL gate cannot see the whole change. Split it into smaller pull requests.`);
+  if (expected !== undefined && expected > MAX_CHANGED_FILES) throw tooMany(expected);
+  const paths: string[] = [];
+  for (let page = 1; ; page++) {
+    const { data } = await api.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { owner, repo, pull_number: pull, per_page: 100, page });
+    const files = data as Array<{ filename: string; status: string }>;
+    for (const f of files) if (f.status !== 'removed') paths.push(f.filename);
+    if (files.length < 100 || (expected !== undefined && page * 100 >= expected)) break;
+    if (page * 100 >= MAX_CHANGED_FILES) throw tooMany(`more than ${MAX_CHANGED_FILES}`);
+  }
+  return paths;
+}
+
+function annotate(findings: Finding[]): void {
+  findings.slice(0, MAX_ANNOTATIONS).forEach((f) => {
+    const props = {
+      title: f.code,
+      ...(f.file ? { file: f.file } : {}),
+      ...(f.line ? { startLine: f.line } : {}),
+      ...(f.column ? { startColumn: f.column } : {}),
+    };
+    if (f.severity === 'error') core.error(f.message, props);
+    else core.warning(f.message, props);
+  });
+  if (findings.length > MAX_ANNOTATIONS) core.warning(`${findings.length - MAX_ANNOTATIONS} more findings are not annotated; see the job summary.`);
+}
+
+function writeReport(report: CheckReport, settings: Settings): string {
+  const dir = join(settings.runnerTemp, 'asl-gate');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'report.json');
+  writeFileSync(path, renderJson(report));
+  return path;
+}
+
+async function summarise(markdown: string): Promise<void> {
+  try {
+    await core.summary.addRaw(markdown).write();
+  } catch (e) {
+    core.warning(`could not write the job summary: ${(e as Error).message}`);
+  }
+}
+
+function publish(report: CheckReport, settings: Settings, today: string): Promise<void> {
+  annotate(report.findings);
+  core.setOutput('verdict', report.verdict);
+  core.setOutput('releases', String(report.releases.length));
+  core.setOutput('report', writeReport(report, settings));
+  return summarise(renderMarkdown(report, today)).then(() => {
+    const failing = report.releases.filter((r) => r.verdict === 'fail').length;
+    if (report.verdict === 'fail') {
+      const errors = report.findings.filter((f) => f.severity === 'error').length;
+      core.setFailed(`ASL gate failed: ${errors} error${errors === 1 ? '' : 's'} in ${failing} of ${report.releases.length} release${report.releases.length === 1 ? '' : 's'}${report.releases.length === 0 ? ' (see the findings)' : ''}.`);
+    } else {
+      core.info(`ASL gate passed: ${report.releases.length} release${report.releases.length === 1 ? '' : 's'} checked.`);
+    }
+  });
+}
+
+async function configError(findings: Finding[], settings: Settings): Promise<void> {
+  annotate(findings);
+  const report: CheckReport = { verdict: 'fail', releases: [], findings };
+  core.setOutput('verdict', 'fail');
+  core.setOutput('releases', '0');
+  core.setOutput('report', writeReport(report, settings));
+  await summarise(`## ASL gate: ❌ configuration error\n\n${findings.map((f) => `- \`${f.code}\` ${f.file ?? settings.config}${f.line ? `:${f.line}` : ''}: ${cell(f.message)}`).join('\n')}\n`);
+  core.setFailed(`ASL gate configuration error in ${settings.config}: ${findings[0]!.message}`);
+}

@@ -1,0 +1,97 @@
+import type { Entry, EntryType, RepoSnapshot } from './port.js';
+
+/**
+ * The one Octokit method the engine's GitHub port needs (`octokit.request` has this shape).
+ * Errors carry the HTTP `status`, as Octokit's RequestError does.
+ */
+export interface Requester {
+  request(route: string, params?: Record<string, unknown>): Promise<{ status: number; data: unknown }>;
+}
+
+interface ContentItem {
+  type: string;
+  size: number;
+  path: string;
+  name: string;
+  content?: string;
+  encoding?: string;
+}
+
+type Fetched = { kind: 'missing' } | { kind: 'file' | 'symlink' | 'other'; item: ContentItem } | { kind: 'dir'; items: ContentItem[] };
+
+/**
+ * A repository at one commit, read through the REST contents API. One request per path, cached:
+ * `stat` and `readFile` of the same file cost one call.
+ */
+export class GitHubSnapshot implements RepoSnapshot {
+  /**
+   * Git trees cannot be walked through a symlinked folder, so a path the API resolves never
+   * passed through one: the engine may skip its per-folder symlink checks.
+   */
+  readonly resolvesOnlyRealFolders = true;
+  private readonly cache = new Map<string, Promise<Fetched>>();
+
+  constructor(
+    private readonly api: Requester,
+    readonly owner: string,
+    readonly repo: string,
+    readonly ref: string,
+  ) {}
+
+  async stat(path: string): Promise<Entry | undefined> {
+    const f = await this.fetch(path);
+    if (f.kind === 'missing') return undefined;
+    if (f.kind === 'dir') return { type: 'dir', size: 0 };
+    return { type: f.kind, size: f.item.size };
+  }
+
+  async readFile(path: string): Promise<string> {
+    const f = await this.fetch(path);
+    if (f.kind !== 'file') throw new Error(`not a regular file at ${this.ref.slice(0, 7)}: ${path}`);
+    if (f.item.encoding === 'base64' && typeof f.item.content === 'string') return Buffer.from(f.item.content, 'base64').toString('utf8');
+    // Over 1 MB the API omits the content; the raw media type returns it.
+    const raw = await this.api.request('GET /repos/{owner}/{repo}/contents/{path}', {
+      owner: this.owner,
+      repo: this.repo,
+      path,
+      ref: this.ref,
+      mediaType: { format: 'raw' },
+    });
+    return typeof raw.data === 'string' ? raw.data : Buffer.from(raw.data as ArrayBuffer).toString('utf8');
+  }
+
+  async list(path: string): Promise<Array<{ name: string; type: EntryType }>> {
+    const f = await this.fetch(path);
+    if (f.kind !== 'dir') return [];
+    return f.items.map((i) => ({ name: i.name, type: toType(i.type) }));
+  }
+
+  private fetch(path: string): Promise<Fetched> {
+    let p = this.cache.get(path);
+    if (!p) {
+      p = this.load(path);
+      this.cache.set(path, p);
+    }
+    return p;
+  }
+
+  private async load(path: string): Promise<Fetched> {
+    let data: unknown;
+    try {
+      ({ data } = await this.api.request('GET /repos/{owner}/{repo}/contents/{path}', { owner: this.owner, repo: this.repo, path, ref: this.ref }));
+    } catch (e) {
+      if ((e as { status?: number }).status === 404) return { kind: 'missing' };
+      throw e;
+    }
+    if (Array.isArray(data)) return { kind: 'dir', items: data as ContentItem[] };
+    const item = data as ContentItem;
+    // For a symlink to a file the API answers with the target's content under the target's path.
+    if (item.path !== path) return { kind: 'symlink', item };
+    const t = toType(item.type);
+    return { kind: t === 'dir' ? 'other' : t, item } as Fetched;
+  }
+}
+
+function toType(t: string): EntryType {
+  return t === 'file' ? 'file' : t === 'dir' ? 'dir' : t === 'symlink' ? 'symlink' : 'other';
+}
