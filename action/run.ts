@@ -42,7 +42,7 @@ export async function run(deps: RunDeps = {}): Promise<void> {
       if (settings.eventName === 'pull_request_target') {
         core.warning('asl-gate runs on pull_request; under pull_request_target the workspace may not be the PR head. See the README.');
       }
-      const api = withRetries(deps.api ?? (await makeApi(settings)), deps.retry ?? { attempts: 4, baseDelayMs: 1000 });
+      const api = withRetries(deps.api ?? (await makeApi(settings)), deps.retry ?? { attempts: 4, baseDelayMs: retryDelay(deps.env ?? process.env) });
       const [owner, repo] = settings.repository.split('/') as [string, string];
       const pr = event.pull_request;
       // The policy that judges a PR comes from its base, never from the head it is judging.
@@ -68,6 +68,12 @@ export async function run(deps: RunDeps = {}): Promise<void> {
     }
     core.setFailed(`asl-gate failed unexpectedly (please report it): ${(e as Error).stack ?? String(e)}`);
   }
+}
+
+/** First retry delay; ASL_GATE_RETRY_DELAY_MS exists so tests need not wait. */
+function retryDelay(env: NodeJS.ProcessEnv): number {
+  const ms = Number(env.ASL_GATE_RETRY_DELAY_MS);
+  return Number.isFinite(ms) && ms >= 0 ? ms : 1000;
 }
 
 async function makeApi(settings: Settings): Promise<Requester> {

@@ -1,0 +1,157 @@
+// The bundled Action (dist/index.js) as a process, with the runner's environment and the loopback
+// GitHub stand-in as the API.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { prEvent, runAction } from './helpers/action.js';
+import { edit, exampleRepo } from './helpers/repo.js';
+import { webhook } from './helpers/webhooks.js';
+import { GitHubStandIn } from './standin/github.js';
+
+const BASE = 'b'.repeat(40);
+const HEAD = 'c'.repeat(40);
+let gh: GitHubStandIn;
+
+beforeEach(async () => {
+  gh = new GitHubStandIn();
+  await gh.start();
+  // The base branch: the lab's config, no release yet.
+  gh.commits.set(BASE, { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml']!, 'README.md': '# models\n' });
+});
+afterEach(() => gh.stop());
+
+function pr(files: string[], status: 'added' | 'modified' = 'added', number = 7) {
+  gh.pullFiles.set(number, files.map((filename) => ({ filename, status })));
+  return prEvent({ number, base: BASE, head: HEAD, changedFiles: files.length });
+}
+
+describe('ASL gate Action on pull_request', () => {
+  it('passes a clean release PR, with outputs, summary and a JSON report', async () => {
+    const workspace = exampleRepo('nova-2');
+    const changed = Object.keys(workspace).filter((p) => p.startsWith('releases/'));
+    const run = await runAction({ workspace, event: pr(changed), apiUrl: gh.url });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ verdict: 'pass', releases: '1' });
+    expect(run.outputs.report).toMatch(/asl-gate\/report\.json$/);
+    expect(run.summary).toContain('## ASL gate: ✅ pass');
+    expect(run.summary).toContain('| releases/nova-2/asl.yml | nova-2 | deployment ASL-3, security ASL-3 |');
+    expect(run.summary).toContain('```mermaid\ngantt');
+    expect(run.annotations.filter((a) => a.kind === 'error')).toEqual([]);
+    // Config read from the base SHA through the API, never from the workspace.
+    expect(gh.requests.filter((r) => r.path.includes('/contents/')).map((r) => r.query.ref)).toEqual([BASE]);
+    // API calls: config + one page of files = 2 <= 2 + ceil(changed/100).
+    expect(gh.requests.length).toBeLessThanOrEqual(2 + Math.ceil(changed.length / 100));
+  });
+
+  it('fails a late evaluation with an annotation at file:line:column', async () => {
+    const workspace = exampleRepo('orion-1');
+    const run = await runAction({ workspace, event: pr(['releases/orion-1/assessments/cbrn.yml'], 'modified'), apiUrl: gh.url });
+    expect(run.code).toBe(1);
+    expect(run.outputs.verdict).toBe('fail');
+    expect(run.annotations).toContainEqual({
+      kind: 'error',
+      props: { title: 'evaluation.late', file: 'releases/orion-1/assessments/cbrn.yml', line: '6', col: '12' },
+      message: 'assessment cbrn-2026-11 was completed 2026-11-18, 3 days after its due date 2026-11-15',
+    });
+    expect(run.stdout).toMatch(/::error::ASL gate failed: 1 error in 1 of 1 release/);
+    expect(run.summary).toContain('3 days late : crit, 2026-11-15, 2026-11-18');
+  });
+
+  it('an acknowledged lateness passes with a warning annotation', async () => {
+    const run = await runAction({ workspace: exampleRepo('orion-1-ack'), event: pr(['releases/orion-1-ack/asl.yml'], 'modified'), apiUrl: gh.url });
+    expect(run.code).toBe(0);
+    expect(run.annotations.map((a) => [a.kind, a.props.title])).toEqual([['warning', 'evaluation.late']]);
+  });
+
+  it('a PR that touches no release passes with a one-line notice', async () => {
+    const run = await runAction({ workspace: { ...exampleRepo('orion-1'), 'README.md': '# x\n' }, event: pr(['README.md'], 'modified'), apiUrl: gh.url });
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ verdict: 'pass', releases: '0' });
+    expect(run.annotations).toEqual([{ kind: 'notice', props: {}, message: 'This pull request touches no model release: nothing for the ASL gate to check.' }]);
+  });
+
+  it('a head that weakens .github/asl-gate.yml is still judged by the base policy', async () => {
+    let workspace = exampleRepo('orion-1');
+    workspace = edit(workspace, '.github/asl-gate.yml', 'grace_days: 0', 'grace_days: 30');
+    const run = await runAction({ workspace, event: pr(['.github/asl-gate.yml', 'releases/orion-1/assessments/cbrn.yml'], 'modified'), apiUrl: gh.url });
+    expect(run.code).toBe(1);
+    expect(run.annotations.map((a) => a.props.title)).toContain('evaluation.late');
+  });
+
+  it('a symlinked artifact is refused', async () => {
+    const workspace = { ...edit(exampleRepo('nova-2'), 'releases/nova-2/asl.yml', 'evidence: reports/security-baseline.md', 'evidence: reports/env.md'), 'releases/nova-2/reports/env.md': { symlink: '/proc/self/environ' } };
+    const run = await runAction({ workspace, event: pr(['releases/nova-2/asl.yml']), apiUrl: gh.url, env: { ASL_CANARY: 'canary-51d2' } });
+    expect(run.code).toBe(1);
+    expect(run.annotations.map((a) => a.props.title)).toContain('reference.unsafe');
+    expect(run.stdout + run.summary + run.stderr).not.toContain('canary-51d2');
+  });
+
+  it('release-folder changes without a declaration fail with declaration.missing', async () => {
+    const workspace = { ...exampleRepo(), 'releases/ghost/assessments/cbrn.yml': 'id: x\n' };
+    const run = await runAction({ workspace, event: pr(['releases/ghost/assessments/cbrn.yml']), apiUrl: gh.url });
+    expect(run.code).toBe(1);
+    expect(run.annotations.map((a) => [a.props.title, a.props.file])).toContainEqual(['declaration.missing', 'releases/ghost']);
+  });
+
+  it('3,001 changed files fail closed before listing anything', async () => {
+    const files = Array.from({ length: 3001 }, (_, i) => `data/f${i}.txt`);
+    const run = await runAction({ workspace: exampleRepo('nova-2'), event: pr(files), apiUrl: gh.url });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::This pull request changes 3001 files; GitHub lists at most 3000/);
+    expect(gh.calls(/pulls/)).toEqual([]);
+  });
+
+  it('without a count in the event, a listing that reaches 3,000 files fails closed', async () => {
+    gh.pullFiles.set(8, Array.from({ length: 3001 }, (_, i) => ({ filename: `data/f${i}.txt`, status: 'added' as const })));
+    const run = await runAction({ workspace: exampleRepo('nova-2'), event: prEvent({ number: 8, base: BASE, head: HEAD }), apiUrl: gh.url });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/more than 3000 files/);
+    expect(gh.calls(/pulls/)).toHaveLength(30);
+  });
+
+  it('API faults: a 500 then success is retried and passes', async () => {
+    gh.fail({ method: 'GET', path: /\/pulls\/7\/files$/, status: 500, times: 1 });
+    const run = await runAction({ workspace: exampleRepo('nova-2'), event: pr(['releases/nova-2/asl.yml']), apiUrl: gh.url });
+    expect(run.code).toBe(0);
+    expect(gh.calls(/pulls/)).toHaveLength(2);
+  });
+
+  it('API faults: 500 forever fails with a clear message, never a pass', async () => {
+    gh.fail({ method: 'GET', path: /\/contents\//, status: 500 });
+    const run = await runAction({ workspace: exampleRepo('nova-2'), event: pr(['releases/nova-2/asl.yml']), apiUrl: gh.url });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::GitHub API GET \/repos\/\{owner\}\/\{repo\}\/contents\/\{path\} failed: HTTP 500 \(after 4 attempts\)/);
+    expect(run.outputs.verdict).toBeUndefined();
+    expect(run.stdout).not.toMatch(/\n\s+at /);
+  });
+
+  it('a broken base config fails with its location', async () => {
+    gh.commits.set(BASE, { '.github/asl-gate.yml': 'policy: anthropic-rsp-9\n' });
+    const run = await runAction({ workspace: exampleRepo('nova-2'), event: pr(['releases/nova-2/asl.yml']), apiUrl: gh.url });
+    expect(run.code).toBe(1);
+    expect(run.annotations[0]).toMatchObject({ kind: 'error', props: { title: 'policy.unknown', file: '.github/asl-gate.yml', line: '1', col: '9' } });
+    expect(run.summary).toContain('configuration error');
+  });
+
+  it('with no config on the base branch, the defaults apply', async () => {
+    gh.commits.set(BASE, { 'README.md': '#\n' });
+    const run = await runAction({ workspace: exampleRepo('nova-2'), event: pr(['releases/nova-2/asl.yml']), apiUrl: gh.url });
+    expect(run.code).toBe(0);
+  });
+
+  it('bad inputs fail with a clear message', async () => {
+    const run = await runAction({ workspace: exampleRepo('nova-2'), event: pr(['releases/nova-2/asl.yml']), apiUrl: gh.url, inputs: { now: '28/11/2026' } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::.*the now input must be a date as YYYY-MM-DD/);
+  });
+});
+
+describe('ASL gate Action on push and workflow_dispatch', () => {
+  it('checks every declaration in the repository, with no API calls', async () => {
+    const run = await runAction({ workspace: exampleRepo('nova-2', 'orion-1', 'haiku-mini'), event: webhook('push', undefined), eventName: 'push', apiUrl: gh.url });
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ verdict: 'fail', releases: '3' });
+    expect(gh.requests).toEqual([]);
+    const ok = await runAction({ workspace: exampleRepo('nova-2'), event: {}, eventName: 'workflow_dispatch', apiUrl: gh.url });
+    expect(ok.code).toBe(0);
+  });
+});

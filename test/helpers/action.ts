@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, writeRepo, type Files } from './repo.js';
+import { webhook } from './webhooks.js';
+
+export const DIST = join(ROOT, 'dist/index.js');
+
+export interface Annotation {
+  kind: string;
+  props: Record<string, string>;
+  message: string;
+}
+
+export interface ActionRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+  annotations: Annotation[];
+}
+
+/** The pull_request payload for PR #`number` with base and head SHAs. */
+export function prEvent(opts: { number?: number; base: string; head: string; changedFiles?: number; action?: string }): Record<string, unknown> {
+  const e = webhook('pull_request', opts.action ?? 'opened', {
+    number: opts.number ?? 7,
+    pull_request: {
+      number: opts.number ?? 7,
+      base: { sha: opts.base, ref: 'main' },
+      head: { sha: opts.head, ref: 'release/nova' },
+      changed_files: opts.changedFiles ?? 1,
+    },
+    repository: { name: 'models', full_name: 'lab/models', owner: { login: 'lab' } },
+  });
+  if (opts.changedFiles === undefined) delete (e.pull_request as Record<string, unknown>).changed_files;
+  return e;
+}
+
+/** Run `node dist/index.js` as the runner would: env, event file, output and summary files. */
+export async function runAction(opts: { workspace: Files; event: Record<string, unknown>; eventName?: string; apiUrl: string; inputs?: Record<string, string>; env?: NodeJS.ProcessEnv }): Promise<ActionRun> {
+  const workspace = writeRepo(opts.workspace);
+  const tmp = mkdtempSync(join(tmpdir(), 'asl-gate-runner-'));
+  const eventPath = join(tmp, 'event.json');
+  writeFileSync(eventPath, JSON.stringify(opts.event));
+  const outputPath = join(tmp, 'output');
+  const summaryPath = join(tmp, 'summary.md');
+  writeFileSync(outputPath, '');
+  writeFileSync(summaryPath, '');
+  const inputs = { token: 'ghs_test', config: '.github/asl-gate.yml', now: '2026-11-28', ...opts.inputs };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: opts.eventName ?? 'pull_request',
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REPOSITORY: 'lab/models',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_API_URL: opts.apiUrl,
+    GITHUB_OUTPUT: outputPath,
+    GITHUB_STEP_SUMMARY: summaryPath,
+    RUNNER_TEMP: tmp,
+    ASL_GATE_RETRY_DELAY_MS: '10',
+    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    ...opts.env,
+  };
+  const child = spawn(process.execPath, [DIST], { env, cwd: workspace });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, stdout, stderr, outputs: parseOutputs(readFileSync(outputPath, 'utf8')), summary: readFileSync(summaryPath, 'utf8'), annotations: parseAnnotations(stdout) };
+}
+
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
+  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!;
+  return out;
+}
+
+function parseAnnotations(stdout: string): Annotation[] {
+  const out: Annotation[] = [];
+  for (const line of stdout.split('\n')) {
+    const m = /^::(error|warning|notice)(?: ([^:]*))?::(.*)$/.exec(line);
+    if (!m) continue;
+    const props = Object.fromEntries((m[2] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]));
+    out.push({ kind: m[1]!, props, message: m[3]!.replace(/%0A/g, '\n').replace(/%25/g, '%') });
+  }
+  return out;
+}
