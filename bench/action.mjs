@@ -1,0 +1,72 @@
+// Action benchmark (issue: the ASL gate Action). Run: npm run bundle && node bench/action.mjs
+// Cold start of the committed bundle on a release PR of the examples, against the loopback
+// GitHub stand-in, vs `node -e 0` with the same Node in the same run; bundle size; API calls.
+import { spawnSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GitHubStandIn } from '../test/standin/github.ts';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const EXAMPLES = join(ROOT, 'examples');
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const gh = new GitHubStandIn();
+await gh.start();
+const BASE = 'b'.repeat(40);
+gh.commits.set(BASE, { '.github/asl-gate.yml': readFileSync(join(EXAMPLES, '.github/asl-gate.yml'), 'utf8') });
+const list = (dir, base = dir) => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? list(join(dir, n), base) : [join(dir, n).slice(base.length + 1)]));
+const changed = list(join(EXAMPLES, 'releases')).map((p) => `releases/${p}`);
+gh.pullFiles.set(7, changed.map((filename) => ({ filename, status: 'added' })));
+
+const tmp = mkdtempSync(join(tmpdir(), 'asl-bench-action-'));
+const eventPath = join(tmp, 'event.json');
+writeFileSync(eventPath, JSON.stringify({ number: 7, pull_request: { number: 7, changed_files: changed.length, base: { sha: BASE }, head: { sha: 'c'.repeat(40) } } }));
+const env = {
+  PATH: process.env.PATH,
+  GITHUB_EVENT_NAME: 'pull_request',
+  GITHUB_EVENT_PATH: eventPath,
+  GITHUB_REPOSITORY: 'lab/models',
+  GITHUB_WORKSPACE: EXAMPLES,
+  GITHUB_API_URL: gh.url,
+  GITHUB_OUTPUT: join(tmp, 'out'),
+  GITHUB_STEP_SUMMARY: join(tmp, 'summary'),
+  RUNNER_TEMP: tmp,
+  INPUT_TOKEN: 't',
+  INPUT_NOW: '2026-11-28',
+};
+// The stand-in runs in this process, so the Action must run in another one, asynchronously.
+const timeAction = () =>
+  new Promise((resolve) => {
+    writeFileSync(env.GITHUB_OUTPUT, '');
+    writeFileSync(env.GITHUB_STEP_SUMMARY, '');
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [join(ROOT, 'dist/index.js')], { env, stdio: 'ignore' });
+    child.on('close', (code) => resolve({ ms: performance.now() - t0, code }));
+  });
+const timeNode = () => {
+  const t0 = performance.now();
+  spawnSync(process.execPath, ['-e', '0']);
+  return performance.now() - t0;
+};
+
+await timeAction();
+const base = [];
+const action = [];
+gh.requests.length = 0;
+const RUNS = 21;
+for (let i = 0; i < RUNS; i++) {
+  base.push(timeNode());
+  const r = await timeAction();
+  if (r.code !== 1) throw new Error(`expected the examples PR to fail the gate (exit 1), got ${r.code}`);
+  action.push(r.ms);
+}
+const calls = gh.requests.length / RUNS;
+await gh.stop();
+
+const bundle = readdirSync(join(ROOT, 'dist')).filter((n) => n.endsWith('.js')).map((n) => [n, statSync(join(ROOT, 'dist', n)).size]);
+console.log(`Action cold start on the examples PR (${changed.length} changed files, 5 releases; median of ${RUNS})`);
+console.log(`  node -e 0            ${median(base).toFixed(1).padStart(8)} ms`);
+console.log(`  node dist/index.js   ${median(action).toFixed(1).padStart(8)} ms   ratio ${(median(action) / median(base)).toFixed(2)}x  (target <= 2.0x, stretch 1.6x)`);
+console.log(`Bundle: ${bundle.map(([n, s]) => `${n} ${(s / 1024).toFixed(0)} KiB`).join(', ')}`);
+console.log(`API calls per run: ${calls}  (target <= 2 + ceil(${changed.length}/100) = ${2 + Math.ceil(changed.length / 100)})`);

@@ -1,0 +1,121 @@
+// The Action's runner in-process, its REST calls mocked with nock (no network at all).
+import { getOctokit } from '@actions/github';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { run } from '../action/run.js';
+import { exampleRepo, writeRepo } from './helpers/repo.js';
+import { prEvent } from './helpers/action.js';
+
+const API = 'https://api.github.com';
+const BASE = 'a'.repeat(40);
+const saved = { ...process.env };
+let tmp: string;
+
+beforeAll(() => nock.disableNetConnect());
+afterAll(() => nock.enableNetConnect());
+beforeEach(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'asl-gate-unit-'));
+  writeFileSync(join(tmp, 'out'), '');
+  writeFileSync(join(tmp, 'summary'), '');
+  process.exitCode = undefined;
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  nock.cleanAll();
+  process.env = { ...saved };
+  process.exitCode = undefined;
+});
+
+/** Set the runner environment for an in-process run (core reads process.env itself). */
+function runner(workspace: Record<string, string>, event: Record<string, unknown>) {
+  const eventPath = join(tmp, 'event.json');
+  writeFileSync(eventPath, JSON.stringify(event));
+  Object.assign(process.env, {
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REPOSITORY: 'lab/models',
+    GITHUB_WORKSPACE: writeRepo(workspace),
+    GITHUB_OUTPUT: join(tmp, 'out'),
+    GITHUB_STEP_SUMMARY: join(tmp, 'summary'),
+    RUNNER_TEMP: tmp,
+    INPUT_TOKEN: 't',
+    INPUT_NOW: '2026-11-28',
+  });
+}
+
+/** The verdict output, as the runner would read it from GITHUB_OUTPUT. */
+const verdict = () => /verdict<<(\S+)\n(.*)\n\1/.exec(readFileSync(join(tmp, 'out'), 'utf8'))?.[2];
+const findingCodes = () => (JSON.parse(readFileSync(join(tmp, 'asl-gate/report.json'), 'utf8')).findings as Array<{ code: string }>).map((f) => f.code);
+
+// nock sees the global fetch, not the undici copy inside @actions/github: inject it.
+const api = () => getOctokit('t', { request: { fetch: globalThis.fetch } });
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const config = exampleRepo()['.github/asl-gate.yml']!;
+const fileItem = (path: string, text: string) => ({ type: 'file', path, name: path.split('/').pop(), size: text.length, encoding: 'base64', content: b64(text) });
+
+describe('Action runner (nock)', () => {
+  it('paginates the changed files and reads the config at the base SHA', async () => {
+    const files = [...Array.from({ length: 249 }, (_, i) => ({ filename: `docs/f${i}.md`, status: 'added' })), { filename: 'releases/nova-2/asl.yml', status: 'modified' }];
+    runner(exampleRepo('nova-2'), prEvent({ base: BASE, head: 'b'.repeat(40), changedFiles: 250 }));
+    const scope = nock(API)
+      .get('/repos/lab/models/pulls/7/files').query({ per_page: 100, page: 1 }).reply(200, files.slice(0, 100))
+      .get('/repos/lab/models/pulls/7/files').query({ per_page: 100, page: 2 }).reply(200, files.slice(100, 200))
+      .get('/repos/lab/models/pulls/7/files').query({ per_page: 100, page: 3 }).reply(200, files.slice(200))
+      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, fileItem('.github/asl-gate.yml', config));
+    await run({ api: api(), retry: { attempts: 1, baseDelayMs: 0 } });
+    expect(scope.pendingMocks()).toStrictEqual([]);
+    expect(verdict()).toBe('pass');
+  });
+
+  it('a custom pack is read from the base SHA too', async () => {
+    const pack = `id: lab-1\nname: Lab\nlevels: [ASL-1, ASL-2, ASL-3, ASL-4]\nstandards: [deployment, security]\nthresholds: []\nsafeguards: []\ncadence: {comprehensive_max_age_days: 30, effective_compute_multiple: 2}\nreports: {}\nreviews: {}\n`;
+    runner(exampleRepo('nova-2'), prEvent({ base: BASE, head: 'b'.repeat(40), changedFiles: 1 }));
+    const scope = nock(API)
+      .get('/repos/lab/models/pulls/7/files').query(true).reply(200, [{ filename: 'releases/nova-2/asl.yml', status: 'modified' }])
+      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, fileItem('.github/asl-gate.yml', 'policy: policy/lab.yml\n'))
+      .get('/repos/lab/models/contents/policy%2Flab.yml').query({ ref: BASE }).reply(200, fileItem('policy/lab.yml', pack));
+    await run({ api: api(), retry: { attempts: 1, baseDelayMs: 0 } });
+    expect(scope.pendingMocks()).toStrictEqual([]);
+    expect(verdict()).toBe('fail');
+    expect(findingCodes()).toContain('policy.mismatch'); // nova-2 names anthropic-rsp-2.2
+  });
+
+  it('a config that is a symlink on the base branch is refused', async () => {
+    runner(exampleRepo('nova-2'), prEvent({ base: BASE, head: 'b'.repeat(40), changedFiles: 1 }));
+    const scope = nock(API)
+      .get('/repos/lab/models/pulls/7/files').query(true).reply(200, [{ filename: 'releases/nova-2/asl.yml', status: 'modified' }])
+      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, fileItem('docs/lenient.yml', 'grace_days: 99\n'));
+    await run({ api: api(), retry: { attempts: 1, baseDelayMs: 0 } });
+    expect(scope.pendingMocks()).toStrictEqual([]);
+    expect(verdict()).toBe('fail');
+    expect(findingCodes()).toEqual(['reference.unsafe']);
+  });
+
+  it('retries a 502 and a rate limit with Retry-After, then succeeds', async () => {
+    runner(exampleRepo('nova-2'), prEvent({ base: BASE, head: 'b'.repeat(40), changedFiles: 1 }));
+    const scope = nock(API)
+      .get('/repos/lab/models/pulls/7/files').query(true).reply(502, { message: 'bad gateway' })
+      .get('/repos/lab/models/pulls/7/files').query(true).reply(403, { message: 'secondary rate limit' }, { 'retry-after': '0' })
+      .get('/repos/lab/models/pulls/7/files').query(true).reply(200, [{ filename: 'releases/nova-2/asl.yml', status: 'modified' }])
+      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, fileItem('.github/asl-gate.yml', config));
+    const sleeps: number[] = [];
+    await run({ api: api(), retry: { attempts: 4, baseDelayMs: 5, sleep: async (ms) => void sleeps.push(ms) } });
+    expect(scope.pendingMocks()).toStrictEqual([]);
+    expect(verdict()).toBe('pass');
+    expect(sleeps).toEqual([5, 10]);
+  });
+
+  it('a 403 that is not a rate limit fails at once', async () => {
+    runner(exampleRepo('nova-2'), prEvent({ base: BASE, head: 'b'.repeat(40), changedFiles: 1 }));
+    const scope = nock(API)
+      .get('/repos/lab/models/pulls/7/files').query(true).reply(403, { message: 'Resource not accessible by integration' })
+      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query(true).reply(200, fileItem('.github/asl-gate.yml', config));
+    await run({ api: api(), retry: { attempts: 4, baseDelayMs: 0 } });
+    expect(scope.pendingMocks()).toStrictEqual([]);
+    expect(verdict()).toBeUndefined(); // failed before any verdict: never a pass
+  });
+});
