@@ -95,3 +95,84 @@ export class GitHubSnapshot implements RepoSnapshot {
 function toType(t: string): EntryType {
   return t === 'file' ? 'file' : t === 'dir' ? 'dir' : t === 'symlink' ? 'symlink' : 'other';
 }
+
+interface TreeEntry {
+  path: string;
+  mode: string;
+  type: string;
+  sha: string;
+  size?: number;
+}
+
+/**
+ * A repository at one commit through the Git trees API: one request lists every path with its
+ * mode and size (so stats and listings cost nothing more), and each file read is one blob
+ * request. Symlinks are seen as symlinks (mode 120000). Falls back to the contents API when the
+ * tree is too large for one response.
+ */
+export class GitTreeSnapshot implements RepoSnapshot {
+  readonly resolvesOnlyRealFolders = true;
+  private tree?: Promise<Map<string, TreeEntry> | undefined>;
+  private readonly fallback: GitHubSnapshot;
+  private readonly dirs = new Map<string, Array<{ name: string; type: EntryType }>>();
+
+  constructor(
+    private readonly api: Requester,
+    readonly owner: string,
+    readonly repo: string,
+    readonly ref: string,
+  ) {
+    this.fallback = new GitHubSnapshot(api, owner, repo, ref);
+  }
+
+  async stat(path: string): Promise<Entry | undefined> {
+    const tree = await this.load();
+    if (!tree) return this.fallback.stat(path);
+    if (path === '') return { type: 'dir', size: 0 };
+    const e = tree.get(path);
+    if (!e) return undefined;
+    return { type: entryType(e), size: e.size ?? 0 };
+  }
+
+  async readFile(path: string): Promise<string> {
+    const tree = await this.load();
+    if (!tree) return this.fallback.readFile(path);
+    const e = tree.get(path);
+    if (!e || entryType(e) !== 'file') throw new Error(`not a regular file at ${this.ref.slice(0, 7)}: ${path}`);
+    const { data } = await this.api.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { owner: this.owner, repo: this.repo, file_sha: e.sha });
+    const blob = data as { content: string; encoding: string };
+    return blob.encoding === 'base64' ? Buffer.from(blob.content, 'base64').toString('utf8') : blob.content;
+  }
+
+  async list(path: string): Promise<Array<{ name: string; type: EntryType }>> {
+    const tree = await this.load();
+    if (!tree) return this.fallback.list(path);
+    return this.dirs.get(path) ?? [];
+  }
+
+  private load(): Promise<Map<string, TreeEntry> | undefined> {
+    this.tree ??= (async () => {
+      const { data } = await this.api.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner: this.owner, repo: this.repo, tree_sha: this.ref, recursive: '1' });
+      const t = data as { tree: TreeEntry[]; truncated: boolean };
+      if (t.truncated) return undefined;
+      const map = new Map<string, TreeEntry>();
+      for (const e of t.tree) {
+        map.set(e.path, e);
+        const slash = e.path.lastIndexOf('/');
+        const dir = slash < 0 ? '' : e.path.slice(0, slash);
+        let list = this.dirs.get(dir);
+        if (!list) this.dirs.set(dir, (list = []));
+        list.push({ name: e.path.slice(slash + 1), type: entryType(e) });
+      }
+      return map;
+    })();
+    return this.tree;
+  }
+}
+
+function entryType(e: TreeEntry): EntryType {
+  if (e.mode === '120000') return 'symlink';
+  if (e.type === 'tree') return 'dir';
+  if (e.type === 'blob') return 'file';
+  return 'other';
+}

@@ -3,6 +3,7 @@
 // demand. Response shapes follow GitHub's OpenAPI description (checked in
 // test/standin.test.ts against @octokit/openapi). Other tests add routes with `on()`.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 
 export type TreeFiles = Record<string, string | { symlink: string }>;
@@ -45,8 +46,57 @@ export interface HandlerResponse {
 }
 export type Handler = (req: HandlerRequest) => HandlerResponse;
 
+export interface User {
+  id: number;
+  login: string;
+  type: 'User' | 'Bot';
+}
+
+export interface Pull {
+  number: number;
+  state: 'open' | 'closed';
+  author: string;
+  head: string;
+  base: string;
+  commits: Array<{ sha: string; author: string; committer: string }>;
+}
+
+export interface Comment {
+  id: number;
+  issue: number;
+  user: User;
+  body: string;
+  created_at: string;
+  updated_at: string;
+  performed_via_github_app: { id: number; slug: string } | null;
+}
+
+export interface CheckRun {
+  id: number;
+  head_sha: string;
+  name: string;
+  status: string;
+  conclusion: string | null;
+  output: { title: string | null; summary: string | null; text: string | null };
+  app_id: number;
+  started_at: string;
+  completed_at: string | null;
+}
+
 export class GitHubStandIn {
   readonly requests: RecordedRequest[] = [];
+  readonly users = new Map<string, User>();
+  readonly teams = new Map<string, Set<string>>();
+  readonly pulls = new Map<number, Pull>();
+  readonly comments: Comment[] = [];
+  readonly checkRuns: CheckRun[] = [];
+  readonly reactions: Array<{ comment: number; content: string; user: string }> = [];
+  /** commit sha -> when GitHub created its first check suite (the push time). */
+  readonly suites = new Map<string, string>();
+  /** The App the installation tokens belong to. */
+  app = { id: 4242, slug: 'asl-gate' };
+  private lastTs = 0;
+  private nextId = 1000;
   /** commit sha -> files */
   readonly commits = new Map<string, TreeFiles>();
   /** pull number -> changed files */
@@ -59,6 +109,240 @@ export class GitHubStandIn {
   constructor() {
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/contents(?:\/(.*))?$/, ({ params, query, headers }) => this.contents(params[2] ?? '', query.ref ?? '', headers.accept ?? ''));
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/, ({ params, query }) => this.pullFilesPage(Number(params[2]), query));
+    this.appRoutes();
+  }
+
+  /** A strictly increasing clock, so created_at orders events as they happened. */
+  now(): string {
+    this.lastTs = Math.max(Date.now(), this.lastTs + 1);
+    return new Date(this.lastTs).toISOString();
+  }
+
+  user(login: string, type: 'User' | 'Bot' = 'User'): User {
+    let u = this.users.get(login);
+    if (!u) this.users.set(login, (u = { id: 5000 + this.users.size, login, type }));
+    return u;
+  }
+
+  /** Open PR `number` from `author` with `files` on top of the base commit. */
+  openPull(number: number, author: string, base: string, head: string, headFiles: TreeFiles, changed: PullFile[]): Pull {
+    this.user(author);
+    this.commits.set(head, headFiles);
+    this.suites.set(head, this.now());
+    const pr: Pull = { number, state: 'open', author, base, head, commits: [{ sha: head, author, committer: author }] };
+    this.pulls.set(number, pr);
+    this.pullFiles.set(number, changed);
+    return pr;
+  }
+
+  /** `author` pushes a new head to PR `number`. */
+  push(number: number, sha: string, files: TreeFiles, author: string, changed?: PullFile[]): void {
+    const pr = this.pulls.get(number)!;
+    this.commits.set(sha, files);
+    this.suites.set(sha, this.now());
+    pr.head = sha;
+    pr.commits.push({ sha, author, committer: author });
+    if (changed) this.pullFiles.set(number, changed);
+  }
+
+  /** A comment by `login` on PR `number`, as GitHub stores it; returns the record. */
+  comment(number: number, login: string, body: string): Comment {
+    const at = this.now();
+    const c: Comment = { id: this.nextId++, issue: number, user: this.user(login), body, created_at: at, updated_at: at, performed_via_github_app: null };
+    this.comments.push(c);
+    return c;
+  }
+
+  /** The REST shape of a comment (also what a webhook carries). */
+  commentJson(c: Comment): Record<string, unknown> {
+    return {
+      id: c.id,
+      node_id: `IC_${c.id}`,
+      url: `${this.url}/repos/lab/models/issues/comments/${c.id}`,
+      html_url: `https://github.com/lab/models/pull/${c.issue}#issuecomment-${c.id}`,
+      issue_url: `${this.url}/repos/lab/models/issues/${c.issue}`,
+      body: c.body,
+      user: userJson(c.user),
+      created_at: c.created_at,
+      updated_at: c.updated_at,
+      author_association: 'MEMBER',
+      performed_via_github_app: c.performed_via_github_app ? { id: c.performed_via_github_app.id, slug: c.performed_via_github_app.slug, node_id: 'A', owner: null, name: 'asl-gate', description: null, external_url: 'https://x', html_url: 'https://x', created_at: c.created_at, updated_at: c.created_at, permissions: {}, events: [] } : null,
+    };
+  }
+
+  pullJson(pr: Pull): Record<string, unknown> {
+    return {
+      id: pr.number,
+      number: pr.number,
+      state: pr.state,
+      title: `Release #${pr.number}`,
+      user: userJson(this.user(pr.author)),
+      head: { sha: pr.head, ref: 'release', label: 'lab:release' },
+      base: { sha: pr.base, ref: 'main', label: 'lab:main' },
+      html_url: `https://github.com/lab/models/pull/${pr.number}`,
+    };
+  }
+
+  /** The latest `RSO approval` run on `sha`, as branch protection would read it. */
+  latestCheck(sha: string, name = 'RSO approval'): CheckRun | undefined {
+    return this.checkRuns.filter((r) => r.head_sha === sha && r.name === name).sort((a, b) => b.id - a.id)[0];
+  }
+
+  stickyComments(number: number): Comment[] {
+    return this.comments.filter((c) => c.issue === number && c.body.startsWith('<!-- asl-gate:rso-approval -->'));
+  }
+
+  private appRoutes(): void {
+    const installationUser = () => this.user(`${this.app.slug}[bot]`, 'Bot');
+    this.on('POST', /^\/app\/installations\/(\d+)\/access_tokens$/, () => ({
+      status: 201,
+      body: { token: 'ghs_standin', expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { checks: 'write' }, repository_selection: 'all' },
+    }));
+    this.get(/^\/app$/, () => ({ status: 200, body: { id: this.app.id, slug: this.app.slug, name: 'asl-gate' } }));
+    this.get(/^\/users\/([^/]+)$/, ({ params }) => {
+      const u = this.users.get(params[0]!);
+      return u ? { status: 200, body: userJson(u) } : { status: 404, body: { message: 'Not Found' } };
+    });
+    this.get(/^\/orgs\/([^/]+)\/teams\/([^/]+)\/memberships\/([^/]+)$/, ({ params }) =>
+      this.teams.get(params[1]!)?.has(params[2]!)
+        ? { status: 200, body: { url: `${this.url}/x`, role: 'member', state: 'active' } }
+        : { status: 404, body: { message: 'Not Found' } },
+    );
+    this.get(/^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/, ({ params }) => {
+      const pr = this.pulls.get(Number(params[2]));
+      return pr ? { status: 200, body: this.pullJson(pr) } : { status: 404, body: { message: 'Not Found' } };
+    });
+    this.get(/^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/commits$/, ({ params, query }) => {
+      const pr = this.pulls.get(Number(params[2]));
+      if (!pr) return { status: 404, body: { message: 'Not Found' } };
+      return {
+        status: 200,
+        body: page(pr.commits, query).map((c) => ({
+          sha: c.sha,
+          node_id: 'C',
+          url: 'https://x',
+          html_url: 'https://x',
+          comments_url: 'https://x',
+          commit: { message: 'release', author: { name: c.author, email: 'a@x', date: '2026-11-01T00:00:00Z' }, committer: { name: c.committer, email: 'a@x', date: '2026-11-01T00:00:00Z' }, url: 'https://x', tree: { sha: c.sha, url: 'https://x' }, comment_count: 0 },
+          author: userJson(this.user(c.author)),
+          committer: userJson(this.user(c.committer)),
+          parents: [],
+        })),
+      };
+    });
+    this.get(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/, ({ params, query }) => ({
+      status: 200,
+      body: page(this.comments.filter((c) => c.issue === Number(params[2])), query).map((c) => this.commentJson(c)),
+    }));
+    this.on('POST', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/, ({ params, body }) => {
+      const c = this.comment(Number(params[2]), installationUser().login, (body as { body: string }).body);
+      c.performed_via_github_app = { ...this.app };
+      return { status: 201, body: this.commentJson(c) };
+    });
+    this.on('PATCH', /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/, ({ params, body }) => {
+      const c = this.comments.find((x) => x.id === Number(params[2]));
+      if (!c) return { status: 404, body: { message: 'Not Found' } };
+      c.body = (body as { body: string }).body;
+      c.updated_at = this.now();
+      return { status: 200, body: this.commentJson(c) };
+    });
+    this.on('DELETE', /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/, ({ params }) => {
+      const i = this.comments.findIndex((x) => x.id === Number(params[2]));
+      if (i < 0) return { status: 404, body: { message: 'Not Found' } };
+      this.comments.splice(i, 1);
+      return { status: 204 };
+    });
+    this.on('POST', /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)\/reactions$/, ({ params, body }) => {
+      const content = (body as { content: string }).content;
+      const comment = Number(params[2]);
+      const existing = this.reactions.find((r) => r.comment === comment && r.content === content);
+      if (!existing) this.reactions.push({ comment, content, user: installationUser().login });
+      return { status: existing ? 200 : 201, body: { id: comment * 10, node_id: 'R', user: userJson(installationUser()), content, created_at: this.now() } };
+    });
+    this.get(/^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/check-runs$/, ({ params, query }) => {
+      const runs = this.checkRuns.filter((r) => r.head_sha === params[2] && (!query.check_name || r.name === query.check_name) && (!query.app_id || r.app_id === Number(query.app_id)));
+      return { status: 200, body: { total_count: runs.length, check_runs: runs.map((r) => this.checkRunJson(r)) } };
+    });
+    this.get(/^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/check-suites$/, ({ params }) => {
+      const at = this.suites.get(params[2]!);
+      const suites = at ? [{ id: 1, node_id: 'S', head_branch: 'release', head_sha: params[2], status: 'queued', conclusion: null, url: 'https://x', before: null, after: null, pull_requests: [], app: null, repository: {}, created_at: at, updated_at: at, head_commit: {}, latest_check_runs_count: 0, check_runs_url: 'https://x' }] : [];
+      return { status: 200, body: { total_count: suites.length, check_suites: suites } };
+    });
+    this.on('POST', /^\/repos\/([^/]+)\/([^/]+)\/check-runs$/, ({ body }) => {
+      const b = body as Record<string, unknown>;
+      const at = this.now();
+      const run: CheckRun = {
+        id: this.nextId++,
+        head_sha: b.head_sha as string,
+        name: b.name as string,
+        status: (b.status as string) ?? 'queued',
+        conclusion: (b.conclusion as string) ?? null,
+        output: { title: null, summary: null, text: null, ...(b.output as object) },
+        app_id: this.app.id,
+        started_at: at,
+        completed_at: b.status === 'completed' ? at : null,
+      };
+      this.checkRuns.push(run);
+      return { status: 201, body: this.checkRunJson(run) };
+    });
+    this.on('PATCH', /^\/repos\/([^/]+)\/([^/]+)\/check-runs\/(\d+)$/, ({ params, body }) => {
+      const run = this.checkRuns.find((r) => r.id === Number(params[2]));
+      if (!run) return { status: 404, body: { message: 'Not Found' } };
+      const b = body as Record<string, unknown>;
+      if (b.status) run.status = b.status as string;
+      run.conclusion = b.status === 'completed' ? ((b.conclusion as string) ?? null) : null;
+      run.completed_at = b.status === 'completed' ? this.now() : null;
+      if (b.output) run.output = { title: null, summary: null, text: null, ...(b.output as object) };
+      return { status: 200, body: this.checkRunJson(run) };
+    });
+    this.get(/^\/repos\/([^/]+)\/([^/]+)\/git\/trees\/([^/]+)$/, ({ params }) => {
+      const files = this.commits.get(params[2]!);
+      if (!files) return { status: 404, body: { message: 'Not Found' } };
+      const tree: Array<Record<string, unknown>> = [];
+      const dirs = new Set<string>();
+      for (const [path, v] of Object.entries(files)) {
+        const parts = path.split('/');
+        for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+        const text = typeof v === 'string' ? v : v.symlink;
+        tree.push({ path, mode: typeof v === 'string' ? '100644' : '120000', type: 'blob', sha: this.blob(text), size: Buffer.byteLength(text), url: 'https://x' });
+      }
+      for (const d of dirs) tree.push({ path: d, mode: '040000', type: 'tree', sha: createHash('sha1').update(`tree:${d}`).digest('hex'), url: 'https://x' });
+      tree.sort((a, b) => ((a.path as string) < (b.path as string) ? -1 : 1));
+      return { status: 200, body: { sha: params[2], url: 'https://x', tree, truncated: false } };
+    });
+    this.get(/^\/repos\/([^/]+)\/([^/]+)\/git\/blobs\/([0-9a-f]{40})$/, ({ params }) => {
+      const text = this.blobs.get(params[2]!);
+      if (text === undefined) return { status: 404, body: { message: 'Not Found' } };
+      return { status: 200, body: { sha: params[2], node_id: 'B', url: 'https://x', size: Buffer.byteLength(text), content: Buffer.from(text).toString('base64'), encoding: 'base64' } };
+    });
+  }
+
+  private readonly blobs = new Map<string, string>();
+  private blob(text: string): string {
+    const sha = createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
+    this.blobs.set(sha, text);
+    return sha;
+  }
+
+  private checkRunJson(r: CheckRun): Record<string, unknown> {
+    return {
+      id: r.id,
+      node_id: 'CR',
+      head_sha: r.head_sha,
+      external_id: null,
+      url: 'https://x',
+      html_url: 'https://x',
+      details_url: null,
+      status: r.status,
+      conclusion: r.conclusion,
+      started_at: r.started_at,
+      completed_at: r.completed_at,
+      output: { ...r.output, annotations_count: 0, annotations_url: 'https://x' },
+      name: r.name,
+      check_suite: { id: 1 },
+      app: { id: r.app_id, slug: this.app.slug, node_id: 'A', owner: null, name: 'asl-gate', description: null, external_url: 'https://x', html_url: 'https://x', created_at: r.started_at, updated_at: r.started_at, permissions: {}, events: [] },
+      pull_requests: [],
+    };
   }
 
   /** Add a route; later routes take precedence. */
@@ -109,7 +393,7 @@ export class GitHubStandIn {
     }
     const query = Object.fromEntries(url.searchParams);
     const method = req.method ?? 'GET';
-    this.requests.push({ method, path, query, body, headers: req.headers });
+    this.requests.push({ method, path, query, body, headers: req.headers, at: Date.now() } as RecordedRequest);
 
     const fault = this.faults.find((f) => f.method === method && f.path.test(path) && f.times > 0);
     if (fault) {
@@ -187,6 +471,26 @@ export class GitHubStandIn {
       })),
     };
   }
+}
+
+function userJson(u: User): Record<string, unknown> {
+  return {
+    login: u.login,
+    id: u.id,
+    node_id: `U_${u.id}`,
+    avatar_url: 'https://x',
+    gravatar_id: '',
+    url: `https://api.github.com/users/${u.login}`,
+    html_url: `https://github.com/${u.login}`,
+    type: u.type,
+    site_admin: false,
+  };
+}
+
+function page<T>(items: T[], query: Record<string, string>): T[] {
+  const perPage = Number(query.per_page ?? 30);
+  const p = Number(query.page ?? 1);
+  return items.slice((p - 1) * perPage, p * perPage);
 }
 
 function contentItem(type: string, path: string, size: number, extra: Record<string, unknown> = {}) {

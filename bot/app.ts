@@ -1,0 +1,92 @@
+import type { Context, Probot } from 'probot';
+import { parseCommands, type ParsedCommand } from './commands.js';
+import type { Decision } from './decide.js';
+import { ConfigBroken, reconcile, type Ctx, type PullInfo, type ReconcileResult } from './reconcile.js';
+
+const REPLY_MARKER = (id: number) => `<!-- asl-gate:reply:${id} -->`;
+
+/**
+ * The `RSO approval` App. Every handler rebuilds the state from GitHub (see reconcile.ts), so
+ * redelivered or reordered webhooks and several replicas converge on the same check and comment.
+ */
+export interface AppOptions {
+  /** This App's id (APP_ID): only its own check runs and comments are trusted as state. */
+  appId: number;
+  /** The day the gate judges on; today (UTC) by default. For tests and demos. */
+  today?: () => string;
+}
+
+export function aslGateApp(app: Probot, options: AppOptions): void {
+  const ctxOf = (context: Context, owner: string, repo: string): Ctx => ({
+    api: context.octokit,
+    owner,
+    repo,
+    appId: options.appId,
+    log: context.log,
+    ...(options.today ? { today: options.today() } : {}),
+  });
+
+  app.on(['pull_request.opened', 'pull_request.reopened', 'pull_request.synchronize', 'pull_request.ready_for_review'], async (context) => {
+    const { pull_request: pr, repository } = context.payload;
+    await guarded(context, `PR #${pr.number}`, async () => {
+      await reconcile(ctxOf(context, repository.owner.login, repository.name), pr as unknown as PullInfo);
+    });
+  });
+
+  app.on('check_run.rerequested', async (context) => {
+    const { check_run: run, repository } = context.payload;
+    if (run.name !== 'RSO approval') return;
+    await guarded(context, `check run ${run.id}`, async () => {
+      const ctx = ctxOf(context, repository.owner.login, repository.name);
+      for (const p of run.pull_requests) await reconcile(ctx, await getPull(ctx, p.number), { recompute: true });
+    });
+  });
+
+  // Only newly created comments carry commands; edits are ignored (SPEC §5).
+  app.on('issue_comment.created', async (context) => {
+    const { comment, issue, repository } = context.payload;
+    if (!issue.pull_request || comment.user?.type === 'Bot') return;
+    const commands = parseCommands(comment.body ?? '');
+    if (commands.length === 0) return;
+    await guarded(context, `comment ${comment.id}`, async () => {
+      const ctx = ctxOf(context, repository.owner.login, repository.name);
+      const pr = await getPull(ctx, issue.number);
+      const result = await reconcile(ctx, pr, { recompute: commands.some((c) => c.name === 'recheck') });
+      await answer(ctx, issue.number, comment.id, commands, result);
+    });
+  });
+}
+
+async function getPull(ctx: Ctx, number: number): Promise<PullInfo> {
+  const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner: ctx.owner, repo: ctx.repo, pull_number: number });
+  return data as PullInfo;
+}
+
+/** React to a command comment and, when something was refused, say why in one reply. */
+async function answer(ctx: Ctx, issue: number, commentId: number, commands: ParsedCommand[], result: ReconcileResult | undefined): Promise<void> {
+  const mine = result?.decisions.filter((d) => d.commentId === commentId) ?? [];
+  const invalid = commands.filter((c): c is Extract<ParsedCommand, { name: 'invalid' }> => c.name === 'invalid');
+  const refused: Array<Pick<Decision, 'reason'>> = [...mine.filter((d) => !d.accepted), ...invalid.map((c) => ({ reason: c.why }))];
+  const lines = refused.map((d) => `- ${d.reason}`);
+  if (!result) lines.push('- this pull request is closed');
+  if (commands.some((c) => c.name === 'status') && result) lines.push(`- status of \`${result.head.slice(0, 7)}\`: **${result.outcome.state.replace('_', ' ')}**`);
+  const ok = refused.length === 0 && result !== undefined;
+  await ctx.api.request('POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', { owner: ctx.owner, repo: ctx.repo, comment_id: commentId, content: ok ? '+1' : '-1' });
+  if (lines.length === 0) return;
+  // One reply per command comment, even when the webhook is delivered twice.
+  if (result?.comments.some((c) => c.body.includes(REPLY_MARKER(commentId)))) return;
+  const body = `${REPLY_MARKER(commentId)}\n${ok ? '' : 'Not done:\n'}${lines.join('\n')}`;
+  await ctx.api.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: ctx.owner, repo: ctx.repo, issue_number: issue, body });
+}
+
+/** Fail closed and say so in one log line: an error never leaves a success behind. */
+async function guarded(context: Context, what: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    const err = e as { status?: number; message?: string };
+    if (e instanceof ConfigBroken) context.log.warn(`asl-gate: ${what}: ${err.message}; RSO approval set to failure`);
+    else context.log.error(`asl-gate: ${what} failed${err.status ? ` (HTTP ${err.status})` : ''}: ${err.message}; the RSO approval check was not set to success`);
+    throw e;
+  }
+}

@@ -1,0 +1,149 @@
+import type { Policy } from '../src/policy.js';
+import { cell } from '../src/report/markdown.js';
+import type { AuditRecord, GateState, Outcome } from './decide.js';
+import type { CheckFields } from './reconcile.js';
+
+/** Hidden first line that identifies this App's sticky comment. */
+export const STICKY_MARKER = '<!-- asl-gate:rso-approval -->';
+const STATE_PREFIX = '<!-- asl-gate:state ';
+
+export interface ReleaseSummary {
+  declaration: string;
+  model: string | null;
+  declared: Record<string, string>;
+  verdict: 'pass' | 'fail';
+  noncompliance: Array<{ finding: string; assessment?: string; reason: string }>;
+}
+
+/** The gate's verdict on one head, with what the comment and the check show of it. */
+export interface GateSummary extends GateState {
+  /** The PR changes the gate config or a pack. */
+  policyChanged: boolean;
+  releases: ReleaseSummary[];
+  findings: Array<{ code: string; where: string; message: string }>;
+}
+
+interface View {
+  outcome: Outcome;
+  gate: GateSummary;
+  head: string;
+  policy: Policy;
+}
+
+/**
+ * The gate summary travels in this App's own check run (only the App can write it), so a comment
+ * event can reuse the verdict without recomputing it. Base64 keeps user text from closing the
+ * HTML comment.
+ */
+export function encodeState(gate: GateSummary, head: string): string {
+  return `${STATE_PREFIX}${Buffer.from(JSON.stringify({ v: 1, head, gate })).toString('base64')} -->`;
+}
+
+export function decodeState(text: string | null | undefined, head: string): GateSummary | undefined {
+  const i = text?.lastIndexOf(STATE_PREFIX) ?? -1;
+  if (!text || i < 0) return undefined;
+  try {
+    const raw = text.slice(i + STATE_PREFIX.length, text.indexOf(' -->', i));
+    const state = JSON.parse(Buffer.from(raw, 'base64').toString('utf8')) as { v: number; head: string; gate: GateSummary };
+    return state.v === 1 && state.head === head ? state.gate : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const short = (sha: string) => sha.slice(0, 7);
+const levels = (m: Record<string, string>) => Object.entries(m).map(([s, l]) => `${s} ${l}`).join(', ') || '—';
+
+function audit(r: AuditRecord): string {
+  return [
+    `| | |`,
+    `|---|---|`,
+    `| ${r.action === 'approve' ? 'Approved' : 'Rejected'} by | @${cell(r.user.login)} (user id ${r.user.id}) |`,
+    `| When | ${r.at} |`,
+    `| Commit | \`${r.sha}\` |`,
+    `| Comment | ${r.commentUrl} |`,
+    ...(r.reason ? [`| Reason | ${cell(r.reason)} |`] : []),
+  ].join('\n');
+}
+
+function releasesTable(gate: GateSummary): string {
+  if (gate.releases.length === 0) return gate.policyChanged ? 'This pull request changes the gate configuration or a pack.' : '';
+  const rows = gate.releases.map((r) => `| ${cell(r.model ?? r.declaration)} | ${cell(levels(r.declared))} | ${r.verdict === 'pass' ? '✅ pass' : '❌ fail'} |`);
+  const nc = gate.releases.flatMap((r) => r.noncompliance.map((n) => `- ${cell(r.model ?? r.declaration)}: \`${cell(n.finding)}\`${n.assessment ? ` (${cell(n.assessment)})` : ''} — ${cell(n.reason)}`));
+  return [
+    '| Release | Declared | ASL gate |',
+    '|---|---|---|',
+    ...rows,
+    ...(gate.policyChanged ? ['', 'This pull request also changes the gate configuration or a pack.'] : []),
+    ...(nc.length ? ['', '**Acknowledged noncompliance**', ...nc] : []),
+  ].join('\n');
+}
+
+function findingsList(gate: GateSummary): string {
+  return gate.findings.map((f) => `- \`${f.code}\` ${cell(f.where)}: ${cell(f.message)}`).join('\n');
+}
+
+/** The `RSO approval` check run for the head: its conclusion and its audit record. */
+export function renderCheck({ outcome, gate, head, policy }: View): CheckFields {
+  const text = `${releasesTable(gate)}\n\n${encodeState(gate, head)}`;
+  const from = policy.settings.approval.fromLevel;
+  switch (outcome.state) {
+    case 'not_release':
+      return { status: 'completed', conclusion: 'success', output: { title: 'Not a release', summary: 'This pull request touches no model release, gate configuration or pack: no RSO approval is needed.', text } };
+    case 'gate_failing':
+      return {
+        status: 'completed',
+        conclusion: 'failure',
+        output: { title: `ASL gate fails on ${short(head)}`, summary: `RSO approval cannot be granted while the ASL gate fails on this commit.\n\n${findingsList(gate)}`, text },
+      };
+    case 'not_required':
+      return {
+        status: 'completed',
+        conclusion: 'success',
+        output: { title: 'RSO approval not required', summary: `The ASL gate passes on ${short(head)}, every declared level is below ${from} and no noncompliance is acknowledged.`, text },
+      };
+    case 'approved':
+      return { status: 'completed', conclusion: 'success', output: { title: `Approved by @${outcome.record.user.login} for ${short(head)}`, summary: audit(outcome.record), text } };
+    case 'rejected':
+      return { status: 'completed', conclusion: 'failure', output: { title: `Rejected by @${outcome.record.user.login}`, summary: audit(outcome.record), text } };
+    default:
+      return {
+        status: 'in_progress',
+        output: {
+          title: `Waiting for RSO approval of ${short(head)}`,
+          summary: `An RSO approves this exact commit by commenting \`/rso approve ${short(head)}\`.${outcome.revokedBy ? `\n\nThe previous decision was revoked by @${outcome.revokedBy.user.login} at ${outcome.revokedBy.at} (${outcome.revokedBy.commentUrl}).` : ''}`,
+          text,
+        },
+      };
+  }
+}
+
+/** The one comment the App keeps on a release PR: who must do what next. */
+export function renderSticky({ outcome, gate, head, policy, owner }: View & { owner?: string }): string {
+  const { users, teams } = policy.settings.rso;
+  const mentions = [...users.map((u) => `@${u}`), ...teams.map((t) => (owner ? `@${owner}/${t}` : `team ${t}`))].join(' ') || '(no RSO is configured: set rso in .github/asl-gate.yml on the base branch)';
+  const status: Record<Outcome['state'], string> = {
+    not_release: 'Not a release: no approval needed.',
+    gate_failing: `❌ The ASL gate fails on \`${short(head)}\`: fix the findings before an RSO can approve.`,
+    not_required: `✅ The ASL gate passes on \`${short(head)}\` and no RSO approval is required.`,
+    waiting: `⏳ Waiting for an RSO to approve \`${short(head)}\`.`,
+    approved: outcome.state === 'approved' ? `✅ Approved by @${outcome.record.user.login} for \`${short(head)}\` (${outcome.record.commentUrl}).` : '',
+    rejected: outcome.state === 'rejected' ? `❌ Rejected by @${outcome.record.user.login}: ${cell(outcome.record.reason ?? '')}` : '',
+  };
+  return [
+    STICKY_MARKER,
+    `### RSO approval — ${mentions}`,
+    '',
+    releasesTable(gate),
+    '',
+    `**Status:** ${status[outcome.state]}`,
+    '',
+    'To approve this exact commit, an RSO comments:',
+    '',
+    '```',
+    `/rso approve ${short(head)}`,
+    '```',
+    '',
+    'Other commands: `/rso reject <reason>`, `/rso revoke`, `/rso status`, `/rso recheck`. A new push needs a new approval.',
+  ].join('\n');
+}
