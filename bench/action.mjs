@@ -5,7 +5,7 @@ import { spawnSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GitHubStandIn } from '../test/standin/github.ts';
+import { GitHubStandIn } from '../lib/test/standin/github.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const EXAMPLES = join(ROOT, 'examples');

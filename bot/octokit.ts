@@ -1,38 +1,51 @@
-import Bottleneck from 'bottleneck';
 import { ProbotOctokit } from 'probot';
+import { retrying } from '../src/snapshot/retry.js';
 
 export interface OctokitTuning {
-  /** First retry delay for server errors (Probot's retry plugin); default 1 s. */
+  /** First retry delay for server errors; doubled each time. Default 1 s. */
   retryBaseMs?: number;
-  /**
-   * Minimum time between two writes per installation (GitHub asks for 1 s; 3 s for writes that
-   * notify people, such as comments). Lowered only in tests and benchmarks.
-   */
+  /** Minimum time between two writes of this process (0: serialised, not spaced). */
   writeSpacingMs?: number;
 }
 
 /**
- * Probot's Octokit with retries on, and with secondary rate limits backed off and retried: Probot's
- * own handler only logs them, which would turn a transient limit into a failed event.
+ * Probot's Octokit with its retry and throttling plugins replaced by one request hook: the plugins
+ * schedule every call through Bottleneck timers (about 15 ms a request here), and Probot's
+ * secondary-rate-limit handler only logs, never retries. This hook retries server errors with
+ * back-off, waits out rate limits per Retry-After, and runs writes one at a time.
  */
 export function tunedOctokit(t: OctokitTuning = {}): typeof ProbotOctokit {
-  const write = new Bottleneck.Group({ maxConcurrent: 1, minTime: t.writeSpacingMs ?? 1000 });
-  const notifications = new Bottleneck.Group({ maxConcurrent: 1, minTime: t.writeSpacingMs ?? 3000 });
-  return ProbotOctokit.defaults((options: Record<string, unknown>) => {
-    const throttle = (options.throttle ?? {}) as Record<string, unknown>;
-    const log = options.log as { warn(msg: string): void } | undefined;
-    return {
-      ...options,
-      retry: { retryAfterBaseValue: t.retryBaseMs ?? 1000 },
-      throttle: {
-        ...throttle,
-        write,
-        notifications,
-        onSecondaryRateLimit: (retryAfter: number, req: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-          log?.warn(`asl-gate: secondary rate limit on ${req.method} ${req.url}; retrying in ${retryAfter}s`);
-          return retryCount < 3;
-        },
-      },
-    };
+  let writes: Promise<unknown> = Promise.resolve();
+  let lastWrite = 0;
+  const spacing = t.writeSpacingMs ?? 0;
+  const serialised = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = writes.then(async () => {
+      const wait = lastWrite + spacing - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      try {
+        return await fn();
+      } finally {
+        lastWrite = Date.now();
+      }
+    });
+    writes = run.catch(() => undefined);
+    return run;
+  };
+  const Base = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+    ...options,
+    throttle: { ...((options.throttle as object) ?? {}), enabled: false },
+    retry: { enabled: false },
+  }));
+  return Base.plugin((octokit) => {
+    const log = (octokit as unknown as { log?: { warn(m: string): void } }).log;
+    octokit.hook.wrap('request', (request, options) => {
+      const send = () =>
+        retrying(async () => request(options), {
+          attempts: 4,
+          baseDelayMs: t.retryBaseMs ?? 1000,
+          onRetry: (why, ms) => log?.warn(`asl-gate: ${options.method} ${options.url}: ${why}; retrying in ${ms} ms`),
+        });
+      return options.method === 'GET' || options.method === 'HEAD' ? send() : serialised(send);
+    });
   }) as typeof ProbotOctokit;
 }

@@ -30,6 +30,7 @@ export interface PullInfo {
 interface CheckRunInfo {
   id: number;
   head_sha: string;
+  started_at: string | null;
   app: { id: number } | null;
   output: { text: string | null } | null;
 }
@@ -76,7 +77,10 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: { recompute?: bool
     return { outcome, decisions: [], comments: [], gate, head, policy: policy.policy };
   }
 
-  const [comments, pushers, headSince] = await Promise.all([listComments(ctx, pr.number), listPushers(ctx, pr.number), headSinceOf(ctx, head)]);
+  // Our own run on this head was created after the head was pushed, so its start bounds the push
+  // time from above; without one, ask GitHub when it first saw the commit.
+  const since = existing?.head_sha === head && existing.started_at ? Promise.resolve(existing.started_at) : headSinceOf(ctx, head);
+  const [comments, pushers, headSince] = await Promise.all([listComments(ctx, pr.number), listPushers(ctx, pr.number), since]);
   const authorize = await authorizer(ctx, policy.policy, pr, pushers, comments);
   const { outcome, decisions } = decide({ head, ...(headSince ? { headSince } : {}), gate, comments, authorize });
   await writeCheck(ctx, head, existing, renderCheck({ outcome, gate, head, policy: policy.policy }));

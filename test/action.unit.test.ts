@@ -106,7 +106,7 @@ describe('Action runner (nock)', () => {
     await run({ api: api(), retry: { attempts: 4, baseDelayMs: 5, sleep: async (ms) => void sleeps.push(ms) } });
     expect(scope.pendingMocks()).toStrictEqual([]);
     expect(verdict()).toBe('pass');
-    expect(sleeps).toEqual([5, 10]);
+    expect(sleeps).toEqual([5, 0]); // back-off for the 502, then Retry-After: 0
   });
 
   it('a 403 that is not a rate limit fails at once', async () => {

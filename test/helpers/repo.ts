@@ -1,9 +1,15 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { run } from '../../src/cli/main.js';
 
-export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+/** The project root, whether this runs from test/ (vitest) or from its build in lib/test/ (benchmarks, demo). */
+export const ROOT = (() => {
+  let d = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(d, 'package.json'))) d = dirname(d);
+  return d;
+})();
 export const EXAMPLES = join(ROOT, 'examples');
 
 /** A repository as a map of path → contents (or a symlink target). */

@@ -1,0 +1,109 @@
+// RSO approval App benchmark (issue: the bot). Run: npm run build && node bench/bot.mjs
+// Signed webhooks over loopback into the real server (`npm start`'s command) with the loopback
+// stand-in as GitHub, against a no-op Probot app in the same run.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { commentEvent, deliver, freePort, privateKey, pullRequestEvent, SECRET } from '../lib/test/helpers/bot.js';
+import { exampleRepo } from '../lib/test/helpers/repo.js';
+import { GitHubStandIn } from '../lib/test/standin/github.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const gh = new GitHubStandIn();
+await gh.start();
+const BASE = 'b'.repeat(40);
+gh.commits.set(BASE, { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml'] });
+gh.user('rso-kaplan');
+
+async function server(entry) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [entry], {
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      APP_ID: String(gh.app.id),
+      PRIVATE_KEY: privateKey(),
+      WEBHOOK_SECRET: SECRET,
+      GHE_HOST: new URL(gh.url).host,
+      GHE_PROTOCOL: 'http',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      ASL_GATE_WRITE_SPACING_MS: '0',
+      ASL_GATE_TODAY: '2026-11-28',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    try {
+      await fetch(`${url}/ping`);
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return { url, child, rss: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024 };
+}
+
+/** Events/s for `count` comment webhooks that carry no command, `concurrency` in flight. */
+async function throughput(target, count, concurrency = 8) {
+  const c = gh.comment(1, 'dev-bob', 'Thanks, looks good to me.');
+  const payload = commentEvent(gh, c);
+  let sent = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (sent < count) {
+        sent++;
+        const status = await deliver(target, 'issue_comment', payload);
+        if (status !== 200) throw new Error(`status ${status}`);
+      }
+    }),
+  );
+  return count / ((performance.now() - t0) / 1000);
+}
+
+const noop = await server(join(ROOT, 'bench/noop-app.mjs'));
+const bot = await server(join(ROOT, 'lib/bot/main.js'));
+gh.openPull(1, 'dev-alice', BASE, '1'.repeat(40), exampleRepo('nova-2'), []);
+
+await throughput(noop, 500);
+await throughput(bot, 500);
+const noopRate = await throughput(noop, 4000);
+const botRate = await throughput(bot, 4000);
+console.log('Events that need nothing (a comment without a command), 8 in flight');
+console.log(`  no-op Probot app   ${noopRate.toFixed(0).padStart(7)} events/s`);
+console.log(`  RSO approval App   ${botRate.toFixed(0).padStart(7)} events/s   ${((botRate / noopRate) * 100).toFixed(0)}% of no-op  (target >= 70%)`);
+
+// Approval commands, end to end: webhook in -> check run and comment written -> HTTP 200.
+const files = exampleRepo('nova-2');
+const changed = Object.keys(files).filter((p) => p.startsWith('releases/')).map((filename) => ({ filename, status: 'added' }));
+const latencies = [];
+let calls = 0;
+const APPROVALS = 200;
+for (let i = 0; i < APPROVALS; i++) {
+  const n = 1000 + i;
+  const pr = gh.openPull(n, 'dev-alice', BASE, `${n}`.padEnd(40, 'f'), files, changed);
+  await deliver(bot, 'pull_request', pullRequestEvent(gh, pr));
+  const before = gh.requests.length;
+  const c = gh.comment(n, 'rso-kaplan', '/rso approve');
+  const t0 = performance.now();
+  await deliver(bot, 'issue_comment', commentEvent(gh, c));
+  latencies.push(performance.now() - t0);
+  calls += gh.requests.length - before;
+  if (gh.latestCheck(pr.head)?.conclusion !== 'success') throw new Error('approval did not land');
+}
+latencies.sort((a, b) => a - b);
+const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+console.log(`\nApproval commands (${APPROVALS}, sequential, write spacing off)`);
+console.log(`  p50 ${pct(50).toFixed(1)} ms   p99 ${pct(99).toFixed(1)} ms  (target p99 <= 50 ms)`);
+console.log(`  API calls per approval: ${(calls / APPROVALS).toFixed(1)}  (target <= 8)`);
+
+// Memory after 10,000 events.
+await throughput(bot, 10_000 - 4500 - 2 * APPROVALS);
+console.log(`\nRSS after 10,000 events: ${bot.rss().toFixed(0)} MB  (target <= 200 MB; no-op app now ${noop.rss().toFixed(0)} MB)`);
+
+noop.child.kill();
+bot.child.kill();
+await gh.stop();
