@@ -32,7 +32,11 @@ Commands:
                       --now YYYY-MM-DD  judge as of this day (default: today, UTC)
                       --format FORMAT   text (default), json or markdown
   schema [KIND]     Print the JSON Schema of a file kind: declaration, assessment, config, pack.
-  protect           Require the ASL gate and RSO approval checks on a branch (see --help there).
+  protect --repo OWNER/NAME [--branch main] [--app-id ID] [--gate-app-id ID] [--dry-run]
+                    Create or update the repository ruleset that requires the "ASL gate" and
+                    "RSO approval" checks on the branch, "RSO approval" bound to the App's id
+                    (--app-id, or APP_ID). Token from GITHUB_TOKEN or GH_TOKEN; API from
+                    GITHUB_API_URL (default https://api.github.com). Prints the plan as a diff.
 
 Exit codes: 0 pass, 1 fail, 2 usage or configuration error.
 `;
@@ -49,6 +53,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
     if (command === 'check') return await check(rest, io);
     if (command === 'schema') return await schema(rest, io);
+    if (command === 'protect') return await protectCommand(rest, io);
     const extra = io.commands?.[command];
     if (extra) return await extra(rest, io);
     throw new UsageError(`unknown command ${JSON.stringify(command)}`);
@@ -128,6 +133,53 @@ async function check(argv: string[], io: CliIO): Promise<number> {
     format === 'json' ? renderJson(report) : format === 'markdown' ? renderMarkdown(report, today) : renderText(report, { color: wantColor(io.stdout, io.env) });
   io.stdout.write(out);
   return report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
+}
+
+async function protectCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      repo: { type: 'string' },
+      branch: { type: 'string', default: 'main' },
+      'app-id': { type: 'string' },
+      'gate-app-id': { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+    },
+  });
+  const m = /^([^/\s]+)\/([^/\s]+)$/.exec(values.repo ?? '');
+  if (!m) throw new UsageError('protect needs --repo OWNER/NAME');
+  const id = (name: string, v: string | undefined) => {
+    if (v === undefined || v === '') return undefined;
+    if (!/^\d+$/.test(v)) throw new UsageError(`--${name} must be a numeric App id, not ${JSON.stringify(v)}`);
+    return Number(v);
+  };
+  const appId = id('app-id', values['app-id'] ?? io.env.APP_ID);
+  if (appId === undefined) throw new UsageError('protect needs the RSO approval App\'s id: --app-id ID (or APP_ID)');
+  const gateAppId = id('gate-app-id', values['gate-app-id']);
+  const token = io.env.GITHUB_TOKEN || io.env.GH_TOKEN;
+  if (!token) throw new UsageError('protect needs a token with admin rights on the repository in GITHUB_TOKEN or GH_TOKEN');
+  // Loaded on demand: `check` never needs them.
+  const [{ protect, ProtectError }, { restClient }] = await Promise.all([import('../protect.js'), import('./rest.js')]);
+  const api = restClient({ baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', token });
+  const opts = { owner: m[1]!, repo: m[2]!, branch: values.branch, appId, ...(gateAppId !== undefined ? { gateAppId } : {}), dryRun: values['dry-run'] };
+  try {
+    const r = await protect(api, opts);
+    const verb = { create: 'create', update: 'update', none: 'keep' }[r.action];
+    io.stdout.write(`Ruleset "asl-gate: ${opts.branch}" on ${values.repo}: ${verb}${r.rulesetId !== undefined ? ` (id ${r.rulesetId})` : ''}\n${r.plan}\n`);
+    io.stdout.write(r.action === 'none' ? 'Nothing to change.\n' : opts.dryRun ? 'Dry run: nothing was changed.\n' : `Done: ${r.action === 'create' ? 'created' : 'updated'}.\n`);
+    return EXIT.pass;
+  } catch (e) {
+    if (e instanceof ProtectError) {
+      io.stderr.write(`asl-gate protect: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    const status = (e as { status?: number }).status;
+    if (status !== undefined || (e as Error).name === 'TypeError') {
+      io.stderr.write(`asl-gate protect: GitHub API error: ${(e as Error).message}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
 }
 
 function merge(reports: CheckReport[]): CheckReport {

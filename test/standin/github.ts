@@ -93,6 +93,11 @@ export class GitHubStandIn {
   readonly reactions: Array<{ comment: number; content: string; user: string }> = [];
   /** commit sha -> when GitHub created its first check suite (the push time). */
   readonly suites = new Map<string, string>();
+  /** Repositories that exist (owner/name). */
+  readonly repos = new Set(['lab/models']);
+  readonly rulesets: Array<Record<string, unknown>> = [];
+  /** When false, ruleset requests answer 403 as for a token without admin rights. */
+  admin = true;
   /** The App the installation tokens belong to. */
   app = { id: 4242, slug: 'asl-gate' };
   private lastTs = 0;
@@ -192,7 +197,40 @@ export class GitHubStandIn {
     return this.comments.filter((c) => c.issue === number && c.body.startsWith('<!-- asl-gate:rso-approval -->'));
   }
 
+  private rulesetRoutes(): void {
+    const repoOk = (o: string, r: string) => this.repos.has(`${o}/${r}`);
+    const notFound = { status: 404, body: { message: 'Not Found' } };
+    const forbidden = { status: 403, body: { message: 'Resource not accessible by integration' } };
+    this.get(/^\/repos\/([^/]+)\/([^/]+)$/, ({ params }) =>
+      repoOk(params[0]!, params[1]!) ? { status: 200, body: { id: 1, name: params[1], full_name: `${params[0]}/${params[1]}`, private: true, default_branch: 'main' } } : notFound,
+    );
+    this.get(/^\/repos\/([^/]+)\/([^/]+)\/rulesets$/, ({ params }) => {
+      if (!repoOk(params[0]!, params[1]!)) return notFound;
+      if (!this.admin) return forbidden;
+      return { status: 200, body: this.rulesets.map((r) => ({ id: r.id, name: r.name, target: r.target, enforcement: r.enforcement, source_type: 'Repository', source: `${params[0]}/${params[1]}` })) };
+    });
+    this.get(/^\/repos\/([^/]+)\/([^/]+)\/rulesets\/(\d+)$/, ({ params }) => {
+      const r = this.rulesets.find((x) => x.id === Number(params[2]));
+      return r ? { status: 200, body: r } : notFound;
+    });
+    this.on('POST', /^\/repos\/([^/]+)\/([^/]+)\/rulesets$/, ({ params, body }) => {
+      if (!repoOk(params[0]!, params[1]!)) return notFound;
+      if (!this.admin) return forbidden;
+      const r = { ...(body as object), id: this.nextId++, source_type: 'Repository', source: `${params[0]}/${params[1]}` };
+      this.rulesets.push(r);
+      return { status: 201, body: r };
+    });
+    this.on('PUT', /^\/repos\/([^/]+)\/([^/]+)\/rulesets\/(\d+)$/, ({ params, body }) => {
+      if (!this.admin) return forbidden;
+      const i = this.rulesets.findIndex((x) => x.id === Number(params[2]));
+      if (i < 0) return notFound;
+      this.rulesets[i] = { ...this.rulesets[i], ...(body as object), id: Number(params[2]) };
+      return { status: 200, body: this.rulesets[i] };
+    });
+  }
+
   private appRoutes(): void {
+    this.rulesetRoutes();
     const installationUser = () => this.user(`${this.app.slug}[bot]`, 'Bot');
     this.on('POST', /^\/app\/installations\/(\d+)\/access_tokens$/, () => ({
       status: 201,
