@@ -41,7 +41,7 @@ const timeAction = () =>
     writeFileSync(env.GITHUB_OUTPUT, '');
     writeFileSync(env.GITHUB_STEP_SUMMARY, '');
     const t0 = performance.now();
-    const child = spawn(process.execPath, [join(ROOT, 'dist/index.js')], { env, stdio: 'ignore' });
+    const child = spawn(process.execPath, [process.env.ASL_GATE_BENCH_ENTRY ?? join(ROOT, 'dist/index.js')], { env, stdio: 'ignore' });
     child.on('close', (code) => resolve({ ms: performance.now() - t0, code }));
   });
 const timeNode = () => {

@@ -1,6 +1,6 @@
 import { error, type Finding } from './findings.js';
 import { BUILTIN_PACKS } from './packs/builtin.generated.js';
-import { DEFAULT_CAPS, loadYamlFile, parseAndValidate, type Loaded } from './read-yaml.js';
+import { DEFAULT_CAPS, loadYamlFile } from './read-yaml.js';
 import { resolveReference, SafeStat } from './safe-path.js';
 import { configSchema, packSchema, type Config, type Pack } from './schemas/index.js';
 import { quote } from './schemas/validate.js';
@@ -94,8 +94,9 @@ export function builtinPack(id: string): PackIndex | undefined {
   if (!Object.hasOwn(BUILTIN_PACKS, id)) return undefined;
   let idx = builtinCache.get(id);
   if (!idx) {
-    const loaded = parseAndValidate(BUILTIN_PACKS[id]!, `built-in:${id}`, packSchema, 'pack');
-    const r = loaded.ok ? indexPack(loaded) : loaded;
+    const file = `built-in:${id}`;
+    const data = packSchema.safeParse(BUILTIN_PACKS[id]);
+    const r: PackResult = data.success ? indexPack({ data: data.data, parsed: { file, value: data.data, locate: () => ({ file }) } }) : { ok: false, findings: [] };
     // A broken built-in pack is our bug, not the user's: fail loudly.
     if (!r.ok) throw new Error(`built-in pack ${id} is invalid: ${r.findings.map((f) => f.message).join('; ')}`);
     idx = r.index;
@@ -126,7 +127,7 @@ async function loadPack(snapshot: RepoSnapshot, safe: SafeStat, ref: string, at:
 }
 
 /** Cross-field checks of a pack: every name it uses must be one it defines. */
-function indexPack(loaded: Extract<Loaded<Pack>, { ok: true }>): PackResult {
+function indexPack(loaded: { data: Pack; parsed: ParsedYaml }): PackResult {
   const { data: pack, parsed } = loaded;
   const findings: Finding[] = [];
   const bad = (path: (string | number)[], msg: string, key = false) => findings.push(error('schema.invalid', msg, parsed.locate(path, { key })));

@@ -159,7 +159,7 @@ async function protectCommand(argv: string[], io: CliIO): Promise<number> {
   const token = io.env.GITHUB_TOKEN || io.env.GH_TOKEN;
   if (!token) throw new UsageError('protect needs a token with admin rights on the repository in GITHUB_TOKEN or GH_TOKEN');
   // Loaded on demand: `check` never needs them.
-  const [{ protect, ProtectError }, { restClient }] = await Promise.all([import('../protect.js'), import('./rest.js')]);
+  const [{ protect, ProtectError }, { restClient }] = await Promise.all([import('../protect.js'), import('../snapshot/rest.js')]);
   const api = restClient({ baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', token });
   const opts = { owner: m[1]!, repo: m[2]!, branch: values.branch, appId, ...(gateAppId !== undefined ? { gateAppId } : {}), dryRun: values['dry-run'] };
   try {

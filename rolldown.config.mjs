@@ -1,0 +1,17 @@
+// Bundles: the Action (dist/, committed) and the CLI (lib/cli/, built by `npm run build`).
+// Rolldown rather than ncc: it tree-shakes ESM, so @actions/core's unused OIDC client and its whole
+// HTTP stack stay out of the Action (a 187 KB entry instead of 763 KB, about 100 ms less at every
+// start), and a build takes about a second instead of ten.
+import { defineConfig } from 'rolldown';
+
+const shared = {
+  platform: 'node',
+  resolve: { extensionAlias: { '.js': ['.ts', '.js'] } },
+  // Dependencies are imported for what they export, not for side effects: let unused parts go.
+  treeshake: { moduleSideEffects: (id) => !id.includes('/node_modules/') },
+};
+
+export default defineConfig([
+  { ...shared, input: 'action/index.ts', output: { dir: 'dist', format: 'esm', minify: true, entryFileNames: 'index.js', chunkFileNames: '[name]-[hash].js' } },
+  { ...shared, input: 'src/cli/index.ts', output: { dir: 'lib/cli', format: 'esm', minify: true, entryFileNames: 'index.js', chunkFileNames: '[name]-[hash].js' } },
+]);
