@@ -138,6 +138,14 @@ describe('ASL gate Action on pull_request', () => {
     expect(run.code).toBe(0);
   });
 
+  it("behind a proxy it uses @actions/github's Octokit (here bypassing the proxy for the stand-in)", async () => {
+    const workspace = exampleRepo('nova-2');
+    const run = await runAction({ workspace, event: pr(['releases/nova-2/asl.yml']), apiUrl: gh.url, env: { HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1' } });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(gh.requests.map((r) => r.headers['user-agent'])).toEqual([expect.stringMatching(/octokit/), expect.stringMatching(/octokit/)]);
+  });
+
   it('bad inputs fail with a clear message', async () => {
     const run = await runAction({ workspace: exampleRepo('nova-2'), event: pr(['releases/nova-2/asl.yml']), apiUrl: gh.url, inputs: { now: '28/11/2026' } });
     expect(run.code).toBe(1);

@@ -38,6 +38,17 @@ describe('asl-gate protect (nock)', () => {
     expect(r.stdout).toContain('Done: created.');
   });
 
+  it('--gate-app-id binds ASL gate too; --branch names the branch', async () => {
+    const scope = nock(API)
+      .get('/repos/lab/models').reply(200, { id: 1 })
+      .get('/repos/lab/models/rulesets').query(true).reply(200, [])
+      .post('/repos/lab/models/rulesets', (b) => b.name === 'asl-gate: release' && b.conditions.ref_name.include[0] === 'refs/heads/release' && b.rules[0].parameters.required_status_checks[0].integration_id === 15368)
+      .reply(201, { id: 10 });
+    const r = await cli(['protect', '--repo', 'lab/models', '--app-id', '4242', '--gate-app-id', '15368', '--branch', 'release'], ROOT, env);
+    expect(scope.pendingMocks()).toStrictEqual([]);
+    expect(r.stdout).toContain('+ required_status_checks["ASL gate"]: integration_id 15368');
+  });
+
   it('updates a drifted ruleset, keeping its other rules', async () => {
     const existing = ours(9, [{ context: 'ASL gate' }, { context: 'RSO approval' }], [{ type: 'deletion' }]);
     const scope = nock(API)

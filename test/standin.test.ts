@@ -29,6 +29,44 @@ describe('stand-in conforms to GitHub OpenAPI', () => {
     expect(responseProblems('GET', template, status, body)).toEqual([]);
   });
 
+  it('the App and admin routes match too', async () => {
+    const head = 'd'.repeat(40);
+    gh.openPull(5, 'dev', 'sha1', head, { 'r/asl.yml': 'model: m\n', 'r/link': { symlink: 'asl.yml' } }, [{ filename: 'r/asl.yml', status: 'added' }]);
+    gh.teams.set('rso', new Set(['dev']));
+    const post = async (path: string, body: unknown) => {
+      const r = await fetch(gh.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: r.status, body: await r.json() };
+    };
+    const created = await post('/repos/o/r/issues/5/comments', { body: 'hi' });
+    const checks: Array<[string, string, number, unknown]> = [
+      ['POST', '/repos/{owner}/{repo}/issues/{issue_number}/comments', created.status, created.body],
+      ['POST', '/repos/{owner}/{repo}/check-runs', ...(Object.values(await post('/repos/o/r/check-runs', { name: 'RSO approval', head_sha: head, status: 'in_progress', output: { title: 't', summary: 's' } })) as [number, unknown])],
+      ['POST', '/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', ...(Object.values(await post(`/repos/o/r/issues/comments/${(created.body as { id: number }).id}/reactions`, { content: '+1' })) as [number, unknown])],
+      ['POST', '/repos/{owner}/{repo}/rulesets', ...(Object.values(await post('/repos/lab/models/rulesets', { name: 'x', target: 'branch', enforcement: 'active', rules: [] })) as [number, unknown])],
+    ];
+    const gets: Array<[string, string]> = [
+      ['/repos/o/r/pulls/5', '/repos/{owner}/{repo}/pulls/{pull_number}'],
+      ['/repos/o/r/pulls/5/commits', '/repos/{owner}/{repo}/pulls/{pull_number}/commits'],
+      ['/repos/o/r/issues/5/comments', '/repos/{owner}/{repo}/issues/{issue_number}/comments'],
+      [`/repos/o/r/commits/${head}/check-runs`, '/repos/{owner}/{repo}/commits/{ref}/check-runs'],
+      [`/repos/o/r/commits/${head}/check-suites`, '/repos/{owner}/{repo}/commits/{ref}/check-suites'],
+      [`/repos/o/r/git/trees/${head}?recursive=1`, '/repos/{owner}/{repo}/git/trees/{tree_sha}'],
+      ['/users/dev', '/users/{username}'],
+      ['/orgs/o/teams/rso/memberships/dev', '/orgs/{org}/teams/{team_slug}/memberships/{username}'],
+      ['/repos/lab/models', '/repos/{owner}/{repo}'],
+      ['/repos/lab/models/rulesets', '/repos/{owner}/{repo}/rulesets'],
+    ];
+    for (const [path, template] of gets) {
+      const { status, body } = await get(path);
+      checks.push(['GET', template, status, body]);
+    }
+    const tree = (await get(`/repos/o/r/git/trees/${head}?recursive=1`)).body as { tree: Array<{ path: string; sha: string }> };
+    const blob = await get(`/repos/o/r/git/blobs/${tree.tree.find((e) => e.path === 'r/asl.yml')!.sha}`);
+    checks.push(['GET', '/repos/{owner}/{repo}/git/blobs/{file_sha}', blob.status, blob.body]);
+    const problems = checks.flatMap(([method, template, status, body]) => responseProblems(method, template, status, body).map((p) => `${method} ${template}: ${p}`));
+    expect(problems).toEqual([]);
+  });
+
   it('the checker itself catches a wrong shape', () => {
     expect(responseProblems('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/files', 200, [{ filename: 1 }]).length).toBeGreaterThan(0);
   });

@@ -4,6 +4,7 @@
 // test/standin.test.ts against @octokit/openapi). Other tests add routes with `on()`.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 
 export type TreeFiles = Record<string, string | { symlink: string }>;
@@ -160,7 +161,7 @@ export class GitHubStandIn {
 
   /** The REST shape of a comment (also what a webhook carries). */
   commentJson(c: Comment): Record<string, unknown> {
-    return {
+    return documented('issue-comment', {
       id: c.id,
       node_id: `IC_${c.id}`,
       url: `${this.url}/repos/lab/models/issues/comments/${c.id}`,
@@ -171,12 +172,12 @@ export class GitHubStandIn {
       created_at: c.created_at,
       updated_at: c.updated_at,
       author_association: 'MEMBER',
-      performed_via_github_app: c.performed_via_github_app ? { id: c.performed_via_github_app.id, slug: c.performed_via_github_app.slug, node_id: 'A', owner: null, name: 'asl-gate', description: null, external_url: 'https://x', html_url: 'https://x', created_at: c.created_at, updated_at: c.created_at, permissions: {}, events: [] } : null,
-    };
+      performed_via_github_app: c.performed_via_github_app ? appJson(c.performed_via_github_app, c.created_at) : null,
+    });
   }
 
   pullJson(pr: Pull): Record<string, unknown> {
-    return {
+    return documented('pull-request', {
       id: pr.number,
       number: pr.number,
       state: pr.state,
@@ -185,7 +186,10 @@ export class GitHubStandIn {
       head: { sha: pr.head, ref: 'release', label: 'lab:release' },
       base: { sha: pr.base, ref: 'main', label: 'lab:main' },
       html_url: `https://github.com/lab/models/pull/${pr.number}`,
-    };
+      changed_files: this.pullFiles.get(pr.number)?.length ?? 0,
+      requested_teams: [],
+      commits: pr.commits.length,
+    });
   }
 
   /** The latest `RSO approval` run on `sha`, as branch protection would read it. */
@@ -202,12 +206,12 @@ export class GitHubStandIn {
     const notFound = { status: 404, body: { message: 'Not Found' } };
     const forbidden = { status: 403, body: { message: 'Resource not accessible by integration' } };
     this.get(/^\/repos\/([^/]+)\/([^/]+)$/, ({ params }) =>
-      repoOk(params[0]!, params[1]!) ? { status: 200, body: { id: 1, name: params[1], full_name: `${params[0]}/${params[1]}`, private: true, default_branch: 'main' } } : notFound,
+      repoOk(params[0]!, params[1]!) ? { status: 200, body: documented('full-repository-default-response', { id: 1, name: params[1], full_name: `${params[0]}/${params[1]}`, private: true, default_branch: 'main', language: 'Python', source: undefined, parent: undefined }) } : notFound,
     );
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/rulesets$/, ({ params }) => {
       if (!repoOk(params[0]!, params[1]!)) return notFound;
       if (!this.admin) return forbidden;
-      return { status: 200, body: this.rulesets.map((r) => ({ id: r.id, name: r.name, target: r.target, enforcement: r.enforcement, source_type: 'Repository', source: `${params[0]}/${params[1]}` })) };
+      return { status: 200, body: this.rulesets.map((r) => documented('repository-ruleset-items', { id: r.id, name: r.name, target: r.target, enforcement: r.enforcement, source_type: 'Repository', source: `${params[0]}/${params[1]}` })) };
     });
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/rulesets\/(\d+)$/, ({ params }) => {
       const r = this.rulesets.find((x) => x.id === Number(params[2]));
@@ -216,7 +220,7 @@ export class GitHubStandIn {
     this.on('POST', /^\/repos\/([^/]+)\/([^/]+)\/rulesets$/, ({ params, body }) => {
       if (!repoOk(params[0]!, params[1]!)) return notFound;
       if (!this.admin) return forbidden;
-      const r = { ...(body as object), id: this.nextId++, source_type: 'Repository', source: `${params[0]}/${params[1]}` };
+      const r = documented('repository-ruleset', { ...(body as object), id: this.nextId++, source_type: 'Repository', source: `${params[0]}/${params[1]}` });
       this.rulesets.push(r);
       return { status: 201, body: r };
     });
@@ -239,11 +243,11 @@ export class GitHubStandIn {
     this.get(/^\/app$/, () => ({ status: 200, body: { id: this.app.id, slug: this.app.slug, name: 'asl-gate' } }));
     this.get(/^\/users\/([^/]+)$/, ({ params }) => {
       const u = this.users.get(params[0]!);
-      return u ? { status: 200, body: userJson(u) } : { status: 404, body: { message: 'Not Found' } };
+      return u ? { status: 200, body: documented('public-user-default-response', userJson(u)) } : { status: 404, body: { message: 'Not Found' } };
     });
     this.get(/^\/orgs\/([^/]+)\/teams\/([^/]+)\/memberships\/([^/]+)$/, ({ params }) =>
       this.teams.get(params[1]!)?.has(params[2]!)
-        ? { status: 200, body: { url: `${this.url}/x`, role: 'member', state: 'active' } }
+        ? { status: 200, body: documented('team-membership-response-if-user-is-a-team-maintainer', { role: 'member', state: 'active' }) }
         : { status: 404, body: { message: 'Not Found' } },
     );
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/, ({ params }) => {
@@ -255,7 +259,7 @@ export class GitHubStandIn {
       if (!pr) return { status: 404, body: { message: 'Not Found' } };
       return {
         status: 200,
-        body: page(pr.commits, query).map((c) => ({
+        body: page(pr.commits, query).map((c) => documented('commit-items', {
           sha: c.sha,
           node_id: 'C',
           url: 'https://x',
@@ -295,7 +299,7 @@ export class GitHubStandIn {
       const comment = Number(params[2]);
       const existing = this.reactions.find((r) => r.comment === comment && r.content === content);
       if (!existing) this.reactions.push({ comment, content, user: installationUser().login });
-      return { status: existing ? 200 : 201, body: { id: comment * 10, node_id: 'R', user: userJson(installationUser()), content, created_at: this.now() } };
+      return { status: existing ? 200 : 201, body: documented('reaction', { id: comment * 10, user: userJson(installationUser()), content, created_at: this.now() }) };
     });
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/check-runs$/, ({ params, query }) => {
       const runs = this.checkRuns.filter((r) => r.head_sha === params[2] && (!query.check_name || r.name === query.check_name) && (!query.app_id || r.app_id === Number(query.app_id)));
@@ -303,7 +307,7 @@ export class GitHubStandIn {
     });
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/check-suites$/, ({ params }) => {
       const at = this.suites.get(params[2]!);
-      const suites = at ? [{ id: 1, node_id: 'S', head_branch: 'release', head_sha: params[2], status: 'queued', conclusion: null, url: 'https://x', before: null, after: null, pull_requests: [], app: null, repository: {}, created_at: at, updated_at: at, head_commit: {}, latest_check_runs_count: 0, check_runs_url: 'https://x' }] : [];
+      const suites = at ? [documented('check-suite-paginated', {}).check_suites].flat().slice(0, 1).map((x) => merge(x as Record<string, unknown>, { head_sha: params[2], created_at: at, updated_at: at, pull_requests: [] })) : [];
       return { status: 200, body: { total_count: suites.length, check_suites: suites } };
     });
     this.on('POST', /^\/repos\/([^/]+)\/([^/]+)\/check-runs$/, ({ body }) => {
@@ -351,7 +355,7 @@ export class GitHubStandIn {
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/git\/blobs\/([0-9a-f]{40})$/, ({ params }) => {
       const text = this.blobs.get(params[2]!);
       if (text === undefined) return { status: 404, body: { message: 'Not Found' } };
-      return { status: 200, body: { sha: params[2], node_id: 'B', url: 'https://x', size: Buffer.byteLength(text), content: Buffer.from(text).toString('base64'), encoding: 'base64' } };
+      return { status: 200, body: documented('blob', { sha: params[2], size: Buffer.byteLength(text), content: Buffer.from(text).toString('base64'), encoding: 'base64' }) };
     });
   }
 
@@ -363,7 +367,7 @@ export class GitHubStandIn {
   }
 
   private checkRunJson(r: CheckRun): Record<string, unknown> {
-    return {
+    return documented('check-run', {
       id: r.id,
       node_id: 'CR',
       head_sha: r.head_sha,
@@ -378,9 +382,9 @@ export class GitHubStandIn {
       output: { ...r.output, annotations_count: 0, annotations_url: 'https://x' },
       name: r.name,
       check_suite: { id: 1 },
-      app: { id: r.app_id, slug: this.app.slug, node_id: 'A', owner: null, name: 'asl-gate', description: null, external_url: 'https://x', html_url: 'https://x', created_at: r.started_at, updated_at: r.started_at, permissions: {}, events: [] },
+      app: appJson({ id: r.app_id, slug: this.app.slug }, r.started_at),
       pull_requests: [],
-    };
+    });
   }
 
   /** Add a route; later routes take precedence. */
@@ -511,17 +515,67 @@ export class GitHubStandIn {
   }
 }
 
+let examples: Record<string, { value: unknown }> | undefined;
+/**
+ * GitHub's documented example for a response (from @octokit/openapi), with our fields laid over
+ * it: every field a real response has is there, with a realistic value.
+ */
+function documented(name: string, overlay: Record<string, unknown>): Record<string, unknown> {
+  examples ??= (createRequire(import.meta.url)('@octokit/openapi/generated/api.github.com.json') as { components: { examples: Record<string, { value: unknown }> } }).components.examples;
+  let base = structuredClone(examples[name]!.value) as unknown;
+  if (Array.isArray(base)) base = base[0];
+  return merge(base as Record<string, unknown>, overlay);
+}
+
+function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = base[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b) ? merge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
 function userJson(u: User): Record<string, unknown> {
+  const api = `https://api.github.com/users/${u.login}`;
   return {
     login: u.login,
     id: u.id,
     node_id: `U_${u.id}`,
-    avatar_url: 'https://x',
+    avatar_url: 'https://avatars.githubusercontent.com/u/1',
     gravatar_id: '',
-    url: `https://api.github.com/users/${u.login}`,
+    url: api,
     html_url: `https://github.com/${u.login}`,
+    followers_url: `${api}/followers`,
+    following_url: `${api}/following{/other_user}`,
+    gists_url: `${api}/gists{/gist_id}`,
+    starred_url: `${api}/starred{/owner}{/repo}`,
+    subscriptions_url: `${api}/subscriptions`,
+    organizations_url: `${api}/orgs`,
+    repos_url: `${api}/repos`,
+    events_url: `${api}/events{/privacy}`,
+    received_events_url: `${api}/received_events`,
     type: u.type,
     site_admin: false,
+  };
+}
+
+/** A GitHub App as the API describes one (performed_via_github_app, check_run.app). */
+function appJson(app: { id: number; slug: string }, at: string): Record<string, unknown> {
+  return {
+    id: app.id,
+    slug: app.slug,
+    node_id: `A_${app.id}`,
+    client_id: 'Iv1.standin',
+    owner: userJson({ id: 1, login: 'lab', type: 'User' }),
+    name: 'RSO approval',
+    description: null,
+    external_url: 'https://example.org',
+    html_url: `https://github.com/apps/${app.slug}`,
+    created_at: at,
+    updated_at: at,
+    permissions: { checks: 'write' },
+    events: ['pull_request'],
   };
 }
 
