@@ -1,10 +1,9 @@
 // RSO approval App benchmark (issue: the bot). Run: npm run build && node bench/bot.mjs
 // Signed webhooks over loopback into the real server (`npm start`'s command) with the loopback
 // stand-in as GitHub, against a no-op Probot app in the same run.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { commentEvent, deliver, freePort, privateKey, pullRequestEvent, SECRET } from '../lib/test/helpers/bot.js';
+import { commentEvent, deliver, pullRequestEvent, startBot } from '../lib/test/helpers/bot.js';
 import { exampleRepo } from '../lib/test/helpers/repo.js';
 import { GitHubStandIn } from '../lib/test/standin/github.js';
 
@@ -15,35 +14,10 @@ const BASE = 'b'.repeat(40);
 gh.commits.set(BASE, { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml'] });
 gh.user('rso-kaplan');
 
+/** A server with Probot's environment against the stand-in, and its resident memory. */
 async function server(entry) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [entry], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      APP_ID: String(gh.app.id),
-      PRIVATE_KEY: privateKey(),
-      WEBHOOK_SECRET: SECRET,
-      GHE_HOST: new URL(gh.url).host,
-      GHE_PROTOCOL: 'http',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      ASL_GATE_WRITE_SPACING_MS: '0',
-      ASL_GATE_TODAY: '2026-11-28',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      await fetch(`${url}/ping`);
-      break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  return { url, child, rss: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024 };
+  const bot = await startBot(gh, { LOG_LEVEL: 'warn' }, entry);
+  return { ...bot, rss: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${bot.child.pid}/status`, 'utf8'))[1]) / 1024 };
 }
 
 /** Events/s for `count` comment webhooks that carry no command, `concurrency` in flight. */
@@ -104,6 +78,6 @@ console.log(`  API calls per approval: ${(calls / APPROVALS).toFixed(1)}  (targe
 await throughput(bot, 10_000 - 4500 - 2 * APPROVALS);
 console.log(`\nRSS after 10,000 events: ${bot.rss().toFixed(0)} MB  (target <= 200 MB; no-op app now ${noop.rss().toFixed(0)} MB)`);
 
-noop.child.kill();
-bot.child.kill();
+await noop.stop();
+await bot.stop();
 await gh.stop();

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commentEvent, deliver, freePort, privateKey, pullRequestEvent, SECRET } from '../lib/test/helpers/bot.js';
+import { commentEvent, deliver, freePort, pullRequestEvent, startBot } from '../lib/test/helpers/bot.js';
 import { exampleRepo, writeRepo } from '../lib/test/helpers/repo.js';
 import { GitHubStandIn } from '../lib/test/standin/github.js';
 
@@ -33,24 +33,7 @@ const config = exampleRepo()['.github/asl-gate.yml'];
 gh.commits.set(BASE, { '.github/asl-gate.yml': config, 'README.md': '# models\n' });
 
 // Two App replicas behind one webhook address (round robin): the App is stateless.
-async function replica() {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'lib/bot/main.js')], {
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', APP_ID: String(gh.app.id), PRIVATE_KEY: privateKey(), WEBHOOK_SECRET: SECRET, GHE_HOST: new URL(gh.url).host, GHE_PROTOCOL: 'http', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ASL_GATE_WRITE_SPACING_MS: '0', ASL_GATE_TODAY: '2026-11-28' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      await fetch(`${url}/ping`);
-      break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  return { url, child };
-}
-const replicas = [await replica(), await replica()];
+const replicas = [await startBot(gh, { LOG_LEVEL: 'warn' }), await startBot(gh, { LOG_LEVEL: 'warn' })];
 let turn = 0;
 const proxy = createServer(async (req, res) => {
   const chunks = [];
@@ -142,7 +125,7 @@ try {
   expect(gh.latestCheck(pr.head, 'ASL gate')?.conclusion === 'success' && gh.latestCheck(pr.head)?.conclusion === 'success', 'both required checks are green: the release can merge');
 } finally {
   proxy.close();
-  for (const r of replicas) r.child.kill();
+  await Promise.all(replicas.map((r) => r.stop()));
   await gh.stop();
 }
 console.log(failures === 0 ? '\nDemo complete: every step behaved as described.' : `\nDemo FAILED: ${failures} step(s) did not behave as described.`);

@@ -29,11 +29,14 @@ export interface BotProcess {
   stop(): Promise<void>;
 }
 
-/** `npm start`'s command (node lib/bot/main.js) with Probot's environment, GitHub = the stand-in. */
-export async function startBot(gh: GitHubStandIn, env: NodeJS.ProcessEnv = {}): Promise<BotProcess> {
+/**
+ * `npm start`'s command (node lib/bot/main.js) with Probot's environment, GitHub = the stand-in.
+ * `entry` runs another Probot app the same way (the benchmark's no-op baseline).
+ */
+export async function startBot(gh: GitHubStandIn, env: NodeJS.ProcessEnv = {}, entry = join(ROOT, 'lib/bot/main.js')): Promise<BotProcess> {
   const port = await freePort();
   const host = new URL(gh.url).host;
-  const child = spawn(process.execPath, [join(ROOT, 'lib/bot/main.js')], {
+  const child = spawn(process.execPath, [entry], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
