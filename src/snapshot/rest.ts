@@ -1,6 +1,11 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type * as Http from 'node:http';
+import type * as Https from 'node:https';
 import type { Requester } from './github.js';
+
+// Not `import … from 'node:http'`: building the ESM view of node:http touches its lazy getters,
+// which load Node's whole fetch implementation (about 35 ms at every start).
+const http = process.getBuiltinModule('node:http') as typeof Http;
+const https = process.getBuiltinModule('node:https') as typeof Https;
 
 /** An HTTP error from the REST API, shaped like Octokit's RequestError (status, response.headers). */
 export class HttpError extends Error {
@@ -19,7 +24,7 @@ export interface RestClientOptions {
   userAgent?: string;
 }
 
-const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
 
 /**
  * A small REST client for the few calls the CLI and the Action make: Octokit-style routes
@@ -74,9 +79,9 @@ export function restClient(opts: RestClientOptions): Requester {
 }
 
 function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined): Promise<{ status: number; headers: Record<string, string>; body: string }> {
-  const https = url.protocol === 'https:';
+  const secure = url.protocol === 'https:';
   return new Promise((resolve, reject) => {
-    const req = (https ? httpsRequest : httpRequest)(url, { method, headers, agent: https ? agents.https : agents.http, timeout: 30_000 }, (res: IncomingMessage) => {
+    const req = (secure ? https.request : http.request)(url, { method, headers, agent: secure ? agents.https : agents.http, timeout: 30_000 }, (res: Http.IncomingMessage) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
