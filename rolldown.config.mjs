@@ -1,4 +1,4 @@
-// Bundles: the Action (dist/, committed) and the CLI (lib/cli/, built by `npm run build`).
+// Bundles: the Action (dist/, committed), and the CLI and the engine (lib/, built by `npm run build`).
 // Rolldown rather than ncc: it tree-shakes ESM, so @actions/core's unused OIDC client and its whole
 // HTTP stack stay out of the Action (a 187 KB entry instead of 763 KB, about 100 ms less at every
 // start), and a build takes about a second instead of ten.
@@ -30,4 +30,6 @@ function yamlWithoutDebugSwitches() {
 export default defineConfig([
   { ...shared, input: 'action/index.ts', output: { dir: 'dist', format: 'esm', minify: true, entryFileNames: 'index.js', chunkFileNames: '[name]-[hash].js' } },
   { ...shared, input: 'src/cli/index.ts', output: { dir: 'lib/cli', format: 'esm', minify: true, entryFileNames: 'index.js', chunkFileNames: '[name]-[hash].js' } },
+  // The engine as a library (what the CLI and the Action run), for embedding and benchmarks.
+  { ...shared, input: 'src/index.ts', output: { dir: 'lib/engine', format: 'esm', entryFileNames: 'index.js', chunkFileNames: '[name]-[hash].js' } },
 ]);

@@ -4,9 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkRepository } from '../lib/src/check.js';
-import { loadPolicy } from '../lib/src/policy.js';
-import { MemorySnapshot } from '../lib/src/snapshot/memory.js';
+// The bundled engine: the code the CLI and the Action run.
+import { checkRepository, loadPolicy, MemorySnapshot } from '../lib/engine/index.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const NODE = process.execPath;

@@ -38,12 +38,18 @@ export interface Finding extends Location {
 
 export type Verdict = 'pass' | 'fail';
 
-export function error(code: FindingCode, message: string, at: Location = {}): Finding {
-  return withLocation({ code, severity: 'error', message }, at);
+/**
+ * A location, or how to find it: finding a YAML node's line can mean parsing the file again, so
+ * hot paths pass a thunk that runs only if a finding is actually made.
+ */
+export type Where = Location | (() => Location);
+
+export function error(code: FindingCode, message: string, where: Where = {}): Finding {
+  return withLocation({ code, severity: 'error', message }, typeof where === 'function' ? where() : where);
 }
 
-export function warning(code: FindingCode, message: string, at: Location = {}): Finding {
-  return withLocation({ code, severity: 'warning', message }, at);
+export function warning(code: FindingCode, message: string, where: Where = {}): Finding {
+  return withLocation({ code, severity: 'warning', message }, typeof where === 'function' ? where() : where);
 }
 
 function withLocation(f: Finding, at: Location): Finding {

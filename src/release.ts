@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { error, type Finding, type Location } from './findings.js';
+import { error, type Finding, type Where } from './findings.js';
 import { kib, loadYamlFile, type Caps } from './read-yaml.js';
 import { isLink, resolveReference, SafeStat } from './safe-path.js';
 import { assessmentSchema, declarationSchema, type Assessment, type Declaration } from './schemas/index.js';
@@ -59,10 +59,11 @@ export async function loadRelease(snapshot: RepoSnapshot, declarationPath: strin
   }
   out.declaration = { data: decl.data, parsed: decl.parsed };
   const d = decl.data;
-  const at = (path: YamlPath): Location => decl.parsed.locate(path);
+  // Lazy: a position is looked up only when a finding needs it.
+  const at = (path: YamlPath): Where => () => decl.parsed.locate(path);
 
   // Referenced files that are only checked for existence (reports, evidence, receipts).
-  const refs: Array<{ ref: string; at: Location; baseDir: string }> = [];
+  const refs: Array<{ ref: string; at: Where; baseDir: string }> = [];
   const ref = (value: string | undefined, path: YamlPath, baseDir = dir) => {
     if (value !== undefined && !isLink(value)) refs.push({ ref: value, at: at(path), baseDir });
   };
@@ -107,7 +108,7 @@ export async function loadRelease(snapshot: RepoSnapshot, declarationPath: strin
       continue;
     }
     out.assessments.push({ file: f.path, data: l.data, parsed: l.parsed });
-    if (l.data.report !== undefined && !isLink(l.data.report)) refs.push({ ref: l.data.report, at: l.parsed.locate(['report']), baseDir: dir });
+    if (l.data.report !== undefined && !isLink(l.data.report)) refs.push({ ref: l.data.report, at: () => l.parsed.locate(['report']), baseDir: dir });
   }
 
   for (const r of refs) {

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { error, type Finding, type Location } from './findings.js';
+import { error, type Finding, type Where } from './findings.js';
 import type { Entry, RepoSnapshot } from './snapshot/port.js';
 
 export const isLink = (ref: string): boolean => ref.startsWith('https://');
@@ -10,7 +10,7 @@ export type Resolved = { ok: true; path: string } | { ok: false; finding: Findin
  * Turn a reference written in a release file into a repository path, refusing anything that
  * could leave the repository (SPEC §2 "Paths"). `baseDir` is the declaration's folder.
  */
-export function resolveReference(baseDir: string, ref: string, at: Location): Resolved {
+export function resolveReference(baseDir: string, ref: string, at: Where): Resolved {
   const unsafe = (why: string): Resolved => ({ ok: false, finding: error('reference.unsafe', `${JSON.stringify(ref)} ${why}`, at) });
   if (ref.includes('\0')) return unsafe('contains a NUL character');
   if (ref.includes('\\')) return unsafe('contains a backslash; use / between folders');
@@ -40,7 +40,7 @@ export class SafeStat {
   }
 
   /** `undefined` when `path` is a regular file reached through real folders; else the finding. */
-  async checkFile(path: string, ref: string, at: Location): Promise<{ entry: Entry } | { finding: Finding }> {
+  async checkFile(path: string, ref: string, at: Where): Promise<{ entry: Entry } | { finding: Finding }> {
     const parts = this.snapshot.resolvesOnlyRealFolders ? [] : path.split('/');
     for (let i = 1; i < parts.length; i++) {
       const dir = parts.slice(0, i).join('/');

@@ -24,27 +24,15 @@ const MAX_DEPTH = 64;
 export function parseYaml(text: string, file: string): ParseResult {
   // A byte-order mark is harmless; editors on Windows add one.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lineCounter = new LineCounter();
-  const at = (offset: number | undefined): Location => {
-    if (offset === undefined) return { file };
-    const p = lineCounter.linePos(offset);
-    return { file, line: p.line, column: p.col };
-  };
-  let doc: Document.Parsed;
+  let parsed: { doc: Document.Parsed; lineCounter: LineCounter };
   try {
-    doc = parseDocument(text, {
-      version: '1.2',
-      schema: 'core',
-      merge: false,
-      uniqueKeys: true,
-      strict: true,
-      prettyErrors: false,
-      lineCounter,
-    });
+    parsed = parse(text);
   } catch {
     // The parser recurses; pathological nesting can exhaust the stack.
     return { ok: false, findings: [error('yaml.invalid', 'not valid YAML: the parser gave up (nested too deeply?)', { file, line: 1, column: 1 })] };
   }
+  const { doc } = parsed;
+  const at = positionIn(file, parsed.lineCounter);
   const findings: Finding[] = [];
   for (const e of [...doc.errors, ...doc.warnings]) {
     findings.push(error('yaml.invalid', describeYamlError(e.code, e.message), at(e.pos[0])));
@@ -60,13 +48,33 @@ export function parseYaml(text: string, file: string): ParseResult {
   });
   if (problems.length > 0) return { ok: false, findings: problems };
 
+  // The document is not kept: a release may hold thousands of files and findings are rare, so
+  // positions are found by parsing the text again, once, when the first finding asks for one.
+  let again: { doc: Document.Parsed; lineCounter: LineCounter } | undefined;
   return {
     ok: true,
     parsed: {
       file,
       value,
-      locate: (path, opts) => at(offsetOf(doc, path, opts?.key ?? false)),
+      locate: (path, opts) => {
+        again ??= parse(text);
+        return positionIn(file, again.lineCounter)(offsetOf(again.doc, path, opts?.key ?? false));
+      },
     },
+  };
+}
+
+function parse(text: string): { doc: Document.Parsed; lineCounter: LineCounter } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { version: '1.2', schema: 'core', merge: false, uniqueKeys: true, strict: true, prettyErrors: false, lineCounter });
+  return { doc, lineCounter };
+}
+
+function positionIn(file: string, lineCounter: LineCounter): (offset: number | undefined) => Location {
+  return (offset) => {
+    if (offset === undefined) return { file };
+    const p = lineCounter.linePos(offset);
+    return { file, line: p.line, column: p.col };
   };
 }
 
@@ -127,13 +135,11 @@ function toPlain(node: unknown, depth: number, report: Report): unknown {
       if ((key as { anchor?: string }).anchor) report('anchors (&name) are not allowed', key);
       if (key.tag) report('explicit tags (!tag) are not allowed', key);
       if (key.value === '<<') report('merge keys (<<) are not allowed', key);
-      // defineProperty: a key named __proto__ stays an ordinary own property.
-      Object.defineProperty(out, key.value, {
-        value: toPlain(pair.value, depth + 1, report),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      const value = toPlain(pair.value, depth + 1, report);
+      // A key named __proto__ must stay an ordinary own property, not replace the prototype;
+      // every other key takes the fast path.
+      if (key.value === '__proto__') Object.defineProperty(out, key.value, { value, enumerable: true, writable: true, configurable: true });
+      else out[key.value] = value;
     }
     return out;
   }

@@ -1,0 +1,16 @@
+/**
+ * The engine's public API: read a repository through a snapshot port, judge its releases against
+ * a pack, render the report. No GitHub client in here; adapters bring their own ports.
+ */
+export { checkRepository, type CheckOptions, type CheckReport } from './check.js';
+export { judgeRelease, type ReleaseResult } from './evaluate.js';
+export { FINDING_CODES, type Finding, type FindingCode, type Verdict } from './findings.js';
+export { builtinPack, loadPolicy, type Policy, type Settings } from './policy.js';
+export { DEFAULT_CAPS, type Caps } from './read-yaml.js';
+export { loadRelease } from './release.js';
+export { renderJson } from './report/json.js';
+export { renderMarkdown } from './report/markdown.js';
+export { renderText } from './report/text.js';
+export { FsSnapshot } from './snapshot/fs.js';
+export { MemorySnapshot, type MemoryFiles } from './snapshot/memory.js';
+export type { RepoSnapshot } from './snapshot/port.js';

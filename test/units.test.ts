@@ -1,0 +1,45 @@
+// Small pure pieces whose edge cases are easier to state here than through a release.
+import { describe, expect, it } from 'vitest';
+import { addDays, isIsoDate } from '../src/dates.js';
+import { globToRegExp } from '../src/glob.js';
+import { parseYaml } from '../src/yaml/safe-yaml.js';
+
+describe('dates', () => {
+  it('accepts real calendar days only', () => {
+    for (const d of ['2026-12-01', '2024-02-29', '2000-02-29', '2026-01-31']) expect(isIsoDate(d), d).toBe(true);
+    for (const d of ['2026-02-29', '1900-02-29', '2026-13-01', '2026-00-10', '2026-04-31', '2026-1-01', '2026/01/01', '26-01-01', '2026-01-001', '2026-01-00', 'abcd-ef-gh']) expect(isIsoDate(d), d).toBe(false);
+  });
+  it('adds days across month and year ends', () => {
+    expect(addDays('2026-12-30', 3)).toBe('2027-01-02');
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+  });
+});
+
+describe('globs', () => {
+  it('* and ? stay within a folder; ** crosses folders', () => {
+    expect(globToRegExp('releases/*').test('releases/nova')).toBe(true);
+    expect(globToRegExp('releases/*').test('releases/a/b')).toBe(false);
+    expect(globToRegExp('models/**/asl.yml').test('models/a/b/asl.yml')).toBe(true);
+    expect(globToRegExp('models/**/asl.yml').test('models/asl.yml')).toBe(true);
+    expect(globToRegExp('r/v?').test('r/v1')).toBe(true);
+    expect(globToRegExp('r.x/*').test('rax/y')).toBe(false);
+  });
+});
+
+describe('safe YAML', () => {
+  it('keeps a __proto__ key as data, never as a prototype', () => {
+    const r = parseYaml('__proto__:\n  polluted: yes\nok: 1\n', 'f.yml');
+    if (!r.ok) throw new Error('should parse');
+    const v = r.parsed.value as Record<string, unknown>;
+    expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+    expect(Object.keys(v)).toEqual(['__proto__', 'ok']);
+    expect((v as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+  it('points at a key or a value', () => {
+    const r = parseYaml('a:\n  b: 1\n', 'f.yml');
+    if (!r.ok) throw new Error('should parse');
+    expect(r.parsed.locate(['a', 'b'])).toEqual({ file: 'f.yml', line: 2, column: 6 });
+    expect(r.parsed.locate(['a', 'b'], { key: true })).toEqual({ file: 'f.yml', line: 2, column: 3 });
+    expect(r.parsed.locate(['a', 'missing'])).toEqual({ file: 'f.yml', line: 2, column: 3 });
+  });
+});
