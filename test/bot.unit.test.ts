@@ -7,6 +7,7 @@ import { aslGateApp } from '../bot/app.js';
 import { parseCommands } from '../bot/commands.js';
 import { decide, type CommentInfo } from '../bot/decide.js';
 import { privateKey } from './helpers/bot.js';
+import { exampleRepo } from './helpers/repo.js';
 import { webhook } from './helpers/webhooks.js';
 
 const API = 'https://api.github.com';
@@ -65,6 +66,90 @@ describe('App handlers (nock)', () => {
       }),
     ).rejects.toThrow();
     expect(scope.pendingMocks()).toStrictEqual([]);
+  });
+});
+
+/** Mocks for a release PR (#7, nova-2 at HEAD) as GitHub would answer them, with this App's check run if any. */
+function releasePr(opts: { comments?: unknown[]; checkRun?: unknown; files?: boolean } = {}) {
+  const files = exampleRepo('nova-2');
+  const tree = Object.entries(files).map(([path, text], i) => ({ path, mode: '100644', type: 'blob', sha: String(i).padStart(40, '0'), size: text.length }));
+  const scope = nock(API)
+    .post('/app/installations/77/access_tokens').reply(201, { token: 't', expires_at: '2099-01-01T00:00:00Z', permissions: {} })
+    .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, { type: 'file', path: '.github/asl-gate.yml', name: 'asl-gate.yml', size: 10, encoding: 'base64', content: b64(files['.github/asl-gate.yml']!) })
+    .get(`/repos/lab/models/commits/${HEAD}/check-runs`).query(true).reply(200, { total_count: opts.checkRun ? 1 : 0, check_runs: opts.checkRun ? [opts.checkRun] : [] });
+  if (opts.files !== false) {
+    scope
+      .get('/repos/lab/models/pulls/7/files').query(true).reply(200, Object.keys(files).filter((p) => p.startsWith('releases/')).map((filename) => ({ filename, status: 'added' })))
+      .get(`/repos/lab/models/git/trees/${HEAD}`).query({ recursive: '1' }).reply(200, { sha: HEAD, tree, truncated: false });
+    for (const [i, [path, text]] of Object.entries(files).entries()) {
+      if (/asl\.yml$|assessments\//.test(path)) scope.get(`/repos/lab/models/git/blobs/${String(i).padStart(40, '0')}`).reply(200, { content: b64(text), encoding: 'base64' });
+    }
+  }
+  scope
+    .get('/repos/lab/models/issues/7/comments').query(true).reply(200, opts.comments ?? [])
+    .get('/repos/lab/models/pulls/7/commits').query(true).reply(200, [{ sha: HEAD, author: { id: 11, login: 'dev-alice' }, committer: { id: 11, login: 'dev-alice' } }]);
+  return scope;
+}
+
+const pull = { number: 7, state: 'open', user: { id: 11, login: 'dev-alice' }, head: { sha: HEAD }, base: { sha: BASE } };
+const comment = (id: number, login: string, userId: number, body: string, at = '2026-11-28T10:00:00Z') => ({ id, body, created_at: at, updated_at: at, html_url: `https://github.com/lab/models/pull/7#issuecomment-${id}`, user: { id: userId, login, type: 'User' } });
+
+describe('App rules (nock)', () => {
+  it('a release PR gets an in_progress check and one sticky comment naming the RSOs', async () => {
+    const scope = releasePr()
+      .get(`/repos/lab/models/commits/${HEAD}/check-suites`).query(true).reply(200, { total_count: 1, check_suites: [{ created_at: '2026-11-28T09:00:00Z' }] })
+      .get('/users/rso-kaplan').reply(200, { id: 99, login: 'rso-kaplan' })
+      .post('/repos/lab/models/check-runs', (b) => b.status === 'in_progress' && b.head_sha === HEAD && /Waiting for RSO approval of ccccccc/.test(b.output.title)).reply(201, { id: 5 })
+      .post('/repos/lab/models/issues/7/comments', (b) => b.body.startsWith('<!-- asl-gate:rso-approval -->') && b.body.includes('@rso-kaplan @lab/responsible-scaling') && b.body.includes('/rso approve ccccccc')).reply(201, { id: 600 })
+      .get('/repos/lab/models/issues/7/comments').query(true).reply(200, [{ ...comment(600, 'asl-gate[bot]', 1, '<!-- asl-gate:rso-approval -->\n…'), performed_via_github_app: { id: 4242 } }])
+      .patch('/repos/lab/models/issues/comments/600').reply(200, {});
+    await probot.receive({ id: '4', name: 'pull_request', payload: webhook('pull_request', 'opened', { number: 7, pull_request: pull, repository, installation: { id: 77 } }) as never });
+    expect(scope.pendingMocks()).toStrictEqual([]);
+  });
+
+  it("the RSO's /rso approve turns the check green with the audit record, and gets a 👍", async () => {
+    const gateState = Buffer.from(JSON.stringify({ v: 1, head: HEAD, gate: { relevant: true, verdict: 'pass', approvalRequired: true, policyChanged: false, releases: [], findings: [] } })).toString('base64');
+    const run = { id: 5, head_sha: HEAD, started_at: '2026-11-28T09:00:05Z', app: { id: 4242 }, output: { text: `<!-- asl-gate:state ${gateState} -->` } };
+    const approve = comment(700, 'rso-kaplan', 99, '/rso approve');
+    const scope = nock(API)
+      .post('/app/installations/77/access_tokens').reply(201, { token: 't', expires_at: '2099-01-01T00:00:00Z', permissions: {} })
+      .get('/repos/lab/models/pulls/7').reply(200, pull)
+      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, { type: 'file', path: '.github/asl-gate.yml', name: 'asl-gate.yml', size: 10, encoding: 'base64', content: b64(exampleRepo()['.github/asl-gate.yml']!) })
+      .get(`/repos/lab/models/commits/${HEAD}/check-runs`).query(true).reply(200, { total_count: 1, check_runs: [run] })
+      .get('/repos/lab/models/issues/7/comments').query(true).reply(200, [approve])
+      .get('/repos/lab/models/pulls/7/commits').query(true).reply(200, [{ sha: HEAD, author: { id: 11, login: 'dev-alice' }, committer: { id: 11, login: 'dev-alice' } }])
+      .patch('/repos/lab/models/check-runs/5', (b) => b.conclusion === 'success' && b.output.summary.includes(`| Commit | \`${HEAD}\` |`) && b.output.summary.includes('#issuecomment-700')).reply(200, {})
+      .post('/repos/lab/models/issues/7/comments').reply(201, { id: 601 })
+      .get('/repos/lab/models/issues/7/comments').query(true).reply(200, [approve])
+      .post('/repos/lab/models/issues/comments/700/reactions', { content: '+1' }).reply(201, {});
+    await probot.receive({ id: '5', name: 'issue_comment', payload: webhook('issue_comment', 'created', { issue: { number: 7, pull_request: { url: 'x' } }, comment: approve, repository, installation: { id: 77 } }) as never });
+    expect(scope.pendingMocks()).toStrictEqual([]);
+  });
+
+  it('a non-RSO gets a 👎 and one reply saying why; the check stays in_progress', async () => {
+    const gateState = Buffer.from(JSON.stringify({ v: 1, head: HEAD, gate: { relevant: true, verdict: 'pass', approvalRequired: true, policyChanged: false, releases: [], findings: [] } })).toString('base64');
+    const run = { id: 5, head_sha: HEAD, started_at: '2026-11-28T09:00:05Z', app: { id: 4242 }, output: { text: `<!-- asl-gate:state ${gateState} -->` } };
+    const bob = comment(701, 'dev-bob', 12, '/rso approve');
+    const sticky = { ...comment(600, 'asl-gate[bot]', 1, 'placeholder'), performed_via_github_app: { id: 4242 } };
+    const scope = nock(API)
+      .post('/app/installations/77/access_tokens').reply(201, { token: 't', expires_at: '2099-01-01T00:00:00Z', permissions: {} })
+      .get('/repos/lab/models/pulls/7').reply(200, pull)
+      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, { type: 'file', path: '.github/asl-gate.yml', name: 'asl-gate.yml', size: 10, encoding: 'base64', content: b64(exampleRepo()['.github/asl-gate.yml']!) })
+      .get(`/repos/lab/models/commits/${HEAD}/check-runs`).query(true).reply(200, { total_count: 1, check_runs: [run] })
+      .get('/repos/lab/models/issues/7/comments').query(true).reply(200, [{ ...sticky, body: '<!-- asl-gate:rso-approval -->\nold' }, bob])
+      .get('/repos/lab/models/pulls/7/commits').query(true).reply(200, [{ sha: HEAD, author: { id: 11, login: 'dev-alice' }, committer: { id: 11, login: 'dev-alice' } }])
+      .get('/orgs/lab/teams/responsible-scaling/memberships/dev-bob').reply(404, { message: 'Not Found' })
+      .patch('/repos/lab/models/check-runs/5', (b) => b.status === 'in_progress').reply(200, {})
+      .patch('/repos/lab/models/issues/comments/600').reply(200, {})
+      .post('/repos/lab/models/issues/comments/701/reactions', { content: '-1' }).reply(201, {})
+      .post('/repos/lab/models/issues/7/comments', (b) => b.body.includes('<!-- asl-gate:reply:701 -->') && b.body.includes('@dev-bob is not a Responsible Scaling Officer')).reply(201, {});
+    await probot.receive({ id: '6', name: 'issue_comment', payload: webhook('issue_comment', 'created', { issue: { number: 7, pull_request: { url: 'x' } }, comment: bob, repository, installation: { id: 77 } }) as never });
+    expect(scope.pendingMocks()).toStrictEqual([]);
+  });
+
+  it('an edited comment makes no request at all', async () => {
+    await probot.receive({ id: '7', name: 'issue_comment', payload: webhook('issue_comment', 'edited', { issue: { number: 7, pull_request: { url: 'x' } }, comment: comment(702, 'rso-kaplan', 99, '/rso approve'), repository, installation: { id: 77 } }) as never });
+    expect(nock.pendingMocks()).toStrictEqual([]);
   });
 });
 
