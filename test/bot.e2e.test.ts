@@ -247,7 +247,10 @@ describe('RSO approval App (end to end)', () => {
     gh.fail({ method: 'GET', path: /\/pulls\/\d+\/files$/, status: 500 });
     await deliver(bot, 'pull_request', pullRequestEvent(gh, pr, 'synchronize'));
     expect(gh.latestCheck(pr.head)?.conclusion ?? null).not.toBe('success');
-    expect(bot.logs()).toMatch(new RegExp(`asl-gate: PR #${n} failed \\(HTTP 500\\)`));
+    // The log line travels through the child's stdout pipe: give it a moment to arrive.
+    const line = new RegExp(`asl-gate: PR #${n} failed \\(HTTP 500\\)`);
+    for (let i = 0; i < 100 && !line.test(bot.logs()); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(bot.logs()).toMatch(line);
   });
 
   it('a secondary rate limit is backed off and retried', async () => {
