@@ -10,7 +10,7 @@ export const CHECK_NAME = 'RSO approval';
 
 /** What a handler needs from Probot's context: the REST client and the repository. */
 export interface Ctx {
-  api: Requester & { paginate?: unknown };
+  api: Requester;
   owner: string;
   repo: string;
   /** This App's id: only its own check runs and comments are trusted as state. */
@@ -271,4 +271,4 @@ async function deleteComment(ctx: Ctx, id: number): Promise<void> {
   }
 }
 
-export { ConfigBroken, listComments };
+export { ConfigBroken };

@@ -219,7 +219,7 @@ export function judgeRelease(release: LoadedRelease, policy: Policy, today: stri
         const reason = acknowledgedLate.get(a.data.id);
         if (reason !== undefined) {
           t.acknowledged = true;
-          findings.push(warning('evaluation.late', `${msg}; acknowledged as noncompliance: ${reason}`, { ...a.parsed.locate(['completed']) }));
+          findings.push(warning('evaluation.late', `${msg}; acknowledged as noncompliance: ${reason}`, a.parsed.locate(['completed'])));
         } else {
           findings.push(error('evaluation.late', msg, a.parsed.locate(['completed'])));
         }

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commentEvent, deliver, pullRequestEvent, startBot, type BotProcess } from './helpers/bot.js';
 import { edit, exampleRepo } from './helpers/repo.js';
 import { GitHubStandIn, type PullFile } from './standin/github.js';
+import { webhook } from './helpers/webhooks.js';
 
 const BASE = 'b'.repeat(40);
 let gh: GitHubStandIn;
@@ -185,6 +186,21 @@ describe('RSO approval App (end to end)', () => {
     expect(repliesTo(c.id)[0]!.body).toContain('**waiting**');
     await say(pr.number, 'rso-kaplan', '/rso recheck');
     expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'in_progress' });
+  });
+
+  it('"Re-run" on the check (check_run.rerequested) rebuilds it', async () => {
+    const pr = await openRelease('nova-2');
+    await say(pr.number, 'rso-kaplan', '/rso approve');
+    const run = gh.latestCheck(pr.head)!;
+    run.conclusion = null; // as if someone had tampered with it: a rebuild restores the truth
+    run.status = 'queued';
+    const event = webhook('check_run', 'rerequested', {
+      check_run: { id: run.id, name: 'RSO approval', head_sha: pr.head, pull_requests: [{ number: pr.number, head: { sha: pr.head }, base: { sha: BASE } }] },
+      repository: { name: 'models', full_name: 'lab/models', owner: { login: 'lab' } },
+      installation: { id: 77 },
+    });
+    expect(await deliver(bot, 'check_run', event)).toBe(200);
+    expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'completed', conclusion: 'success' });
   });
 
   it('a PR that touches no release gets success at once', async () => {
