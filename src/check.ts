@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { mapLimited, READ_CONCURRENCY } from './concurrency.js';
 import { error, sortFindings, verdictOf, type Finding, type Verdict } from './findings.js';
 import { judgeRelease, type ReleaseResult } from './evaluate.js';
 import { expandGlob, globToRegExp } from './glob.js';
@@ -53,7 +54,7 @@ export async function checkRepository(opts: CheckOptions): Promise<CheckReport> 
 }
 
 async function loadAll(opts: CheckOptions, declarations: string[], caps: Caps, safe: SafeStat): Promise<LoadedRelease[]> {
-  return Promise.all(declarations.map((d) => loadRelease(opts.snapshot, d, caps, safe)));
+  return mapLimited(declarations, READ_CONCURRENCY, (d) => loadRelease(opts.snapshot, d, caps, safe));
 }
 
 interface ReleaseGlob {

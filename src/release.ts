@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { mapLimited, READ_CONCURRENCY } from './concurrency.js';
 import { error, type Finding, type Where } from './findings.js';
 import { kib, loadYamlFile, type Caps } from './read-yaml.js';
 import { isLink, resolveReference, SafeStat } from './safe-path.js';
@@ -99,9 +100,7 @@ export async function loadRelease(snapshot: RepoSnapshot, declarationPath: strin
     else assessmentFiles.push({ path: r.path, size: c.entry.size });
   }
   const inBudget = assessmentFiles.filter((f) => budget.take(f.size));
-  const loaded = await Promise.all(
-    inBudget.map((f) => loadYamlFile(snapshot, f.path, f.size, assessmentSchema, 'assessment', caps).then((l) => ({ f, l }))),
-  );
+  const loaded = await mapLimited(inBudget, READ_CONCURRENCY, async (f) => ({ f, l: await loadYamlFile(snapshot, f.path, f.size, assessmentSchema, 'assessment', caps) }));
   for (const { f, l } of loaded) {
     if (!l.ok) {
       out.findings.push(...l.findings);
