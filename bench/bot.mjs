@@ -16,7 +16,7 @@ gh.user('rso-kaplan');
 
 /** A server with Probot's environment against the stand-in, and its resident memory. */
 async function server(entry) {
-  const bot = await startBot(gh, { LOG_LEVEL: 'warn' }, entry);
+  const bot = await startBot(gh, { LOG_LEVEL: 'warn', ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) }, entry);
   return { ...bot, rss: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${bot.child.pid}/status`, 'utf8'))[1]) / 1024 };
 }
 

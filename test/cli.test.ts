@@ -1,5 +1,6 @@
 // The `asl-gate` bin as a process: what a user at a terminal sees.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, EXAMPLES, exampleRepo, ROOT, writeRepo } from './helpers/repo.js';
@@ -24,6 +25,14 @@ describe('asl-gate check (process)', () => {
     expect(r.stdout).toContain('releases/orion-1/assessments/cbrn.yml:6:12');
     expect(r.stdout).toMatch(/FAIL {2}5 releases, 2 failing; 2 errors, 1 warning/);
     expect(r.stdout).not.toContain('\u001b['); // not a TTY: no colour
+  });
+
+  it("the README's quick start shows exactly what the command prints", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const quick = readme.slice(readme.indexOf('## Quick start'));
+    expect(quick).toContain('npm ci\nnpx asl-gate check examples\n');
+    const shown = /```text\n([\s\S]*?)```/.exec(quick)![1];
+    expect(asl(['check', 'examples']).stdout).toBe(shown);
   });
 
   it('json output has the SPEC shape', () => {
