@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GitHubStandIn, Pull } from '../standin/github.js';
 import { ROOT } from './repo.js';
@@ -29,14 +30,24 @@ export interface BotProcess {
   stop(): Promise<void>;
 }
 
+/** The node arguments of `npm start` (package.json's start script), so tests run exactly that. */
+export function startArgs(): string[] {
+  const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const [node, ...args] = script.split(/\s+/);
+  if (node !== 'node') throw new Error(`unexpected start script: ${script}`);
+  return args;
+}
+
 /**
- * `npm start`'s command (node lib/bot/main.js) with Probot's environment, GitHub = the stand-in.
- * `entry` runs another Probot app the same way (the benchmark's no-op baseline).
+ * `npm start`'s command with Probot's environment, GitHub = the stand-in. `entry` runs another
+ * Probot app the same way (the benchmark's no-op baseline).
  */
-export async function startBot(gh: GitHubStandIn, env: NodeJS.ProcessEnv = {}, entry = join(ROOT, 'lib/bot/main.js')): Promise<BotProcess> {
+export async function startBot(gh: GitHubStandIn, env: NodeJS.ProcessEnv = {}, entry?: string): Promise<BotProcess> {
   const port = await freePort();
   const host = new URL(gh.url).host;
-  const child = spawn(process.execPath, [entry], {
+  const args = startArgs();
+  if (entry) args[args.length - 1] = entry;
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
