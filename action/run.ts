@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { checkRepository, type CheckReport } from '../src/check.js';
 import { todayUtc } from '../src/dates.js';
 import type { Finding } from '../src/findings.js';
-import { loadPolicy, type PolicyResult } from '../src/policy.js';
+import { loadPolicy } from '../src/policy.js';
 import { renderJson } from '../src/report/json.js';
 import { cell, renderMarkdown } from '../src/report/markdown.js';
 import { FsSnapshot } from '../src/snapshot/fs.js';
@@ -31,42 +31,49 @@ interface PullRequestEvent {
 
 /** One run of the Action: gather, evaluate, report. Sets the exit code through core.setFailed. */
 export async function run(deps: RunDeps = {}): Promise<void> {
+  const env = deps.env ?? process.env;
   try {
-    const settings = readSettings(deps.env ?? process.env);
-    const event = JSON.parse(readFileSync(settings.eventPath, 'utf8')) as Partial<PullRequestEvent>;
+    const settings = readSettings(env);
+    const event = readEvent(settings.eventPath);
     const today = settings.now ?? todayUtc();
     const workspace = new FsSnapshot(settings.workspace);
     let report: CheckReport;
-    let policy: PolicyResult;
     if ((settings.eventName === 'pull_request' || settings.eventName === 'pull_request_target') && event.pull_request) {
       if (settings.eventName === 'pull_request_target') {
         core.warning('asl-gate runs on pull_request; under pull_request_target the workspace may not be the PR head. See the README.');
       }
-      const api = withRetries(deps.api ?? (await makeApi(settings, deps.env ?? process.env)), deps.retry ?? { attempts: 4, baseDelayMs: retryDelay(deps.env ?? process.env) });
+      const api = withRetries(deps.api ?? (await makeApi(settings, env)), deps.retry ?? { attempts: 4, baseDelayMs: retryDelay(env) });
       const [owner, repo] = settings.repository.split('/') as [string, string];
       const pr = event.pull_request;
       // The policy that judges a PR comes from its base, never from the head it is judging.
       const base = new GitHubSnapshot(api, owner, repo, pr.base.sha);
-      const [changed, loaded] = await Promise.all([listChangedFiles(api, owner, repo, pr.number, pr.changed_files), loadPolicy(base, settings.config)]);
-      policy = loaded;
-      if (!policy.ok) return configError(policy.findings, settings);
+      const [changed, policy] = await Promise.all([listChangedFiles(api, owner, repo, pr.number, pr.changed_files), loadPolicy(base, settings.config)]);
+      if (!policy.ok) return await configError(policy.findings, settings);
       report = await checkRepository({ snapshot: workspace, policy: policy.policy, today, changedFiles: changed });
       if (report.releases.length === 0 && report.findings.length === 0) {
         core.notice('This pull request touches no model release: nothing for the ASL gate to check.');
       }
     } else {
       // push, workflow_dispatch, schedule: the commit itself is on the branch, so its config is the trusted one.
-      policy = await loadPolicy(workspace, settings.config);
-      if (!policy.ok) return configError(policy.findings, settings);
+      const policy = await loadPolicy(workspace, settings.config);
+      if (!policy.ok) return await configError(policy.findings, settings);
       report = await checkRepository({ snapshot: workspace, policy: policy.policy, today });
     }
-    publish(report, settings, today);
+    await publish(report, settings, today);
   } catch (e) {
     if (e instanceof SettingsError || e instanceof ApiError || e instanceof TooManyFiles) {
       core.setFailed(e.message);
       return;
     }
     core.setFailed(`asl-gate failed unexpectedly (please report it): ${(e as Error).stack ?? String(e)}`);
+  }
+}
+
+function readEvent(path: string): Partial<PullRequestEvent> {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Partial<PullRequestEvent>;
+  } catch (e) {
+    throw new SettingsError(`could not read the event payload at GITHUB_EVENT_PATH (${path}): ${(e as Error).message}`);
   }
 }
 
@@ -136,20 +143,20 @@ async function summarise(markdown: string): Promise<void> {
   }
 }
 
-function publish(report: CheckReport, settings: Settings, today: string): Promise<void> {
+async function publish(report: CheckReport, settings: Settings, today: string): Promise<void> {
   annotate(report.findings);
   core.setOutput('verdict', report.verdict);
   core.setOutput('releases', String(report.releases.length));
   core.setOutput('report', writeReport(report, settings));
-  return summarise(renderMarkdown(report, today)).then(() => {
+  await summarise(renderMarkdown(report, today));
+  const n = report.releases.length;
+  if (report.verdict === 'fail') {
+    const errors = report.findings.filter((f) => f.severity === 'error').length;
     const failing = report.releases.filter((r) => r.verdict === 'fail').length;
-    if (report.verdict === 'fail') {
-      const errors = report.findings.filter((f) => f.severity === 'error').length;
-      core.setFailed(`ASL gate failed: ${errors} error${errors === 1 ? '' : 's'} in ${failing} of ${report.releases.length} release${report.releases.length === 1 ? '' : 's'}${report.releases.length === 0 ? ' (see the findings)' : ''}.`);
-    } else {
-      core.info(`ASL gate passed: ${report.releases.length} release${report.releases.length === 1 ? '' : 's'} checked.`);
-    }
-  });
+    core.setFailed(`ASL gate failed: ${errors} error${errors === 1 ? '' : 's'} in ${failing} of ${n} release${n === 1 ? '' : 's'}${n === 0 ? ' (see the findings)' : ''}.`);
+  } else {
+    core.info(`ASL gate passed: ${n} release${n === 1 ? '' : 's'} checked.`);
+  }
 }
 
 async function configError(findings: Finding[], settings: Settings): Promise<void> {

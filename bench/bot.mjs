@@ -70,7 +70,7 @@ for (let i = 0; i < APPROVALS; i++) {
 }
 latencies.sort((a, b) => a - b);
 const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-console.log(`\nApproval commands (${APPROVALS}, sequential, write spacing off)`);
+console.log(`\nApproval commands (${APPROVALS}, sequential; writes serialised, not spaced: the default)`);
 console.log(`  p50 ${pct(50).toFixed(1)} ms   p99 ${pct(99).toFixed(1)} ms  (target p99 <= 50 ms)`);
 console.log(`  API calls per approval: ${(calls / APPROVALS).toFixed(1)}  (target <= 8)`);
 

@@ -146,6 +146,13 @@ describe('ASL gate Action on pull_request', () => {
     expect(gh.requests.map((r) => r.headers['user-agent'])).toEqual([expect.stringMatching(/octokit/), expect.stringMatching(/octokit/)]);
   });
 
+  it('a missing event payload fails with a clear message, not a stack trace', async () => {
+    const run = await runAction({ workspace: exampleRepo('nova-2'), event: pr(['releases/nova-2/asl.yml']), apiUrl: gh.url, env: { GITHUB_EVENT_PATH: '/nonexistent/event.json' } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::could not read the event payload at GITHUB_EVENT_PATH \(\/nonexistent\/event.json\)/);
+    expect(run.stdout).not.toMatch(/please report it/);
+  });
+
   it('bad inputs fail with a clear message', async () => {
     const run = await runAction({ workspace: exampleRepo('nova-2'), event: pr(['releases/nova-2/asl.yml']), apiUrl: gh.url, inputs: { now: '28/11/2026' } });
     expect(run.code).toBe(1);
