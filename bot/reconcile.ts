@@ -68,12 +68,13 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: { recompute?: bool
   }
 
   // The gate verdict on this head: reused from this App's own check run unless asked to recompute.
-  let gate = opts.recompute || existing?.head_sha !== head ? undefined : decodeState(existing?.output?.text, head);
-  gate ??= await computeGate(ctx, pr, policy.policy);
+  const key = { head, base: pr.base.sha, today: ctx.today ?? todayUtc() };
+  let gate = opts.recompute || existing?.head_sha !== head ? undefined : decodeState(existing?.output?.text, key);
+  gate ??= await computeGate(ctx, pr, policy.policy, key.today);
 
   if (!gate.relevant) {
     const outcome: Outcome = { state: 'not_release' };
-    await writeCheck(ctx, head, existing, renderCheck({ outcome, gate, head, policy: policy.policy }));
+    await writeCheck(ctx, head, existing, renderCheck({ outcome, gate, head, policy: policy.policy, key }));
     return { outcome, decisions: [], comments: [], gate, head, policy: policy.policy };
   }
 
@@ -83,14 +84,19 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: { recompute?: bool
   const [comments, pushers, headSince] = await Promise.all([listComments(ctx, pr.number), listPushers(ctx, pr.number), since]);
   const authorize = await authorizer(ctx, policy.policy, pr, pushers, comments);
   const { outcome, decisions } = decide({ head, ...(headSince ? { headSince } : {}), gate, comments, authorize });
-  await writeCheck(ctx, head, existing, renderCheck({ outcome, gate, head, policy: policy.policy }));
+  await writeCheck(ctx, head, existing, renderCheck({ outcome, gate, head, policy: policy.policy, key }));
   await upsertSticky(ctx, pr.number, comments, renderSticky({ outcome, gate, head, policy: policy.policy, owner: ctx.owner }));
   return { outcome, decisions, comments, gate, head, policy: policy.policy };
 }
 
-/** Files the PR adds or modifies (paginated) and whether any is a release, the config or a pack. */
-async function computeGate(ctx: Ctx, pr: PullInfo, policy: Policy): Promise<GateSummary> {
+/** The gate verdict on the head: which changed files are releases, the config or a pack, and the engine's verdict on them. */
+async function computeGate(ctx: Ctx, pr: PullInfo, policy: Policy, today: string): Promise<GateSummary> {
   const files = await listPullFiles(ctx, pr.number);
+  if (!files) {
+    // GitHub lists at most 3,000 files: past that the change cannot be seen whole. Fail closed.
+    const message = 'the pull request changes more than 3000 files; GitHub lists no more, so the gate cannot see the whole change: split it';
+    return { relevant: true, verdict: 'fail', approvalRequired: true, policyChanged: false, releases: [], findings: [{ code: 'input.too_large', where: '', message }] };
+  }
   const globs = policy.settings.releases.map((g) => globToRegExp(g.split('/').slice(0, -1).join('/')));
   const inRelease = (p: string) => {
     const parts = p.split('/');
@@ -103,7 +109,7 @@ async function computeGate(ctx: Ctx, pr: PullInfo, policy: Policy): Promise<Gate
   const policyChanged = policyFiles.length > 0;
   if (releaseFiles.length === 0) return { relevant: policyChanged, verdict: 'pass', approvalRequired: policyChanged, policyChanged, releases: [], findings: [] };
   const snapshot = new GitTreeSnapshot(ctx.api, ctx.owner, ctx.repo, pr.head.sha);
-  const report = await checkRepository({ snapshot, policy, today: ctx.today ?? todayUtc(), changedFiles: releaseFiles });
+  const report = await checkRepository({ snapshot, policy, today, changedFiles: releaseFiles });
   return {
     relevant: true,
     verdict: report.verdict,
@@ -144,7 +150,8 @@ async function writeCheck(ctx: Ctx, head: string, existing: CheckRunInfo | undef
   }
 }
 
-async function listPullFiles(ctx: Ctx, pull: number): Promise<string[]> {
+/** Files the PR adds or modifies, or undefined past GitHub's 3,000-file listing limit. */
+async function listPullFiles(ctx: Ctx, pull: number): Promise<string[] | undefined> {
   const out: string[] = [];
   for (let page = 1; page <= 30; page++) {
     const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { owner: ctx.owner, repo: ctx.repo, pull_number: pull, per_page: 100, page });
@@ -152,8 +159,7 @@ async function listPullFiles(ctx: Ctx, pull: number): Promise<string[]> {
     for (const f of files) if (f.status !== 'removed') out.push(f.filename);
     if (files.length < 100) return out;
   }
-  // GitHub lists at most 3,000 files: past that the change cannot be seen whole. Fail closed.
-  throw new Error('the pull request changes more than 3000 files; the gate cannot see the whole change');
+  return undefined;
 }
 
 async function listComments(ctx: Ctx, issue: number): Promise<CommentInfo[]> {

@@ -30,22 +30,33 @@ interface View {
   policy: Policy;
 }
 
-/**
- * The gate summary travels in this App's own check run (only the App can write it), so a comment
- * event can reuse the verdict without recomputing it. Base64 keeps user text from closing the
- * HTML comment.
- */
-export function encodeState(gate: GateSummary, head: string): string {
-  return `${STATE_PREFIX}${Buffer.from(JSON.stringify({ v: 1, head, gate })).toString('base64')} -->`;
+interface CheckView extends View {
+  key: GateKey;
 }
 
-export function decodeState(text: string | null | undefined, head: string): GateSummary | undefined {
+/** What a gate verdict was computed from: the head, the base (its policy) and the day. */
+export interface GateKey {
+  head: string;
+  base: string;
+  today: string;
+}
+
+/**
+ * The gate summary travels in this App's own check run (only the App can write it), so a comment
+ * event can reuse the verdict without recomputing it, as long as head, base and day are the same.
+ * Base64 keeps user text from closing the HTML comment.
+ */
+export function encodeState(gate: GateSummary, key: GateKey): string {
+  return `${STATE_PREFIX}${Buffer.from(JSON.stringify({ v: 2, ...key, gate })).toString('base64')} -->`;
+}
+
+export function decodeState(text: string | null | undefined, key: GateKey): GateSummary | undefined {
   const i = text?.lastIndexOf(STATE_PREFIX) ?? -1;
   if (!text || i < 0) return undefined;
   try {
     const raw = text.slice(i + STATE_PREFIX.length, text.indexOf(' -->', i));
-    const state = JSON.parse(Buffer.from(raw, 'base64').toString('utf8')) as { v: number; head: string; gate: GateSummary };
-    return state.v === 1 && state.head === head ? state.gate : undefined;
+    const state = JSON.parse(Buffer.from(raw, 'base64').toString('utf8')) as GateKey & { v: number; gate: GateSummary };
+    return state.v === 2 && state.head === key.head && state.base === key.base && state.today === key.today ? state.gate : undefined;
   } catch {
     return undefined;
   }
@@ -84,8 +95,8 @@ function findingsList(gate: GateSummary): string {
 }
 
 /** The `RSO approval` check run for the head: its conclusion and its audit record. */
-export function renderCheck({ outcome, gate, head, policy }: View): CheckFields {
-  const text = `${releasesTable(gate)}\n\n${encodeState(gate, head)}`;
+export function renderCheck({ outcome, gate, head, policy, key }: CheckView): CheckFields {
+  const text = `${releasesTable(gate)}\n\n${encodeState(gate, key)}`;
   const from = policy.settings.approval.fromLevel;
   switch (outcome.state) {
     case 'not_release':

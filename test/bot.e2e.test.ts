@@ -203,6 +203,16 @@ describe('RSO approval App (end to end)', () => {
     expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'completed', conclusion: 'success' });
   });
 
+  it('a PR past GitHub\'s 3,000-file listing fails closed', async () => {
+    const n = next++;
+    const files = exampleRepo('nova-2');
+    const changed: PullFile[] = [...changedOf(files), ...Array.from({ length: 3000 }, (_, i) => ({ filename: `data/f${i}.txt`, status: 'added' as const }))];
+    const pr = gh.openPull(n, 'dev-alice', BASE, sha(n), files, changed);
+    await deliver(bot, 'pull_request', pullRequestEvent(gh, pr));
+    expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(gh.latestCheck(pr.head)!.output.summary).toContain('more than 3000 files');
+  });
+
   it('a PR that touches no release gets success at once', async () => {
     const n = next++;
     const pr = gh.openPull(n, 'dev-alice', BASE, sha(n), { 'README.md': '# hi\n' }, [{ filename: 'README.md', status: 'modified' }]);

@@ -108,7 +108,7 @@ describe('App rules (nock)', () => {
   });
 
   it("the RSO's /rso approve turns the check green with the audit record, and gets a 👍", async () => {
-    const gateState = Buffer.from(JSON.stringify({ v: 1, head: HEAD, gate: { relevant: true, verdict: 'pass', approvalRequired: true, policyChanged: false, releases: [], findings: [] } })).toString('base64');
+    const gateState = Buffer.from(JSON.stringify({ v: 2, head: HEAD, base: BASE, today: '2026-11-28', gate: { relevant: true, verdict: 'pass', approvalRequired: true, policyChanged: false, releases: [], findings: [] } })).toString('base64');
     const run = { id: 5, head_sha: HEAD, started_at: '2026-11-28T09:00:05Z', app: { id: 4242 }, output: { text: `<!-- asl-gate:state ${gateState} -->` } };
     const approve = comment(700, 'rso-kaplan', 99, '/rso approve');
     const scope = nock(API)
@@ -127,7 +127,7 @@ describe('App rules (nock)', () => {
   });
 
   it('a non-RSO gets a 👎 and one reply saying why; the check stays in_progress', async () => {
-    const gateState = Buffer.from(JSON.stringify({ v: 1, head: HEAD, gate: { relevant: true, verdict: 'pass', approvalRequired: true, policyChanged: false, releases: [], findings: [] } })).toString('base64');
+    const gateState = Buffer.from(JSON.stringify({ v: 2, head: HEAD, base: BASE, today: '2026-11-28', gate: { relevant: true, verdict: 'pass', approvalRequired: true, policyChanged: false, releases: [], findings: [] } })).toString('base64');
     const run = { id: 5, head_sha: HEAD, started_at: '2026-11-28T09:00:05Z', app: { id: 4242 }, output: { text: `<!-- asl-gate:state ${gateState} -->` } };
     const bob = comment(701, 'dev-bob', 12, '/rso approve');
     const sticky = { ...comment(600, 'asl-gate[bot]', 1, 'placeholder'), performed_via_github_app: { id: 4242 } };
