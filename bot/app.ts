@@ -1,7 +1,7 @@
 import type { Context, Probot } from 'probot';
 import { parseCommands, type ParsedCommand } from './commands.js';
 import type { Decision } from './decide.js';
-import { ConfigBroken, reconcile, type Ctx, type PullInfo, type ReconcileResult } from './reconcile.js';
+import { CHECK_NAME, ConfigBroken, reconcile, type Ctx, type PullInfo, type ReconcileResult } from './reconcile.js';
 
 const REPLY_MARKER = (id: number) => `<!-- asl-gate:reply:${id} -->`;
 
@@ -35,7 +35,7 @@ export function aslGateApp(app: Probot, options: AppOptions): void {
 
   app.on('check_run.rerequested', async (context) => {
     const { check_run: run, repository } = context.payload;
-    if (run.name !== 'RSO approval') return;
+    if (run.name !== CHECK_NAME) return;
     await guarded(context, `check run ${run.id}`, async () => {
       const ctx = ctxOf(context, repository.owner.login, repository.name);
       for (const p of run.pull_requests) await reconcile(ctx, await getPull(ctx, p.number), { recompute: true });
