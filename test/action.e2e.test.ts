@@ -160,6 +160,23 @@ describe('ASL gate Action on pull_request', () => {
   });
 });
 
+describe('ASL gate Action annotations', () => {
+  it('past 50 findings, one line counts the rest; the summary has them all', async () => {
+    const workspace: Record<string, string> = { ...exampleRepo() };
+    for (let i = 0; i < 4; i++) {
+      // Declared ASL-4 with nothing to back it: a score of findings each.
+      workspace[`releases/bad-${i}/asl.yml`] = 'model: bad\npolicy: anthropic-rsp-2.2\nrelease_date: 2026-12-01\ndeclared: {deployment: ASL-4, security: ASL-4}\n';
+    }
+    const run = await runAction({ workspace, event: {}, eventName: 'workflow_dispatch', apiUrl: gh.url });
+    expect(run.code).toBe(1);
+    const findings = run.annotations.filter((a) => a.props.title);
+    expect(findings).toHaveLength(50);
+    const total = (run.summary.match(/^\| ❌ \|/gm) ?? []).length;
+    expect(total).toBeGreaterThan(50);
+    expect(run.annotations).toContainEqual({ kind: 'warning', props: {}, message: `${total - 50} more findings are not annotated; see the job summary.` });
+  });
+});
+
 describe('ASL gate Action on push and workflow_dispatch', () => {
   it('checks every declaration in the repository, with no API calls', async () => {
     const run = await runAction({ workspace: exampleRepo('nova-2', 'orion-1', 'haiku-mini'), event: webhook('push', undefined), eventName: 'push', apiUrl: gh.url });

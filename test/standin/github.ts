@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 export type TreeFiles = Record<string, string | { symlink: string }>;
 
 export interface RecordedRequest {
+  /** When it arrived (ms since the epoch). */
+  at: number;
   method: string;
   path: string;
   query: Record<string, string>;
@@ -435,7 +437,7 @@ export class GitHubStandIn {
     }
     const query = Object.fromEntries(url.searchParams);
     const method = req.method ?? 'GET';
-    this.requests.push({ method, path, query, body, headers: req.headers, at: Date.now() } as RecordedRequest);
+    this.requests.push({ at: Date.now(), method, path, query, body, headers: req.headers });
 
     const fault = this.faults.find((f) => f.method === method && f.path.test(path) && f.times > 0);
     if (fault) {
