@@ -63,7 +63,7 @@ export interface DecideInput {
 export function decide(input: DecideInput): { outcome: Outcome; decisions: Decision[] } {
   const decisions: Decision[] = [];
   let last: { kind: 'approve' | 'reject' | 'revoke'; record: AuditRecord } | undefined;
-  const sorted = [...input.comments].sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id - b.id));
+  const sorted = [...input.comments].sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at) || a.id - b.id);
   for (const c of sorted) {
     if (!c.user || c.user.type === 'Bot') continue;
     // An edited comment may no longer say what was acted on; only untouched comments count.
@@ -88,7 +88,8 @@ export function decide(input: DecideInput): { outcome: Outcome; decisions: Decis
           continue;
         }
         sha = input.head;
-      } else if (input.headSince !== undefined && input.headSince <= c.created_at) {
+      } else if (input.headSince !== undefined && Date.parse(input.headSince) < Date.parse(c.created_at)) {
+        // Strictly after: GitHub times have whole seconds, and a tie cannot prove the order.
         sha = input.head;
       } else {
         // Made before the head was pushed: it spoke of an older commit, which no longer matters.

@@ -191,7 +191,7 @@ async function listPushers(ctx: Ctx, pull: number): Promise<Set<number>> {
 async function headSinceOf(ctx: Ctx, head: string): Promise<string | undefined> {
   const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/commits/{ref}/check-suites', { owner: ctx.owner, repo: ctx.repo, ref: head, per_page: 100 });
   const times = (data as { check_suites: Array<{ created_at: string | null }> }).check_suites.map((s) => s.created_at).filter((t): t is string => !!t);
-  return times.sort()[0];
+  return times.sort((a, b) => Date.parse(a) - Date.parse(b))[0];
 }
 
 const userIds = new Map<string, { id: number; at: number }>();

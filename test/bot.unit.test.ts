@@ -193,8 +193,10 @@ describe('approval decision', () => {
     expect(decide({ head, headSince: '2026-01-01', gate, comments: [...comments].reverse(), authorize }).outcome.state).toBe('rejected');
   });
 
-  it('binds a bare approve only to a head pushed before it; unknown push time fails closed', () => {
-    const c = [comment('/rso approve', '2026-01-02')];
+  it('binds a bare approve only to a head pushed before it; a tie or unknown push time fails closed', () => {
+    const c = [comment('/rso approve', '2026-01-02T10:00:00Z')];
+    expect(decide({ head, headSince: '2026-01-02T09:59:59Z', gate, comments: c, authorize }).outcome.state).toBe('approved');
+    expect(decide({ head, headSince: '2026-01-02T10:00:00Z', gate, comments: c, authorize }).outcome.state).toBe('waiting');
     expect(decide({ head, headSince: '2026-01-03', gate, comments: c, authorize }).outcome.state).toBe('waiting');
     expect(decide({ head, gate, comments: c, authorize }).outcome.state).toBe('waiting');
   });
