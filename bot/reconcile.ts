@@ -3,6 +3,7 @@ import { todayUtc } from '../src/dates.js';
 import { globToRegExp } from '../src/glob.js';
 import { loadPolicy, type Policy } from '../src/policy.js';
 import { GitHubSnapshot, GitTreeSnapshot, type Requester } from '../src/snapshot/github.js';
+import { parseCommands } from './commands.js';
 import { decide, type Authorize, type CommentInfo, type Decision, type Outcome } from './decide.js';
 import { decodeState, renderCheck, renderSticky, STICKY_MARKER, type GateSummary } from './render.js';
 
@@ -78,10 +79,8 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: { recompute?: bool
     return { outcome, decisions: [], comments: [], gate, head, policy: policy.policy };
   }
 
-  // Our own run on this head was created after the head was pushed, so its start bounds the push
-  // time from above; without one, ask GitHub when it first saw the commit.
-  const since = existing?.head_sha === head && existing.started_at ? Promise.resolve(existing.started_at) : headSinceOf(ctx, head);
-  const [comments, pushers, headSince] = await Promise.all([listComments(ctx, pr.number), listPushers(ctx, pr.number), since]);
+  const [comments, pushers] = await Promise.all([listComments(ctx, pr.number), listPushers(ctx, pr.number)]);
+  const headSince = await headSinceFor(ctx, head, existing, comments);
   const authorize = await authorizer(ctx, policy.policy, pr, pushers, comments);
   const { outcome, decisions } = decide({ head, ...(headSince ? { headSince } : {}), gate, comments, authorize });
   await writeCheck(ctx, head, existing, renderCheck({ outcome, gate, head, policy: policy.policy, key }));
@@ -185,6 +184,21 @@ async function listPushers(ctx: Ctx, pull: number): Promise<Set<number>> {
     }
     if (list.length < 100) return ids;
   }
+}
+
+/**
+ * When the head reached GitHub, as precisely as the bare commands on the PR need. This App's own
+ * run on the head was created after the push, so its start is an upper bound and costs nothing;
+ * only when a bare command is not clearly after it, ask GitHub when it first saw the commit.
+ */
+async function headSinceFor(ctx: Ctx, head: string, existing: CheckRunInfo | undefined, comments: CommentInfo[]): Promise<string | undefined> {
+  const bound = existing?.head_sha === head && existing.started_at ? existing.started_at : undefined;
+  const bare = comments.filter((c) => parseCommands(c.body).some((cmd) => (cmd.name === 'approve' && !cmd.sha) || cmd.name === 'reject' || cmd.name === 'revoke'));
+  if (bound && bare.every((c) => Date.parse(bound) < Date.parse(c.created_at))) return bound;
+  if (bare.length === 0) return bound;
+  const seen = await headSinceOf(ctx, head);
+  if (!seen) return bound;
+  return !bound || Date.parse(seen) < Date.parse(bound) ? seen : bound;
 }
 
 /** When the head commit reached GitHub: the earliest check suite GitHub made for it on push. */

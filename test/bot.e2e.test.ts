@@ -146,6 +146,18 @@ describe('RSO approval App (end to end)', () => {
     expect(repliesTo(c.id)[0]!.body).toMatch(/a commit was pushed after this comment/);
   });
 
+  it('a bare approve made after the push but before the App saw it still binds (GitHub\'s push time decides)', async () => {
+    const pr = await openRelease('nova-2');
+    const pushedAt = gh.suites.get(pr.head)!;
+    const c = gh.comment(pr.number, 'rso-kaplan', '/rso approve');
+    // Written 1 ms after the push, before the App's check run on the head started.
+    c.created_at = c.updated_at = new Date(Date.parse(pushedAt) + 1).toISOString();
+    expect(Date.parse(c.created_at)).toBeLessThan(Date.parse(gh.latestCheck(pr.head)!.started_at));
+    await deliver(bot, 'issue_comment', commentEvent(gh, c));
+    expect(gh.latestCheck(pr.head)).toMatchObject({ conclusion: 'success' });
+    expect(gh.calls(new RegExp(`commits/${pr.head}/check-suites`)).length).toBeGreaterThan(0);
+  });
+
   it('approving a stale SHA is refused', async () => {
     const pr = await openRelease('nova-2');
     const old = pr.head;

@@ -97,7 +97,6 @@ const comment = (id: number, login: string, userId: number, body: string, at = '
 describe('App rules (nock)', () => {
   it('a release PR gets an in_progress check and one sticky comment naming the RSOs', async () => {
     const scope = releasePr()
-      .get(`/repos/lab/models/commits/${HEAD}/check-suites`).query(true).reply(200, { total_count: 1, check_suites: [{ created_at: '2026-11-28T09:00:00Z' }] })
       .get('/users/rso-kaplan').reply(200, { id: 99, login: 'rso-kaplan' })
       .post('/repos/lab/models/check-runs', (b) => b.status === 'in_progress' && b.head_sha === HEAD && /Waiting for RSO approval of ccccccc/.test(b.output.title)).reply(201, { id: 5 })
       .post('/repos/lab/models/issues/7/comments', (b) => b.body.startsWith('<!-- asl-gate:rso-approval -->') && b.body.includes('@rso-kaplan @lab/responsible-scaling') && b.body.includes('/rso approve ccccccc')).reply(201, { id: 600 })
