@@ -1,14 +1,11 @@
 import type { Context, Probot } from 'probot';
 import { parseCommands, type ParsedCommand } from './commands.js';
 import type { Decision } from './decide.js';
-import { CHECK_NAME, ConfigBroken, reconcile, type Ctx, type PullInfo, type ReconcileResult } from './reconcile.js';
+import { byThisApp, CHECK_NAME, ConfigBroken, listComments, reconcile, type Ctx, type PullInfo, type ReconcileResult } from './reconcile.js';
 
 const REPLY_MARKER = (id: number) => `<!-- asl-gate:reply:${id} -->`;
+const NOT_A_RELEASE = 'this pull request touches no release, gate config or pack: there is nothing to approve';
 
-/**
- * The `RSO approval` App. Every handler rebuilds the state from GitHub (see reconcile.ts), so
- * redelivered or reordered webhooks and several replicas converge on the same check and comment.
- */
 export interface AppOptions {
   /** This App's id (APP_ID): only its own check runs and comments are trusted as state. */
   appId: number;
@@ -16,6 +13,10 @@ export interface AppOptions {
   today?: () => string;
 }
 
+/**
+ * The `RSO approval` App. Every handler rebuilds the state from GitHub (see reconcile.ts), so
+ * redelivered or reordered webhooks and several replicas converge on the same check and comment.
+ */
 export function aslGateApp(app: Probot, options: AppOptions): void {
   const ctxOf = (context: Context, owner: string, repo: string): Ctx => ({
     api: context.octokit,
@@ -64,7 +65,11 @@ async function getPull(ctx: Ctx, number: number): Promise<PullInfo> {
 
 /** React to a command comment and, when something was refused, say why in one reply. */
 async function answer(ctx: Ctx, issue: number, commentId: number, commands: ParsedCommand[], result: ReconcileResult | undefined): Promise<void> {
-  const mine = result?.decisions.filter((d) => d.commentId === commentId) ?? [];
+  // Not a release: reconcile replays no comments, so state-changing commands are refused here.
+  const notRelease = result?.outcome.state === 'not_release';
+  const mine = notRelease
+    ? commands.filter((c) => c.name === 'approve' || c.name === 'reject' || c.name === 'revoke').map(() => ({ accepted: false, reason: NOT_A_RELEASE }))
+    : (result?.decisions.filter((d) => d.commentId === commentId) ?? []);
   const invalid = commands.filter((c): c is Extract<ParsedCommand, { name: 'invalid' }> => c.name === 'invalid');
   const refused: Array<Pick<Decision, 'reason'>> = [...mine.filter((d) => !d.accepted), ...invalid.map((c) => ({ reason: c.why }))];
   const lines = refused.map((d) => `- ${d.reason}`);
@@ -74,7 +79,8 @@ async function answer(ctx: Ctx, issue: number, commentId: number, commands: Pars
   await ctx.api.request('POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', { owner: ctx.owner, repo: ctx.repo, comment_id: commentId, content: ok ? '+1' : '-1' });
   if (lines.length === 0) return;
   // One reply per command comment, even when the webhook is delivered twice.
-  if (result?.comments.some((c) => c.body.includes(REPLY_MARKER(commentId)))) return;
+  const comments = result && !notRelease ? result.comments : await listComments(ctx, issue);
+  if (comments.some((c) => byThisApp(c, ctx) && c.body.includes(REPLY_MARKER(commentId)))) return;
   const body = `${REPLY_MARKER(commentId)}\n${ok ? '' : 'Not done:\n'}${lines.join('\n')}`;
   await ctx.api.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: ctx.owner, repo: ctx.repo, issue_number: issue, body });
 }

@@ -98,10 +98,6 @@ export function decide(input: DecideInput): { outcome: Outcome; decisions: Decis
       }
       const record: AuditRecord = { action: cmd.name === 'reject' ? 'reject' : 'approve', user: { id: c.user.id, login: c.user.login }, at: c.created_at, sha, commentUrl: c.html_url };
       if (cmd.name === 'approve') {
-        if (!input.gate.relevant) {
-          refuse('this pull request touches no release, gate config or pack: no approval is needed');
-          continue;
-        }
         if (input.gate.verdict !== 'pass') {
           refuse(`the ASL gate fails on ${sha.slice(0, 7)}; an approval cannot be granted until it passes`);
           continue;

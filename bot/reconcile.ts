@@ -42,7 +42,6 @@ export interface ReconcileResult {
   comments: CommentInfo[];
   gate: GateSummary;
   head: string;
-  policy?: Policy;
 }
 
 /** A finding of the gate's own configuration (on the base branch) that blocks approval. */
@@ -70,13 +69,13 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: { recompute?: bool
 
   // The gate verdict on this head: reused from this App's own check run unless asked to recompute.
   const key = { head, base: pr.base.sha, today: ctx.today ?? todayUtc() };
-  let gate = opts.recompute || existing?.head_sha !== head ? undefined : decodeState(existing?.output?.text, key);
+  let gate = opts.recompute ? undefined : decodeState(existing?.output?.text, key);
   gate ??= await computeGate(ctx, pr, policy.policy, key.today);
 
   if (!gate.relevant) {
     const outcome: Outcome = { state: 'not_release' };
     await writeCheck(ctx, head, existing, renderCheck({ outcome, gate, head, policy: policy.policy, key }));
-    return { outcome, decisions: [], comments: [], gate, head, policy: policy.policy };
+    return { outcome, decisions: [], comments: [], gate, head };
   }
 
   const [comments, pushers] = await Promise.all([listComments(ctx, pr.number), listPushers(ctx, pr.number)]);
@@ -85,7 +84,7 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: { recompute?: bool
   const { outcome, decisions } = decide({ head, ...(headSince ? { headSince } : {}), gate, comments, authorize });
   await writeCheck(ctx, head, existing, renderCheck({ outcome, gate, head, policy: policy.policy, key }));
   await upsertSticky(ctx, pr.number, comments, renderSticky({ outcome, gate, head, policy: policy.policy, owner: ctx.owner }));
-  return { outcome, decisions, comments, gate, head, policy: policy.policy };
+  return { outcome, decisions, comments, gate, head };
 }
 
 /** The gate verdict on the head: which changed files are releases, the config or a pack, and the engine's verdict on them. */
@@ -192,7 +191,7 @@ async function listPushers(ctx: Ctx, pull: number): Promise<Set<number>> {
  * only when a bare command is not clearly after it, ask GitHub when it first saw the commit.
  */
 async function headSinceFor(ctx: Ctx, head: string, existing: CheckRunInfo | undefined, comments: CommentInfo[]): Promise<string | undefined> {
-  const bound = existing?.head_sha === head && existing.started_at ? existing.started_at : undefined;
+  const bound = existing?.started_at ?? undefined;
   const bare = comments.filter((c) => parseCommands(c.body).some((cmd) => (cmd.name === 'approve' && !cmd.sha) || cmd.name === 'reject' || cmd.name === 'revoke'));
   if (bound && bare.every((c) => Date.parse(bound) < Date.parse(c.created_at))) return bound;
   if (bare.length === 0) return bound;
@@ -265,7 +264,7 @@ async function authorizer(ctx: Ctx, policy: Policy, pr: PullInfo, pushers: Set<n
 
 /** Keep exactly one sticky comment of this App's: edit it in place, create it once, drop duplicates. */
 async function upsertSticky(ctx: Ctx, issue: number, comments: CommentInfo[], body: string): Promise<void> {
-  const ours = (cs: CommentInfo[]) => cs.filter((c) => c.body.startsWith(STICKY_MARKER) && c.performed_via_github_app?.id === ctx.appId).sort((a, b) => a.id - b.id);
+  const ours = (cs: CommentInfo[]) => cs.filter((c) => c.body.startsWith(STICKY_MARKER) && byThisApp(c, ctx)).sort((a, b) => a.id - b.id);
   const mine = ours(comments);
   if (mine.length === 0) {
     await ctx.api.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: ctx.owner, repo: ctx.repo, issue_number: issue, body });
@@ -277,6 +276,11 @@ async function upsertSticky(ctx: Ctx, issue: number, comments: CommentInfo[], bo
   }
   if (mine[0]!.body !== body) await editComment(ctx, mine[0]!.id, body);
   for (const dup of mine.slice(1)) await deleteComment(ctx, dup.id);
+}
+
+/** Comments this App wrote: only those count as its own state (a user can copy any marker). */
+export function byThisApp(c: CommentInfo, ctx: Ctx): boolean {
+  return c.performed_via_github_app?.id === ctx.appId;
 }
 
 async function editComment(ctx: Ctx, id: number, body: string): Promise<void> {
@@ -291,4 +295,4 @@ async function deleteComment(ctx: Ctx, id: number): Promise<void> {
   }
 }
 
-export { ConfigBroken };
+export { ConfigBroken, listComments };

@@ -232,6 +232,13 @@ describe('RSO approval App (end to end)', () => {
     expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'completed', conclusion: 'success' });
     expect(gh.latestCheck(pr.head)!.output.title).toBe('Not a release');
     expect(gh.stickyComments(pr.number)).toEqual([]);
+    // An approval there is refused, once, even when the webhook comes twice.
+    const c = gh.comment(pr.number, 'rso-kaplan', '/rso approve');
+    await deliver(bot, 'issue_comment', commentEvent(gh, c));
+    await deliver(bot, 'issue_comment', commentEvent(gh, c));
+    expect(reactionsOn(c.id)).toEqual(['-1']);
+    expect(repliesTo(c.id)).toHaveLength(1);
+    expect(repliesTo(c.id)[0]!.body).toMatch(/touches no release/);
   });
 
   it('a PR that changes the gate config needs RSO approval', async () => {
