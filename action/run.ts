@@ -8,12 +8,10 @@ import { loadPolicy } from '../src/policy.js';
 import { renderJson } from '../src/report/json.js';
 import { cell, renderMarkdown } from '../src/report/markdown.js';
 import { FsSnapshot } from '../src/snapshot/fs.js';
-import { GitHubSnapshot, type Requester } from '../src/snapshot/github.js';
+import { GitHubSnapshot, listPullFiles, MAX_PULL_FILES, type Requester } from '../src/snapshot/github.js';
 import { ApiError, withRetries, type RetryOptions } from './retry.js';
 import { readSettings, SettingsError, type Settings } from './settings.js';
 
-/** GitHub lists at most 3,000 files of a pull request; past that the gate cannot see the change. */
-export const MAX_CHANGED_FILES = 3000;
 /** Annotations past this many are summarised in one line (GitHub shows only so many anyway). */
 export const MAX_ANNOTATIONS = 50;
 
@@ -97,20 +95,11 @@ async function makeApi(settings: Settings, env: NodeJS.ProcessEnv): Promise<Requ
 
 class TooManyFiles extends Error {}
 
-/** Paths the PR adds or modifies (removed files have nothing to read), paginated. */
 async function listChangedFiles(api: Requester, owner: string, repo: string, pull: number, expected: number | undefined): Promise<string[]> {
-  const tooMany = (n: number | string) =>
-    new TooManyFiles(`This pull request changes ${n} files; GitHub lists at most ${MAX_CHANGED_FILES}, so the ASL gate cannot see the whole change. Split it into smaller pull requests.`);
-  if (expected !== undefined && expected > MAX_CHANGED_FILES) throw tooMany(expected);
-  const paths: string[] = [];
-  for (let page = 1; ; page++) {
-    const { data } = await api.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { owner, repo, pull_number: pull, per_page: 100, page });
-    const files = data as Array<{ filename: string; status: string }>;
-    for (const f of files) if (f.status !== 'removed') paths.push(f.filename);
-    if (files.length < 100 || (expected !== undefined && page * 100 >= expected)) break;
-    if (page * 100 >= MAX_CHANGED_FILES) throw tooMany(`more than ${MAX_CHANGED_FILES}`);
-  }
-  return paths;
+  const paths = await listPullFiles(api, owner, repo, pull, expected);
+  if (paths) return paths;
+  const n = expected !== undefined && expected > MAX_PULL_FILES ? String(expected) : `more than ${MAX_PULL_FILES}`;
+  throw new TooManyFiles(`This pull request changes ${n} files; GitHub lists at most ${MAX_PULL_FILES}, so the ASL gate cannot see the whole change. Split it into smaller pull requests.`);
 }
 
 function annotate(findings: Finding[]): void {

@@ -1,8 +1,7 @@
-import { checkRepository } from '../src/check.js';
+import { checkRepository, releasePathMatcher } from '../src/check.js';
 import { todayUtc } from '../src/dates.js';
-import { globToRegExp } from '../src/glob.js';
-import { loadPolicy, type Policy } from '../src/policy.js';
-import { GitHubSnapshot, GitTreeSnapshot, type Requester } from '../src/snapshot/github.js';
+import { DEFAULT_CONFIG_PATH, loadPolicy, type Policy } from '../src/policy.js';
+import { GitHubSnapshot, GitTreeSnapshot, listPullFiles, type Requester } from '../src/snapshot/github.js';
 import { parseCommands } from './commands.js';
 import { decide, type Authorize, type CommentInfo, type Decision, type Outcome } from './decide.js';
 import { decodeState, renderCheck, renderSticky, STICKY_MARKER, type GateSummary } from './render.js';
@@ -26,6 +25,8 @@ export interface PullInfo {
   user: { id: number; login: string } | null;
   head: { sha: string };
   base: { sha: string };
+  /** How many files the PR changes, when GitHub says (it does on the pull request object). */
+  changed_files?: number;
 }
 
 interface CheckRunInfo {
@@ -89,20 +90,15 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: { recompute?: bool
 
 /** The gate verdict on the head: which changed files are releases, the config or a pack, and the engine's verdict on them. */
 async function computeGate(ctx: Ctx, pr: PullInfo, policy: Policy, today: string): Promise<GateSummary> {
-  const files = await listPullFiles(ctx, pr.number);
+  const files = await listPullFiles(ctx.api, ctx.owner, ctx.repo, pr.number, pr.changed_files);
   if (!files) {
     // GitHub lists at most 3,000 files: past that the change cannot be seen whole. Fail closed.
     const message = 'the pull request changes more than 3000 files; GitHub lists no more, so the gate cannot see the whole change: split it';
     return { relevant: true, verdict: 'fail', approvalRequired: true, policyChanged: false, releases: [], findings: [{ code: 'input.too_large', where: '', message }] };
   }
-  const globs = policy.settings.releases.map((g) => globToRegExp(g.split('/').slice(0, -1).join('/')));
-  const inRelease = (p: string) => {
-    const parts = p.split('/');
-    for (let i = parts.length - 1; i >= 1; i--) if (globs.some((g) => g.test(parts.slice(0, i).join('/')))) return true;
-    return false;
-  };
-  const packPath = /[/.]/.test(policy.settings.policy) ? policy.settings.policy : undefined;
-  const policyFiles = files.filter((f) => f === (policy.settings.file ?? '.github/asl-gate.yml') || f === packPath || f.startsWith('packs/'));
+  const inRelease = releasePathMatcher(policy.settings.releases);
+  const packPath = policy.pack.file.startsWith('built-in:') ? undefined : policy.pack.file;
+  const policyFiles = files.filter((f) => f === (policy.settings.file ?? DEFAULT_CONFIG_PATH) || f === packPath || f.startsWith('packs/'));
   const releaseFiles = files.filter(inRelease);
   const policyChanged = policyFiles.length > 0;
   if (releaseFiles.length === 0) return { relevant: policyChanged, verdict: 'pass', approvalRequired: policyChanged, policyChanged, releases: [], findings: [] };
@@ -146,18 +142,6 @@ async function writeCheck(ctx: Ctx, head: string, existing: CheckRunInfo | undef
   } else {
     await ctx.api.request('POST /repos/{owner}/{repo}/check-runs', { owner: ctx.owner, repo: ctx.repo, name: CHECK_NAME, head_sha: head, ...body });
   }
-}
-
-/** Files the PR adds or modifies, or undefined past GitHub's 3,000-file listing limit. */
-async function listPullFiles(ctx: Ctx, pull: number): Promise<string[] | undefined> {
-  const out: string[] = [];
-  for (let page = 1; page <= 30; page++) {
-    const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { owner: ctx.owner, repo: ctx.repo, pull_number: pull, per_page: 100, page });
-    const files = data as Array<{ filename: string; status: string }>;
-    for (const f of files) if (f.status !== 'removed') out.push(f.filename);
-    if (files.length < 100) return out;
-  }
-  return undefined;
 }
 
 async function listComments(ctx: Ctx, issue: number): Promise<CommentInfo[]> {

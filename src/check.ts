@@ -104,6 +104,12 @@ function releaseFolderOf(path: string, globs: ReleaseGlob[]): { dir: string; nam
   return undefined;
 }
 
+/** A predicate for "this path lies in a release folder" under the config's `releases` globs. */
+export function releasePathMatcher(globs: string[]): (path: string) => boolean {
+  const parsed = parseGlobs(globs);
+  return (path) => releaseFolderOf(path, parsed) !== undefined;
+}
+
 async function loadTouched(opts: CheckOptions, changed: string[], caps: Caps, safe: SafeStat, extra: Finding[]): Promise<LoadedRelease[]> {
   const globs = parseGlobs(opts.policy.settings.releases);
   const declarations = new Set<string>();

@@ -176,3 +176,23 @@ function entryType(e: TreeEntry): EntryType {
   if (e.type === 'blob') return 'file';
   return 'other';
 }
+
+/** GitHub lists at most this many files of a pull request. */
+export const MAX_PULL_FILES = 3000;
+
+/**
+ * Paths a pull request adds or modifies (removed files have nothing to read), paginated; or
+ * undefined when the change is past GitHub's 3,000-file listing, so it cannot be seen whole.
+ * `expected` (the PR's `changed_files`, when known) saves the page that would only confirm the end.
+ */
+export async function listPullFiles(api: Requester, owner: string, repo: string, pull: number, expected?: number): Promise<string[] | undefined> {
+  if (expected !== undefined && expected > MAX_PULL_FILES) return undefined;
+  const paths: string[] = [];
+  for (let page = 1; page * 100 <= MAX_PULL_FILES; page++) {
+    const { data } = await api.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { owner, repo, pull_number: pull, per_page: 100, page });
+    const files = data as Array<{ filename: string; status: string }>;
+    for (const f of files) if (f.status !== 'removed') paths.push(f.filename);
+    if (files.length < 100 || (expected !== undefined && page * 100 >= expected)) return paths;
+  }
+  return undefined;
+}
