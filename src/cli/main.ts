@@ -17,8 +17,6 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
   stdout: { write(s: string): unknown; isTTY?: boolean };
   stderr: { write(s: string): unknown };
-  /** Extra commands wired in by the entry point (keeps GitHub clients out of `check`'s start-up). */
-  commands?: Record<string, (args: string[], io: CliIO) => Promise<number>>;
 }
 
 export const EXIT = { pass: 0, fail: 1, usage: 2 } as const;
@@ -54,8 +52,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (command === 'check') return await check(rest, io);
     if (command === 'schema') return await schema(rest, io);
     if (command === 'protect') return await protectCommand(rest, io);
-    const extra = io.commands?.[command];
-    if (extra) return await extra(rest, io);
     throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

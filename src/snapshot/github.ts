@@ -49,15 +49,9 @@ export class GitHubSnapshot implements RepoSnapshot {
     const f = await this.fetch(path);
     if (f.kind !== 'file') throw new Error(`not a regular file at ${this.ref.slice(0, 7)}: ${path}`);
     if (f.item.encoding === 'base64' && typeof f.item.content === 'string') return Buffer.from(f.item.content, 'base64').toString('utf8');
-    // Over 1 MB the API omits the content; the raw media type returns it.
-    const raw = await this.api.request('GET /repos/{owner}/{repo}/contents/{path}', {
-      owner: this.owner,
-      repo: this.repo,
-      path,
-      ref: this.ref,
-      mediaType: { format: 'raw' },
-    });
-    return typeof raw.data === 'string' ? raw.data : Buffer.from(raw.data as ArrayBuffer).toString('utf8');
+    // Over 1 MB the contents API omits the content; the engine never reads files that large
+    // (its cap is 256 KiB and it checks sizes first), so this is a bug if it happens.
+    throw new Error(`the contents API sent no content for ${path} (${f.item.size} bytes)`);
   }
 
   async list(path: string): Promise<Array<{ name: string; type: EntryType }>> {

@@ -37,8 +37,6 @@ export function restClient(opts: RestClientOptions): Requester {
     async request(route, params = {}) {
       const [method, template] = route.split(' ') as [string, string];
       const rest: Record<string, unknown> = { ...params };
-      const mediaType = rest.mediaType as { format?: string } | undefined;
-      delete rest.mediaType;
       const path = template.replace(/\{(\w+)\}/g, (_, k: string) => {
         const v = rest[k];
         delete rest[k];
@@ -53,7 +51,7 @@ export function restClient(opts: RestClientOptions): Requester {
         body = JSON.stringify(rest);
       }
       const headers: Record<string, string> = {
-        accept: mediaType?.format === 'raw' ? 'application/vnd.github.raw+json' : 'application/vnd.github+json',
+        accept: 'application/vnd.github+json',
         'x-github-api-version': '2022-11-28',
         'user-agent': opts.userAgent ?? 'asl-gate',
         ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),

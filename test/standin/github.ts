@@ -115,7 +115,7 @@ export class GitHubStandIn {
   url = '';
 
   constructor() {
-    this.get(/^\/repos\/([^/]+)\/([^/]+)\/contents(?:\/(.*))?$/, ({ params, query, headers }) => this.contents(params[2] ?? '', query.ref ?? '', headers.accept ?? ''));
+    this.get(/^\/repos\/([^/]+)\/([^/]+)\/contents(?:\/(.*))?$/, ({ params, query }) => this.contents(params[2] ?? '', query.ref ?? ''));
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/, ({ params, query }) => this.pullFilesPage(Number(params[2]), query));
     this.appRoutes();
   }
@@ -454,13 +454,12 @@ export class GitHubStandIn {
     send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
   }
 
-  private contents(path: string, ref: string, accept: string): HandlerResponse {
+  private contents(path: string, ref: string): HandlerResponse {
     const files = this.commits.get(ref);
     if (!files) return { status: 404, body: { message: 'No commit found for the ref' } };
     path = path.replace(/\/$/, '');
     const entry = files[path];
     if (typeof entry === 'string') {
-      if (accept.includes('raw')) return { status: 200, body: entry, headers: { 'content-type': 'text/plain; charset=utf-8' } };
       const size = Buffer.byteLength(entry);
       // Like GitHub, files over 1 MB come without content.
       const content = size > 1024 * 1024 ? { content: '', encoding: 'none' } : { content: Buffer.from(entry).toString('base64'), encoding: 'base64' };
