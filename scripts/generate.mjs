@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { renderGenerated } from '../lib/src/generated.js';
 
-for (const [path, text] of Object.entries(renderGenerated(new URL('..', import.meta.url).pathname))) {
+for (const [path, text] of Object.entries(await renderGenerated(new URL('..', import.meta.url).pathname))) {
   writeFileSync(new URL(`../${path}`, import.meta.url), text);
   console.log(`wrote ${path}`);
 }

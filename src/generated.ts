@@ -14,7 +14,7 @@ export function jsonSchemaOf(kind: keyof typeof SCHEMAS): string {
  * Every generated file of the repository, keyed by path: the JSON Schemas under schema/ and the
  * built-in packs embedded as text (so the bundled Action needs no asset files).
  */
-export function renderGenerated(root: string): Record<string, string> {
+export async function renderGenerated(root: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const kind of Object.keys(SCHEMAS) as Array<keyof typeof SCHEMAS>) out[`schema/${kind}.schema.json`] = jsonSchemaOf(kind);
   const packs: Record<string, unknown> = {};
@@ -22,7 +22,7 @@ export function renderGenerated(root: string): Record<string, string> {
     // Parsed here, once, with the same safe reader and schema as a repository's own pack, so the
     // CLI and the Action do not parse YAML for the built-in pack at every start.
     const file = `packs/${name}`;
-    const loaded = parseAndValidate(readFileSync(join(root, file), 'utf8'), file, packSchema, 'pack');
+    const loaded = await parseAndValidate(readFileSync(join(root, file), 'utf8'), file, packSchema, 'pack');
     if (!loaded.ok) throw new Error(`${file} is invalid: ${loaded.findings.map((f) => `${f.line}:${f.column} ${f.message}`).join('; ')}`);
     packs[loaded.data.id] = loaded.data;
   }

@@ -37,11 +37,11 @@ export async function loadYamlFile<T>(
   const bytes = Buffer.byteLength(text);
   if (bytes > caps.fileBytes) return { ok: false, findings: [tooLarge(path, bytes, caps.fileBytes)] };
   if (text.includes('\0')) return { ok: false, findings: [error('yaml.invalid', 'the file contains NUL bytes; expected YAML text', { file: path, line: 1, column: 1 })] };
-  return parseAndValidate(text, path, schema, what);
+  return await parseAndValidate(text, path, schema, what);
 }
 
-export function parseAndValidate<T>(text: string, file: string, schema: z.ZodMiniType<T>, what: string): Loaded<T> {
-  const parsed = parseYaml(text, file);
+export async function parseAndValidate<T>(text: string, file: string, schema: z.ZodMiniType<T>, what: string): Promise<Loaded<T>> {
+  const parsed = await parseYaml(text, file);
   if (!parsed.ok) return parsed;
   const v = validate(schema, parsed.parsed, what);
   if (!v.ok) return v;

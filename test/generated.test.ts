@@ -5,8 +5,8 @@ import { renderGenerated } from '../src/generated.js';
 import { ROOT } from './helpers/repo.js';
 
 describe('generated files', () => {
-  it('schema/*.json and the embedded packs are fresh (run `npm run generate`)', () => {
-    for (const [path, text] of Object.entries(renderGenerated(ROOT))) {
+  it('schema/*.json and the embedded packs are fresh (run `npm run generate`)', async () => {
+    for (const [path, text] of Object.entries(await renderGenerated(ROOT))) {
       expect(readFileSync(join(ROOT, path), 'utf8'), `${path} is stale: run npm run generate`).toBe(text);
     }
   });

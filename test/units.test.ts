@@ -27,16 +27,16 @@ describe('globs', () => {
 });
 
 describe('safe YAML', () => {
-  it('keeps a __proto__ key as data, never as a prototype', () => {
-    const r = parseYaml('__proto__:\n  polluted: yes\nok: 1\n', 'f.yml');
+  it('keeps a __proto__ key as data, never as a prototype', async () => {
+    const r = await parseYaml('__proto__:\n  polluted: yes\nok: 1\n', 'f.yml');
     if (!r.ok) throw new Error('should parse');
     const v = r.parsed.value as Record<string, unknown>;
     expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
     expect(Object.keys(v)).toEqual(['__proto__', 'ok']);
     expect((v as { polluted?: unknown }).polluted).toBeUndefined();
   });
-  it('points at a key or a value', () => {
-    const r = parseYaml('a:\n  b: 1\n', 'f.yml');
+  it('points at a key or a value', async () => {
+    const r = await parseYaml('a:\n  b: 1\n', 'f.yml');
     if (!r.ok) throw new Error('should parse');
     expect(r.parsed.locate(['a', 'b'])).toEqual({ file: 'f.yml', line: 2, column: 6 });
     expect(r.parsed.locate(['a', 'b'], { key: true })).toEqual({ file: 'f.yml', line: 2, column: 3 });
