@@ -22,7 +22,7 @@ export async function renderGenerated(root: string): Promise<Record<string, stri
     // Parsed here, once, with the same safe reader and schema as a repository's own pack, so the
     // CLI and the Action do not parse YAML for the built-in pack at every start.
     const file = `packs/${name}`;
-    const loaded = await parseAndValidate(readFileSync(join(root, file), 'utf8'), file, packSchema, 'pack');
+    const loaded = await parseAndValidate(readFileSync(join(root, file), 'utf8'), file, packSchema(), 'pack');
     if (!loaded.ok) throw new Error(`${file} is invalid: ${loaded.findings.map((f) => `${f.line}:${f.column} ${f.message}`).join('; ')}`);
     packs[loaded.data.id] = loaded.data;
   }

@@ -1,6 +1,6 @@
 // The `asl-gate` bin as a process: what a user at a terminal sees.
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, EXAMPLES, exampleRepo, ROOT, writeRepo } from './helpers/repo.js';
@@ -86,6 +86,70 @@ describe('asl-gate check (process)', () => {
     expect(s.properties.release_date.pattern).toBeDefined();
     expect(s.additionalProperties).toBe(false);
     expect(asl(['schema', 'nope']).code).toBe(2);
+  });
+});
+
+describe('standard output (process)', () => {
+  it('a real terminal gets colour, NO_COLOR none, /dev/null and a file none', () => {
+    // util-linux `script` runs the command under a pseudo-terminal.
+    const tty = (env: string) => spawnSync('script', ['-qec', `${env} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} check examples --now 2026-11-28`, '/dev/null'], { cwd: ROOT, encoding: 'utf8' });
+    const coloured = tty('');
+    expect(coloured.error).toBeUndefined();
+    expect(coloured.stdout).toContain('\u001b[31mFAIL\u001b[0m');
+    expect(tty('NO_COLOR=1').stdout).not.toContain('\u001b[');
+    expect(tty('NO_COLOR=1').stdout).toContain('FAIL  lyra-3');
+    const toDevNull = spawnSync(process.execPath, [BIN, 'check', 'examples', '--now', '2026-11-28'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    expect(toDevNull.status).toBe(1);
+    expect(toDevNull.stderr).toBe('');
+    const dir = writeRepo({});
+    const file = join(dir, 'out.txt');
+    const fd = openSync(file, 'w');
+    const toFile = spawnSync(process.execPath, [BIN, 'check', 'examples', '--now', '2026-11-28'], { cwd: ROOT, stdio: ['ignore', fd, 'pipe'] });
+    closeSync(fd);
+    expect(toFile.status).toBe(1);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toMatch(/FAIL {2}5 releases, 2 failing; 2 errors, 1 warning\n$/);
+    expect(text).not.toContain('\u001b[');
+  });
+
+  it('a large report through a slow pipe arrives whole', async () => {
+    // Many releases make a report far larger than a pipe's buffer; the reader is slow to start.
+    const files: Record<string, string> = { '.github/asl-gate.yml': readFileSync(join(EXAMPLES, '.github/asl-gate.yml'), 'utf8') };
+    const lyra = exampleRepo('lyra-3');
+    for (let i = 0; i < 150; i++) {
+      for (const [p, t] of Object.entries(lyra)) if (p.startsWith('releases/lyra-3/')) files[p.replace('releases/lyra-3/', `releases/m${i}/`)] = t;
+    }
+    const dir = writeRepo(files);
+    const child = spawn(process.execPath, [BIN, 'check', dir, '--now', '2026-11-28', '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise((r) => setTimeout(r, 300));
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    const code = await new Promise((r) => child.on('close', r));
+    expect(code).toBe(1);
+    expect(out.length).toBeGreaterThan(200_000);
+    expect(JSON.parse(out).releases).toHaveLength(150);
+  });
+
+  it('a non-blocking pipe that fills up: the rest goes through Node\'s stream, nothing lost', async () => {
+    const files: Record<string, string> = { '.github/asl-gate.yml': readFileSync(join(EXAMPLES, '.github/asl-gate.yml'), 'utf8') };
+    const lyra = exampleRepo('lyra-3');
+    for (let i = 0; i < 600; i++) {
+      for (const [p, t] of Object.entries(lyra)) if (p.startsWith('releases/lyra-3/')) files[p.replace('releases/lyra-3/', `releases/m${i}/`)] = t;
+    }
+    const dir = writeRepo(files);
+    // python3 makes the pipe non-blocking, then becomes the CLI: its first write fills the pipe.
+    const py = `import os, sys; os.set_blocking(1, False); os.execv(sys.argv[1], sys.argv[1:])`;
+    const child = spawn('python3', ['-c', py, process.execPath, BIN, 'check', dir, '--now', '2026-11-28', '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+    await new Promise((r) => setTimeout(r, 300));
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    const code = await new Promise((r) => child.on('close', r));
+    expect(err).toBe('');
+    expect(code).toBe(1);
+    expect(out.length).toBeGreaterThan(500_000);
+    expect(JSON.parse(out).releases).toHaveLength(600);
   });
 });
 

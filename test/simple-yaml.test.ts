@@ -200,7 +200,7 @@ describe('simple YAML reader', () => {
         if (await agree(text)) taken++;
 
       }),
-      { numRuns: 400 },
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 400) },
     );
     // The generator must mostly stay inside the subset, or this test would prove little.
     if (process.env.DBG) console.log("taken", taken / runs);
@@ -228,7 +228,7 @@ describe('simple YAML reader', () => {
           await agree(text);
         },
       ),
-      { numRuns: 1500 },
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 1500) },
     );
   });
 });

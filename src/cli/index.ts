@@ -1,11 +1,12 @@
 // Process entry of the `asl-gate` bin: no logic here, see main.ts.
 import { run } from './main.js';
+import { plainStdout } from './stdout.js';
 
 try {
   process.exitCode = await run(process.argv.slice(2), {
     cwd: process.cwd(),
     env: process.env,
-    stdout: process.stdout,
+    stdout: plainStdout(),
     stderr: process.stderr,
   });
 } catch (e) {

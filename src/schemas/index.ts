@@ -102,45 +102,54 @@ export const configSchema = z.strictObject({
 });
 export type Config = z.infer<typeof configSchema>;
 
-export const packSchema = z.strictObject({
-  id,
-  name: text,
-  levels: z.array(id).check(z.minLength(1, 'expected at least one level')),
-  standards: z.array(id).check(z.minLength(1, 'expected at least one standard')),
-  thresholds: z.array(
-    z.strictObject({
-      id,
-      description: text,
-      requires: z.record(z.string(), id),
+function buildPackSchema() {
+  return z.strictObject({
+    id,
+    name: text,
+    levels: z.array(id).check(z.minLength(1, 'expected at least one level')),
+    standards: z.array(id).check(z.minLength(1, 'expected at least one standard')),
+    thresholds: z.array(
+      z.strictObject({
+        id,
+        description: text,
+        requires: z.record(z.string(), id),
+      }),
+    ),
+    safeguards: z.array(
+      z.strictObject({
+        id,
+        standard: id,
+        from: id,
+        description: text,
+      }),
+    ),
+    cadence: z.strictObject({
+      comprehensive_max_age_days: z.int().check(z.gte(1)),
+      effective_compute_multiple: z.number().check(z.gt(1)),
     }),
-  ),
-  safeguards: z.array(
-    z.strictObject({
-      id,
-      standard: id,
-      from: id,
-      description: text,
+    reports: z.strictObject({
+      capability_from: z.optional(id),
+      safeguards_from: z.optional(id),
     }),
-  ),
-  cadence: z.strictObject({
-    comprehensive_max_age_days: z.int().check(z.gte(1)),
-    effective_compute_multiple: z.number().check(z.gt(1)),
-  }),
-  reports: z.strictObject({
-    capability_from: z.optional(id),
-    safeguards_from: z.optional(id),
-  }),
-  reviews: z.strictObject({
-    internal_from: z.optional(id),
-    external_from: z.optional(id),
-  }),
-});
-export type Pack = z.infer<typeof packSchema>;
+    reviews: z.strictObject({
+      internal_from: z.optional(id),
+      external_from: z.optional(id),
+    }),
+  });
+}
+let packSchemaBuilt: ReturnType<typeof buildPackSchema> | undefined;
+/** Built on first use: most runs judge by a built-in pack, validated when it was generated. */
+export function packSchema(): ReturnType<typeof buildPackSchema> {
+  return (packSchemaBuilt ??= buildPackSchema());
+}
+export type Pack = z.infer<ReturnType<typeof buildPackSchema>>;
 
 export const SCHEMAS = {
   declaration: declarationSchema,
   assessment: assessmentSchema,
   config: configSchema,
-  pack: packSchema,
+  get pack() {
+    return packSchema();
+  },
 } as const;
 export type FileKind = keyof typeof SCHEMAS;

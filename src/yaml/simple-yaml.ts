@@ -34,6 +34,9 @@ const MAX_DEPTH = 60;
 const MAX_KEY = 1000;
 /** A key the reader takes as plain text (and then only if it resolves to a string). */
 const KEY = /[A-Za-z0-9_][A-Za-z0-9_.\-/+$]*/y;
+const NOT_PLAIN_ASCII = /[^\n\x20-\x7e]/;
+/** A plain scalar in a flow collection runs up to the next flow indicator (or the line's end). */
+const FLOW_PLAIN = /[^,[\]{}\n]*/y;
 
 interface Line {
   /** Offset of the first non-space character. */
@@ -58,27 +61,22 @@ class Reader {
   private i = 0;
 
   constructor(private readonly text: string) {
-    let lineStart = 0;
-    let first = -1; // offset of the line's first non-space character, -1 before it
-    let comment = false;
-    for (let p = 0; p <= text.length; p++) {
-      const c = p < text.length ? text.charCodeAt(p) : 10;
-      if (c === 10) {
-        if (first >= 0 && !comment) this.lines.push({ start: first, end: p, indent: first - lineStart });
-        lineStart = p + 1;
-        first = -1;
-        comment = false;
-        continue;
-      }
-      // Printable ASCII only, comments included: tabs, carriage returns (a line break of their
-      // own in YAML), control and non-ASCII characters all have rules of their own.
-      if (c < 32 || c > 126) outside();
-      if (first < 0 && c !== 32) {
-        first = p;
-        comment = c === 35;
+    // Printable ASCII only, comments included: tabs, carriage returns (a line break of their own
+    // in YAML), control and non-ASCII characters all have rules of their own. (Scanning with
+    // regexes and indexOf rather than a loop per character: this runs cold, once per file.)
+    if (NOT_PLAIN_ASCII.test(text)) outside();
+    for (let lineStart = 0; lineStart < text.length; ) {
+      let nl = text.indexOf('\n', lineStart);
+      if (nl < 0) nl = text.length;
+      let p = lineStart;
+      while (p < nl && text.charCodeAt(p) === 32) p++;
+      const c = text.charCodeAt(p);
+      if (p < nl && c !== 35) {
         // Directives and document markers: the full path.
         if (p === lineStart && (c === 37 || text.startsWith('---', p) || text.startsWith('...', p))) outside();
+        this.lines.push({ start: p, end: nl, indent: p - lineStart });
       }
+      lineStart = nl + 1;
     }
   }
 
@@ -231,21 +229,27 @@ class Reader {
    */
   private plain(p: number, end: number, inFlow: boolean): { text: string; end: number } {
     const t = this.text;
+    const c = t[p]!;
+    const next = t[p + 1];
     // Indicators cannot start a plain scalar; `-`, `?` and `:` can, when a safe character follows.
-    if (',[]{}#&*!|>\'"%@`'.includes(t[p]!)) outside();
-    if ('-?:'.includes(t[p]!) && (p + 1 >= end || t.charCodeAt(p + 1) === 32 || (inFlow && ',[]{}'.includes(t[p + 1]!)))) outside();
-    let q = p;
-    let last = p; // just past the last non-space character
-    for (; q < end; q++) {
-      const c = t.charCodeAt(q);
-      if (c === 32) continue;
-      if (c === 35 && t.charCodeAt(q - 1) === 32) break; // a comment
-      if (c === 58 && (q + 1 === end || t.charCodeAt(q + 1) === 32 || (inFlow && ',[]{}'.includes(t[q + 1]!)))) outside(); // a mapping indicator
-      if (inFlow && (c === 44 || c === 93 || c === 125)) break;
-      if (inFlow && (c === 91 || c === 123)) outside();
-      last = q + 1;
+    if (',[]{}#&*!|>\'"%@`'.includes(c)) outside();
+    if ((c === '-' || c === '?' || c === ':') && (p + 1 >= end || next === ' ' || (inFlow && ',[]{}'.includes(next!)))) outside();
+    let stop = end;
+    if (inFlow) {
+      FLOW_PLAIN.lastIndex = p;
+      FLOW_PLAIN.test(t);
+      stop = Math.min(FLOW_PLAIN.lastIndex, end);
+      if (stop < end && (t[stop] === '[' || t[stop] === '{')) outside();
     }
-    return { text: t.slice(p, last), end: last };
+    const hash = t.indexOf(' #', p);
+    if (hash >= 0 && hash < stop) {
+      if (inFlow) outside(); // a comment inside an open flow collection
+      stop = hash;
+    }
+    const raw = t.slice(p, stop).trimEnd();
+    // `: ` (or a final `:`) would make it a mapping key: not a scalar.
+    if (raw.includes(': ') || raw.endsWith(':')) outside();
+    return { text: raw, end: p + raw.length };
   }
 
   /** A quoted scalar on one line: `'…'` with `''` for a quote, or `"…"` with only `\"` and `\\`. */
@@ -347,13 +351,19 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
 
 /** The YAML 1.2 core schema's resolution of a plain scalar (tag resolution in spec §10.3.2). */
 export function resolvePlain(s: string): unknown {
+  const c = s.charCodeAt(0);
+  // Only scalars starting with a digit, a sign, a dot, `~` or the first letter of null, true or
+  // false can resolve to anything but a string: the rest skip the tests.
+  const numeric = (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
+  if (!numeric && !'~nNtTfF'.includes(s[0] ?? '~')) return s;
   if (/^(?:~|[Nn]ull|NULL)?$/.test(s)) return null;
   if (/^(?:[Tt]rue|TRUE)$/.test(s)) return true;
   if (/^(?:[Ff]alse|FALSE)$/.test(s)) return false;
+  if (!numeric) return s;
   if (/^0o[0-7]+$/.test(s)) return parseInt(s.slice(2), 8);
   if (/^[-+]?[0-9]+$/.test(s)) return parseInt(s, 10);
   if (/^0x[0-9a-fA-F]+$/.test(s)) return parseInt(s.slice(2), 16);
-  if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s)) return s.endsWith('nan') || s.endsWith('NaN') || s.endsWith('NAN') ? NaN : s.startsWith('-') ? -Infinity : Infinity;
+  if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s)) return /nan$/i.test(s) ? NaN : s.startsWith('-') ? -Infinity : Infinity;
   if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(s)) return parseFloat(s);
   if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(s)) return parseFloat(s);
   return s;

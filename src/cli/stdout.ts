@@ -1,0 +1,43 @@
+import type * as Fs from 'node:fs';
+import type * as Tty from 'node:tty';
+
+const fs = process.getBuiltinModule('node:fs') as typeof Fs;
+
+/**
+ * Standard output for a command that prints once and exits. `process.stdout` is not touched
+ * unless needed: building it loads Node's stream (and for a pipe, net) modules, a few
+ * milliseconds of a start-up budget of tens. Writes are synchronous, so nothing is lost at exit.
+ */
+export function plainStdout(): { write(s: string): void; isTTY: boolean } {
+  let fallback = false;
+  return {
+    isTTY: isTerminal(1),
+    write(s: string) {
+      let buf = Buffer.from(s);
+      while (!fallback && buf.length > 0) {
+        try {
+          buf = buf.subarray(fs.writeSync(1, buf));
+        } catch (e) {
+          // A non-blocking pipe that is full: let Node's stream queue the rest.
+          if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+          fallback = true;
+        }
+      }
+      if (buf.length > 0) process.stdout.write(buf);
+    },
+  };
+}
+
+/** Whether `fd` is a terminal; the tty module is loaded only for character devices other than /dev/null. */
+function isTerminal(fd: number): boolean {
+  let st: Fs.Stats;
+  try {
+    st = fs.fstatSync(fd);
+  } catch {
+    return false;
+  }
+  if (!st.isCharacterDevice()) return false;
+  const devNull = fs.statSync('/dev/null', { throwIfNoEntry: false });
+  if (devNull?.isCharacterDevice() && devNull.rdev === st.rdev) return false;
+  return (process.getBuiltinModule('node:tty') as typeof Tty).isatty(fd);
+}
