@@ -7,7 +7,8 @@ try {
     cwd: process.cwd(),
     env: process.env,
     stdout: plainStdout(),
-    stderr: process.stderr,
+    // A getter, not process.stderr itself: building that stream costs milliseconds, and most runs never write to it.
+    stderr: { write: (s: string) => process.stderr.write(s) },
   });
 } catch (e) {
   // Only our own bugs reach here: user mistakes are findings or usage errors.

@@ -9,7 +9,7 @@ import type { Entry, EntryType, RepoSnapshot } from './port.js';
 export class FsSnapshot implements RepoSnapshot {
   readonly root: string;
   constructor(root: string) {
-    this.root = realpathSync(root);
+    this.root = realpathSync.native(root);
   }
 
   async stat(path: string): Promise<Entry | undefined> {
@@ -26,7 +26,7 @@ export class FsSnapshot implements RepoSnapshot {
     const abs = this.abs(path);
     // Defence in depth: the engine already refused symlinked components, but check the real
     // location too, so a race or a port misuse can never read outside the repository.
-    const real = realpathSync(abs);
+    const real = realpathSync.native(abs);
     if (real !== this.root && !real.startsWith(this.root + sep)) throw new Error(`refusing to read outside the repository: ${path}`);
     return readFileSync(real, 'utf8');
   }

@@ -241,12 +241,13 @@ class Reader {
       stop = Math.min(FLOW_PLAIN.lastIndex, end);
       if (stop < end && (t[stop] === '[' || t[stop] === '{')) outside();
     }
-    const hash = t.indexOf(' #', p);
-    if (hash >= 0 && hash < stop) {
+    let raw = t.slice(p, stop);
+    const hash = raw.indexOf(' #');
+    if (hash >= 0) {
       if (inFlow) outside(); // a comment inside an open flow collection
-      stop = hash;
+      raw = raw.slice(0, hash);
     }
-    const raw = t.slice(p, stop).trimEnd();
+    raw = raw.trimEnd();
     // `: ` (or a final `:`) would make it a mapping key: not a scalar.
     if (raw.includes(': ') || raw.endsWith(':')) outside();
     return { text: raw, end: p + raw.length };
