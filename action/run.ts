@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkRepository, type CheckReport } from '../src/check.js';
 import { todayUtc } from '../src/dates.js';
@@ -46,7 +46,7 @@ export async function run(deps: RunDeps = {}): Promise<void> {
       // The policy that judges a PR comes from its base, never from the head it is judging.
       const base = new GitHubSnapshot(api, owner, repo, pr.base.sha);
       const [changed, policy] = await Promise.all([listChangedFiles(api, owner, repo, pr.number, pr.changed_files), loadPolicy(base, settings.config)]);
-      if (!policy.ok) return await configError(policy.findings, settings);
+      if (!policy.ok) return configError(policy.findings, settings, env);
       report = await checkRepository({ snapshot: workspace, policy: policy.policy, today, changedFiles: changed });
       if (report.releases.length === 0 && report.findings.length === 0) {
         core.notice('This pull request touches no model release: nothing for the ASL gate to check.');
@@ -54,10 +54,10 @@ export async function run(deps: RunDeps = {}): Promise<void> {
     } else {
       // push, workflow_dispatch, schedule: the commit itself is on the branch, so its config is the trusted one.
       const policy = await loadPolicy(workspace, settings.config);
-      if (!policy.ok) return await configError(policy.findings, settings);
+      if (!policy.ok) return configError(policy.findings, settings, env);
       report = await checkRepository({ snapshot: workspace, policy: policy.policy, today });
     }
-    await publish(report, settings, today);
+    publish(report, settings, today, env);
   } catch (e) {
     if (e instanceof SettingsError || e instanceof ApiError || e instanceof TooManyFiles) {
       core.setFailed(e.message);
@@ -124,20 +124,40 @@ function writeReport(report: CheckReport, settings: Settings): string {
   return path;
 }
 
-async function summarise(markdown: string): Promise<void> {
+/**
+ * Set a step output. Ours are one line each (a verdict, a count, a path), which the runner reads
+ * as `name=value`; only a value with a line break needs @actions/core's heredoc form, whose random
+ * delimiter costs every run the loading of node:crypto.
+ */
+function setOutput(name: string, value: string, env: NodeJS.ProcessEnv): void {
+  const file = env.GITHUB_OUTPUT;
+  if (!file || /[\r\n]/.test(value)) core.setOutput(name, value);
+  else appendFileSync(file, `${name}=${value}\n`);
+}
+
+/**
+ * Append to the job summary (GITHUB_STEP_SUMMARY). Written directly rather than through
+ * core.summary, whose module reads fs.promises at load time and so costs every run a few ms.
+ */
+function summarise(markdown: string, env: NodeJS.ProcessEnv): void {
+  const file = env.GITHUB_STEP_SUMMARY;
+  if (!file) {
+    core.warning('could not write the job summary: GITHUB_STEP_SUMMARY is not set');
+    return;
+  }
   try {
-    await core.summary.addRaw(markdown).write();
+    appendFileSync(file, `${markdown}\n`);
   } catch (e) {
     core.warning(`could not write the job summary: ${(e as Error).message}`);
   }
 }
 
-async function publish(report: CheckReport, settings: Settings, today: string): Promise<void> {
+function publish(report: CheckReport, settings: Settings, today: string, env: NodeJS.ProcessEnv): void {
   annotate(report.findings);
-  core.setOutput('verdict', report.verdict);
-  core.setOutput('releases', String(report.releases.length));
-  core.setOutput('report', writeReport(report, settings));
-  await summarise(renderMarkdown(report, today));
+  setOutput('verdict', report.verdict, env);
+  setOutput('releases', String(report.releases.length), env);
+  setOutput('report', writeReport(report, settings), env);
+  summarise(renderMarkdown(report, today), env);
   const n = report.releases.length;
   if (report.verdict === 'fail') {
     const errors = report.findings.filter((f) => f.severity === 'error').length;
@@ -148,12 +168,12 @@ async function publish(report: CheckReport, settings: Settings, today: string): 
   }
 }
 
-async function configError(findings: Finding[], settings: Settings): Promise<void> {
+function configError(findings: Finding[], settings: Settings, env: NodeJS.ProcessEnv): void {
   annotate(findings);
   const report: CheckReport = { verdict: 'fail', releases: [], findings };
-  core.setOutput('verdict', 'fail');
-  core.setOutput('releases', '0');
-  core.setOutput('report', writeReport(report, settings));
-  await summarise(`## ASL gate: ❌ configuration error\n\n${findings.map((f) => `- \`${f.code}\` ${f.file ?? settings.config}${f.line ? `:${f.line}` : ''}: ${cell(f.message)}`).join('\n')}\n`);
+  setOutput('verdict', 'fail', env);
+  setOutput('releases', '0', env);
+  setOutput('report', writeReport(report, settings), env);
+  summarise(`## ASL gate: ❌ configuration error\n\n${findings.map((f) => `- \`${f.code}\` ${f.file ?? settings.config}${f.line ? `:${f.line}` : ''}: ${cell(f.message)}`).join('\n')}\n`, env);
   core.setFailed(`ASL gate configuration error in ${settings.config}: ${findings[0]!.message}`);
 }

@@ -1,5 +1,8 @@
 // The bundled Action (dist/index.js) as a process, with the runner's environment and the loopback
 // GitHub stand-in as the API.
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { prEvent, runAction } from './helpers/action.js';
 import { edit, exampleRepo } from './helpers/repo.js';
@@ -40,6 +43,16 @@ describe('ASL gate Action on pull_request', () => {
     expect(gh.requests.filter((r) => r.path.includes('/contents/')).map((r) => r.query.ref)).toEqual([BASE]);
     // API calls: config + one page of files = 2 <= 2 + ceil(changed/100).
     expect(gh.requests.length).toBeLessThanOrEqual(2 + Math.ceil(changed.length / 100));
+  });
+
+  it('an output with a line break (a RUNNER_TEMP path holding one) takes the heredoc form', async () => {
+    const workspace = exampleRepo('nova-2');
+    const temp = join(mkdtempSync(join(tmpdir(), 'asl-gate-odd-')), 'runner\ntemp');
+    mkdirSync(temp);
+    const run = await runAction({ workspace, event: pr(['releases/nova-2/asl.yml']), apiUrl: gh.url, env: { RUNNER_TEMP: temp } });
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ verdict: 'pass', releases: '1', report: join(temp, 'asl-gate/report.json') });
+    expect(run.rawOutput).toMatch(/^verdict=pass\nreleases=1\nreport<<ghadelimiter_[0-9a-f-]{36}\n/);
   });
 
   it('fails a late evaluation with an annotation at file:line:column', async () => {

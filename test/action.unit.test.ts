@@ -7,7 +7,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../action/run.js';
 import { exampleRepo, writeRepo } from './helpers/repo.js';
-import { prEvent } from './helpers/action.js';
+import { parseOutputs, prEvent } from './helpers/action.js';
 
 const API = 'https://api.github.com';
 const BASE = 'a'.repeat(40);
@@ -48,7 +48,7 @@ function runner(workspace: Record<string, string>, event: Record<string, unknown
 }
 
 /** The verdict output, as the runner would read it from GITHUB_OUTPUT. */
-const verdict = () => /verdict<<(\S+)\n(.*)\n\1/.exec(readFileSync(join(tmp, 'out'), 'utf8'))?.[2];
+const verdict = () => parseOutputs(readFileSync(join(tmp, 'out'), 'utf8')).verdict;
 const findingCodes = () => (JSON.parse(readFileSync(join(tmp, 'asl-gate/report.json'), 'utf8')).findings as Array<{ code: string }>).map((f) => f.code);
 
 // nock sees the global fetch, not the undici copy inside @actions/github: inject it.

@@ -18,6 +18,8 @@ export interface ActionRun {
   stdout: string;
   stderr: string;
   outputs: Record<string, string>;
+  /** GITHUB_OUTPUT as written. */
+  rawOutput: string;
   summary: string;
   annotations: Annotation[];
 }
@@ -70,13 +72,30 @@ export async function runAction(opts: { workspace: Files; event: Record<string, 
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, stdout, stderr, outputs: parseOutputs(readFileSync(outputPath, 'utf8')), summary: readFileSync(summaryPath, 'utf8'), annotations: parseAnnotations(stdout) };
+  const rawOutput = readFileSync(outputPath, 'utf8');
+  return { code, stdout, stderr, rawOutput, outputs: parseOutputs(rawOutput), summary: readFileSync(summaryPath, 'utf8'), annotations: parseAnnotations(stdout) };
 }
 
-function parseOutputs(text: string): Record<string, string> {
+/** GITHUB_OUTPUT as the runner reads it: `name=value` lines, or `name<<DELIMITER` heredocs. */
+export function parseOutputs(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  const re = /^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
-  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line === '') continue;
+    const eq = line.indexOf('=');
+    const heredoc = line.indexOf('<<');
+    if (eq >= 0 && (heredoc < 0 || eq < heredoc)) {
+      out[line.slice(0, eq)] = line.slice(eq + 1);
+      continue;
+    }
+    if (heredoc < 0) throw new Error(`GITHUB_OUTPUT: malformed line ${JSON.stringify(line)}`);
+    const delimiter = line.slice(heredoc + 2);
+    const end = lines.indexOf(delimiter, i + 1);
+    if (end < 0) throw new Error(`GITHUB_OUTPUT: heredoc ${delimiter} is not closed`);
+    out[line.slice(0, heredoc)] = lines.slice(i + 1, end).join('\n');
+    i = end;
+  }
   return out;
 }
 
