@@ -101,9 +101,25 @@ function licenses() {
   };
 }
 
+// Each program is an ES-module entry that loads its CommonJS bundle through src/code-cache.ts (a
+// V8 code cache kept beside it: see there why), and CommonJS chunks for what it loads on demand.
+const entry = (input, dir) => ({ ...shared, input, output: { dir, format: 'esm', minify: true, entryFileNames: 'index.js' } });
+// Modules the bundle shares with its on-demand chunks must not stay in the bundle (a chunk's
+// require() of it would load a second copy), and code in chunks misses the cache. The CLI's
+// on-demand parts are small, so it is one file, those parts evaluated only when first used; the
+// Action keeps @actions/github (half a megabyte, only behind a proxy) apart.
+const program = (input, dir, name, { plugins = [], oneFile = false } = {}) => ({
+  ...shared,
+  plugins: [...shared.plugins, ...plugins],
+  input,
+  output: { dir, format: 'cjs', minify: true, entryFileNames: `${name}.cjs`, chunkFileNames: '[name]-[hash].cjs', ...(oneFile ? { codeSplitting: false } : {}) },
+});
+
 export default defineConfig([
-  { ...shared, plugins: [...shared.plugins, licenses()], input: 'action/index.ts', output: { dir: 'dist', format: 'esm', minify: true, entryFileNames: 'index.js', chunkFileNames: '[name]-[hash].js' } },
-  { ...shared, input: 'src/cli/index.ts', output: { dir: 'lib/cli', format: 'esm', minify: true, entryFileNames: 'index.js', chunkFileNames: '[name]-[hash].js' } },
+  entry('action/index.ts', 'dist'),
+  program('action/run.ts', 'dist', 'run', { plugins: [licenses()] }),
+  entry('src/cli/index.ts', 'lib/cli'),
+  program('src/cli/process.ts', 'lib/cli', 'process', { oneFile: true }),
   // The engine as a library (what the CLI and the Action run), for embedding and benchmarks.
   { ...shared, input: 'src/index.ts', output: { dir: 'lib/engine', format: 'esm', entryFileNames: 'index.js', chunkFileNames: '[name]-[hash].js' } },
 ]);

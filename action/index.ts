@@ -1,7 +1,9 @@
 // Entry of the bundled Action (dist/index.js): no logic here, see run.ts.
+import { loadWithCodeCache } from '../src/code-cache.js';
 
-// Node keeps compiled code between runs where it can (a self-hosted runner, say); the module is
-// taken with getBuiltinModule, and the rest loaded after, so the cache covers it.
-process.getBuiltinModule('node:module').enableCompileCache?.();
-const { run } = await import('./run.js');
-await run();
+// The runner is the CommonJS bundle beside this file, loaded with a V8 code cache. A hosted runner
+// is a fresh machine for every job, so there the cache is not written; a self-hosted runner keeps
+// the Action's folder, and from its second run on the start-up skips most compiling.
+const runner = loadWithCodeCache(`${import.meta.dirname}/run.cjs`);
+await (runner.exports.run as () => Promise<void>)();
+if (process.env.RUNNER_ENVIRONMENT !== 'github-hosted') runner.save();

@@ -125,14 +125,24 @@ function writeReport(report: CheckReport, settings: Settings): string {
 }
 
 /**
- * Set a step output. Ours are one line each (a verdict, a count, a path), which the runner reads
- * as `name=value`; only a value with a line break needs @actions/core's heredoc form, whose random
- * delimiter costs every run the loading of node:crypto.
+ * Set a step output, in the runner's file format: `name=value`, or for a value with a line break
+ * a heredoc whose delimiter nobody can guess (so a value cannot end it early and add outputs of its
+ * own). Not core.setOutput: it makes that delimiter for every value, so node:crypto would load at
+ * every start; our values are one line each (a verdict, a count, a path).
  */
 function setOutput(name: string, value: string, env: NodeJS.ProcessEnv): void {
   const file = env.GITHUB_OUTPUT;
-  if (!file || /[\r\n]/.test(value)) core.setOutput(name, value);
-  else appendFileSync(file, `${name}=${value}\n`);
+  if (!file) {
+    core.warning(`could not set the ${name} output: GITHUB_OUTPUT is not set`);
+    return;
+  }
+  if (!/[\r\n]/.test(value)) {
+    appendFileSync(file, `${name}=${value}\n`);
+    return;
+  }
+  const { randomUUID } = process.getBuiltinModule('node:crypto') as typeof import('node:crypto');
+  const delimiter = `ghadelimiter_${randomUUID()}`;
+  appendFileSync(file, `${name}<<${delimiter}\n${value}\n${delimiter}\n`);
 }
 
 /**

@@ -1,6 +1,7 @@
 // The `asl-gate` bin as a process: what a user at a terminal sees.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, EXAMPLES, exampleRepo, ROOT, writeRepo } from './helpers/repo.js';
@@ -150,6 +151,22 @@ describe('standard output (process)', () => {
     expect(code).toBe(1);
     expect(out.length).toBeGreaterThan(500_000);
     expect(JSON.parse(out).releases).toHaveLength(600);
+  });
+});
+
+describe('code cache (process)', () => {
+  it('`check` leaves a code cache beside the CLI bundle; later runs print the same', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'asl-gate-cli-'));
+    cpSync(join(ROOT, 'lib/cli'), join(copy, 'lib/cli'), { recursive: true, filter: (src) => !src.endsWith('.cache') });
+    cpSync(BIN, join(copy, 'bin/asl-gate.js'));
+    const go = (...args: string[]) => spawnSync(process.execPath, [join(copy, 'bin/asl-gate.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
+    expect(go('--help').status).toBe(0);
+    expect(existsSync(join(copy, 'lib/cli/process.cjs.cache'))).toBe(false); // only `check` writes it
+    const first = go('check', 'examples', '--now', '2026-11-28');
+    expect(existsSync(join(copy, 'lib/cli/process.cjs.cache'))).toBe(true);
+    const second = go('check', 'examples', '--now', '2026-11-28');
+    expect(second).toMatchObject({ status: 1, stderr: '', stdout: first.stdout });
+    expect(first.stdout).toMatch(/FAIL {2}5 releases, 2 failing/);
   });
 });
 

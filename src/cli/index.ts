@@ -1,17 +1,9 @@
-// Process entry of the `asl-gate` bin: no logic here, see main.ts.
-import { run } from './main.js';
-import { plainStdout } from './stdout.js';
+// Process entry of the `asl-gate` bin (lib/cli/index.js): no logic here, see main.ts.
+import { loadWithCodeCache } from '../code-cache.js';
 
-try {
-  process.exitCode = await run(process.argv.slice(2), {
-    cwd: process.cwd(),
-    env: process.env,
-    stdout: plainStdout(),
-    // A getter, not process.stderr itself: building that stream costs milliseconds, and most runs never write to it.
-    stderr: { write: (s: string) => process.stderr.write(s) },
-  });
-} catch (e) {
-  // Only our own bugs reach here: user mistakes are findings or usage errors.
-  process.stderr.write(`asl-gate: internal error, please report it:\n${(e as Error).stack ?? String(e)}\n`);
-  process.exitCode = 2;
-}
+// The CLI itself is the CommonJS bundle beside this file, loaded with a V8 code cache: a short run
+// spends much of its time compiling, and the cache saves most of that from the second run on.
+const cli = loadWithCodeCache(`${import.meta.dirname}/process.cjs`);
+process.exitCode = await (cli.exports.runProcess as () => Promise<number>)();
+// `check` is the command whose start-up matters; a cache written after it holds its code.
+if (process.argv[2] === 'check') cli.save();

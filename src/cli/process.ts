@@ -1,0 +1,22 @@
+// The CLI as one process: argv and the standard streams in, an exit code out. Bundled as CommonJS
+// (lib/cli/process.cjs) so that index.ts can load it with a code cache.
+import { run } from './main.js';
+import { plainStdout } from './stdout.js';
+
+/** Run the command line of this process; never throws. */
+export async function runProcess(): Promise<number> {
+  try {
+    return await run(process.argv.slice(2), {
+      cwd: process.cwd(),
+      env: process.env,
+      stdout: plainStdout(),
+      // A function, not process.stderr itself: building that stream costs milliseconds, and most
+      // runs never write to it.
+      stderr: { write: (s: string) => process.stderr.write(s) },
+    });
+  } catch (e) {
+    // Only our own bugs reach here: user mistakes are findings or usage errors.
+    process.stderr.write(`asl-gate: internal error, please report it:\n${(e as Error).stack ?? String(e)}\n`);
+    return 2;
+  }
+}
