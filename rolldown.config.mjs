@@ -2,6 +2,7 @@
 // Rolldown rather than ncc: it tree-shakes ESM, so @actions/core's unused OIDC client and its whole
 // HTTP stack stay out of the Action (a 187 KB entry instead of 763 KB, about 100 ms less at every
 // start), and a build takes about a second instead of ten.
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
@@ -74,6 +75,23 @@ function yamlWithoutDebugSwitches() {
 }
 
 /**
+ * The first line of a program bundle names its build (a hash of its code), and the code cache is
+ * keyed by it: V8 checks a cache only against the source's length, and npm installs every file
+ * with the same modification time, so an upgrade could otherwise meet the old version's cache.
+ */
+function buildStamp() {
+  return {
+    name: 'build-stamp',
+    // After minifying, which would drop the comment.
+    generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type === 'chunk' && chunk.isEntry) chunk.code = `// asl-gate build ${createHash('sha256').update(chunk.code).digest('hex').slice(0, 32)}\n${chunk.code}`;
+      }
+    },
+  };
+}
+
+/**
  * dist/ is shipped code that contains other people's packages: emit their licence texts beside it
  * (MIT and friends ask for the notice to travel with the code).
  */
@@ -110,7 +128,7 @@ const entry = (input, dir) => ({ ...shared, input, output: { dir, format: 'esm',
 // Action keeps @actions/github (half a megabyte, only behind a proxy) apart.
 const program = (input, dir, name, { plugins = [], oneFile = false } = {}) => ({
   ...shared,
-  plugins: [...shared.plugins, ...plugins],
+  plugins: [...shared.plugins, ...plugins, buildStamp()],
   input,
   output: { dir, format: 'cjs', minify: true, entryFileNames: `${name}.cjs`, chunkFileNames: '[name]-[hash].cjs', ...(oneFile ? { codeSplitting: false } : {}) },
 });

@@ -29,10 +29,11 @@ export interface CachedModule {
  * A short run spends much of its time compiling functions the first time they are called, and
  * Node's own compile cache only holds what was compiled before a module started running. Here the
  * cache is written after a run, so it holds every function that run needed; the next start
- * deserialises them instead of compiling. The cache is used only when its header names this Node
- * and the bundle's exact size and modification time, and V8 checks it again (its own version,
- * flags, source length); anything else is recompiled and the cache rewritten. It lives beside the
- * bundle, so whoever could tamper with it could tamper with the code itself.
+ * deserialises them instead of compiling. The cache is used only when its header names this Node,
+ * the bundle's build (a hash of its code, stamped on its first line) and its exact size and
+ * modification time, and V8 checks it again (its own version, flags, source length); anything else
+ * is recompiled and the cache rewritten. It lives beside the bundle, so whoever could tamper with
+ * it could tamper with the code itself.
  */
 export function loadWithCodeCache(file: string): CachedModule {
   const cacheFile = `${file}.cache`;
@@ -46,7 +47,9 @@ export function loadWithCodeCache(file: string): CachedModule {
   } finally {
     fs.closeSync(fd);
   }
-  const key = `asl-gate code cache 1 ${process.version} ${process.arch} ${st.size} ${Math.trunc(st.mtimeMs)}\n`;
+  // The build's own name for itself, from its first line (see rolldown.config.mjs), if it has one.
+  const build = /^\/\/ asl-gate build (\w+)\n/.exec(source)?.[1] ?? '-';
+  const key = `asl-gate code cache 2 ${process.version} ${process.arch} ${build} ${st.size} ${Math.trunc(st.mtimeMs)}\n`;
   let cached: Buffer | undefined;
   let status: CacheStatus = 'missing';
   try {

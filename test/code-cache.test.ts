@@ -51,6 +51,17 @@ describe('loadWithCodeCache', () => {
     expect(load(file)).toMatchObject({ status: 'accepted', answer: 'b/42' });
   });
 
+  it('another build with the same size and time (as npm installs every file) does not meet the old cache', () => {
+    const file = bundle(`// asl-gate build ${'a'.repeat(32)}\n${SOURCE}`);
+    const when = new Date('1985-10-26T08:15:00Z');
+    utimesSync(file, when, when);
+    load(file, true);
+    writeFileSync(file, `// asl-gate build ${'b'.repeat(32)}\n${SOURCE.replace("'a'", "'c'")}`);
+    utimesSync(file, when, when);
+    expect(load(file, true)).toMatchObject({ status: 'stale', answer: 'c/42' });
+    expect(load(file)).toMatchObject({ status: 'accepted', answer: 'c/42' });
+  });
+
   it('a cache that V8 refuses (right header, foreign data) is rejected and rewritten', () => {
     const file = bundle(SOURCE);
     load(file, true);
