@@ -9,7 +9,7 @@ const path = process.getBuiltinModule('node:path') as typeof Path;
 const vm = process.getBuiltinModule('node:vm') as typeof Vm;
 const { createRequire } = process.getBuiltinModule('node:module') as { createRequire: typeof CreateRequire };
 
-export type CacheStatus = 'accepted' | 'missing' | 'stale' | 'rejected';
+export type CacheStatus = 'accepted' | 'missing' | 'stale' | 'rejected' | 'off';
 
 export interface CachedModule {
   exports: Record<string, unknown>;
@@ -33,7 +33,8 @@ export interface CachedModule {
  * the bundle's build (a hash of its code, stamped on its first line) and its exact size and
  * modification time, and V8 checks it again (its own version, flags, source length); anything else
  * is recompiled and the cache rewritten. It lives beside the bundle, so whoever could tamper with
- * it could tamper with the code itself.
+ * it could tamper with the code itself. NODE_DISABLE_COMPILE_CACHE switches it off, as it does
+ * Node's own.
  */
 export function loadWithCodeCache(file: string): CachedModule {
   const cacheFile = `${file}.cache`;
@@ -51,13 +52,16 @@ export function loadWithCodeCache(file: string): CachedModule {
   const build = /^\/\/ asl-gate build (\w+)\n/.exec(source)?.[1] ?? '-';
   const key = `asl-gate code cache 2 ${process.version} ${process.arch} ${build} ${st.size} ${Math.trunc(st.mtimeMs)}\n`;
   let cached: Buffer | undefined;
-  let status: CacheStatus = 'missing';
-  try {
-    const data = fs.readFileSync(cacheFile);
-    if (data.subarray(0, key.length).toString('latin1') === key) cached = data.subarray(key.length);
-    else status = 'stale';
-  } catch {
-    // No cache yet.
+  // Off wherever Node's own compile cache is switched off.
+  let status: CacheStatus = process.env.NODE_DISABLE_COMPILE_CACHE ? 'off' : 'missing';
+  if (status === 'missing') {
+    try {
+      const data = fs.readFileSync(cacheFile);
+      if (data.subarray(0, key.length).toString('latin1') === key) cached = data.subarray(key.length);
+      else status = 'stale';
+    } catch {
+      // No cache yet.
+    }
   }
   // The CommonJS wrapper on the first line, so line numbers in stack traces stay the bundle's own.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
@@ -72,7 +76,7 @@ export function loadWithCodeCache(file: string): CachedModule {
     exports: module.exports,
     status,
     save() {
-      if (status === 'accepted') return;
+      if (status === 'accepted' || status === 'off') return;
       const tmp = `${cacheFile}.${process.pid}.tmp`;
       try {
         fs.writeFileSync(tmp, Buffer.concat([Buffer.from(key, 'latin1'), script.createCachedData()]));

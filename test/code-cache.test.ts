@@ -3,7 +3,7 @@
 // Every load runs in a fresh process: within one, V8 reuses what it compiled and never looks at
 // the cache file.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,8 +16,8 @@ if (process.argv[3] === 'save') r.save();
 console.log(JSON.stringify({ status: r.status, answer: r.exports.answer(), where: r.exports.where() }));
 `;
 /** Load the bundle in a new Node process (which strips the loader's types itself). */
-function load(file: string, save = false): { status: string; answer: string; where: string; error?: string } {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD, join(ROOT, 'src/code-cache.ts'), file, save ? 'save' : ''], { encoding: 'utf8' });
+function load(file: string, save = false, env: NodeJS.ProcessEnv = {}): { status: string; answer: string; where: string; error?: string } {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD, join(ROOT, 'src/code-cache.ts'), file, save ? 'save' : ''], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
   if (r.status !== 0) return { status: 'crashed', answer: '', where: '', error: r.stderr };
   return JSON.parse(r.stdout) as { status: string; answer: string; where: string };
 }
@@ -70,6 +70,14 @@ describe('loadWithCodeCache', () => {
     writeFileSync(`${file}.cache`, Buffer.concat([header, Buffer.from('not a code cache at all, just bytes')]));
     expect(load(file, true)).toMatchObject({ status: 'rejected', answer: 'a/42' });
     expect(load(file)).toMatchObject({ status: 'accepted', answer: 'a/42' });
+  });
+
+  it('NODE_DISABLE_COMPILE_CACHE switches it off: nothing read, nothing written', () => {
+    const file = bundle(SOURCE);
+    expect(load(file, true, { NODE_DISABLE_COMPILE_CACHE: '1' })).toMatchObject({ status: 'off', answer: 'a/42' });
+    expect(existsSync(`${file}.cache`)).toBe(false);
+    load(file, true);
+    expect(load(file, true, { NODE_DISABLE_COMPILE_CACHE: '1' })).toMatchObject({ status: 'off', answer: 'a/42' });
   });
 
   it('a cache it cannot write costs nothing but the cache, and leaves no temporary file', () => {
