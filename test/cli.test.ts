@@ -131,6 +131,16 @@ describe('standard output (process)', () => {
     expect(JSON.parse(out).releases).toHaveLength(150);
   });
 
+  it('a reader that has gone away (`| head`) costs the output, not the exit code', async () => {
+    const child = spawn(process.execPath, [BIN, 'check', 'examples', '--now', '2026-11-28'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // closes the read end before the CLI writes
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+    const code = await new Promise((r) => child.on('close', r));
+    expect(err).toBe('');
+    expect(code).toBe(1);
+  });
+
   it('a non-blocking pipe that fills up: the rest goes through Node\'s stream, nothing lost', async () => {
     const files: Record<string, string> = { '.github/asl-gate.yml': readFileSync(join(EXAMPLES, '.github/asl-gate.yml'), 'utf8') };
     const lyra = exampleRepo('lyra-3');

@@ -10,20 +10,24 @@ const fs = process.getBuiltinModule('node:fs') as typeof Fs;
  */
 export function plainStdout(): { write(s: string): void; isTTY: boolean } {
   let fallback = false;
+  let closed = false;
   return {
     isTTY: isTerminal(1),
     write(s: string) {
       let buf = Buffer.from(s);
-      while (!fallback && buf.length > 0) {
+      while (!fallback && !closed && buf.length > 0) {
         try {
           buf = buf.subarray(fs.writeSync(1, buf));
         } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          // The reader is gone (`asl-gate check | head -1`): nobody is left to read the rest.
+          if (code === 'EPIPE') closed = true;
           // A non-blocking pipe that is full: let Node's stream queue the rest.
-          if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-          fallback = true;
+          else if (code === 'EAGAIN') fallback = true;
+          else throw e;
         }
       }
-      if (buf.length > 0) process.stdout.write(buf);
+      if (fallback && buf.length > 0) process.stdout.write(buf);
     },
   };
 }
