@@ -75,7 +75,7 @@ function yamlWithoutDebugSwitches() {
 }
 
 /**
- * The first line of a program bundle names its build (a hash of its code), and the code cache is
+ * The first line of the CLI bundle names its build (a hash of its code), and the code cache is
  * keyed by it: V8 checks a cache only against the source's length, and npm installs every file
  * with the same modification time, so an upgrade could otherwise meet the old version's cache.
  */
@@ -119,25 +119,24 @@ function licenses() {
   };
 }
 
-// Each program is an ES-module entry that loads its CommonJS bundle through src/code-cache.ts (a
-// V8 code cache kept beside it: see there why), and CommonJS chunks for what it loads on demand.
-const entry = (input, dir) => ({ ...shared, input, output: { dir, format: 'esm', minify: true, entryFileNames: 'index.js' } });
-// Modules the bundle shares with its on-demand chunks must not stay in the bundle (a chunk's
-// require() of it would load a second copy), and code in chunks misses the cache. The CLI's
-// on-demand parts are small, so it is one file, those parts evaluated only when first used; the
-// Action keeps @actions/github (half a megabyte, only behind a proxy) apart.
-const program = (input, dir, name, { plugins = [], oneFile = false } = {}) => ({
+// The CLI is an ES-module entry that loads its CommonJS bundle through src/code-cache.ts (a V8
+// code cache kept beside it: see there why). The bundle is one file, its rare parts (the YAML
+// package, `schema`, `protect`) evaluated only when first used: code in a chunk would miss the
+// cache, and a chunk that required the bundle back would load a second copy of it.
+const cliEntry = { ...shared, input: 'src/cli/index.ts', output: { dir: 'lib/cli', format: 'esm', minify: true, entryFileNames: 'index.js' } };
+const cliProgram = {
   ...shared,
-  plugins: [...shared.plugins, ...plugins, buildStamp()],
-  input,
-  output: { dir, format: 'cjs', minify: true, entryFileNames: `${name}.cjs`, chunkFileNames: '[name]-[hash].cjs', ...(oneFile ? { codeSplitting: false } : {}) },
-});
+  plugins: [...shared.plugins, buildStamp()],
+  input: 'src/cli/process.ts',
+  output: { dir: 'lib/cli', format: 'cjs', minify: true, entryFileNames: 'process.cjs', codeSplitting: false },
+};
 
 export default defineConfig([
-  entry('action/index.ts', 'dist'),
-  program('action/run.ts', 'dist', 'run', { plugins: [licenses()] }),
-  entry('src/cli/index.ts', 'lib/cli'),
-  program('src/cli/process.ts', 'lib/cli', 'process', { oneFile: true }),
+  // The Action: an ES-module entry and chunks for what a run loads on demand (@actions/github,
+  // half a megabyte, only behind a proxy; the YAML package, only for YAML outside the plain subset).
+  { ...shared, plugins: [...shared.plugins, licenses()], input: 'action/index.ts', output: { dir: 'dist', format: 'esm', minify: true, entryFileNames: 'index.js', chunkFileNames: '[name]-[hash].js' } },
+  cliEntry,
+  cliProgram,
   // The engine as a library (what the CLI and the Action run), for embedding and benchmarks.
   { ...shared, input: 'src/index.ts', output: { dir: 'lib/engine', format: 'esm', entryFileNames: 'index.js', chunkFileNames: '[name]-[hash].js' } },
 ]);

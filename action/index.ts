@@ -1,9 +1,8 @@
 // Entry of the bundled Action (dist/index.js): no logic here, see run.ts.
-import { loadWithCodeCache } from '../src/code-cache.js';
+//
+// No code cache here, unlike the CLI: a runner downloads the Action afresh for every job, and a
+// cache kept anywhere that outlives a job (the tool cache, /tmp) could be written by another job
+// on a self-hosted runner, and so run code of its own inside the gate.
+import { run } from './run.js';
 
-// The runner is the CommonJS bundle beside this file, loaded with a V8 code cache. A hosted runner
-// is a fresh machine for every job, so there the cache is not written; a self-hosted runner keeps
-// the Action's folder, and from its second run on the start-up skips most compiling.
-const runner = loadWithCodeCache(`${import.meta.dirname}/run.cjs`);
-await (runner.exports.run as () => Promise<void>)();
-if (process.env.RUNNER_ENVIRONMENT !== 'github-hosted') runner.save();
+await run();

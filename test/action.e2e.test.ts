@@ -1,11 +1,11 @@
 // The bundled Action (dist/index.js) as a process, with the runner's environment and the loopback
 // GitHub stand-in as the API.
-import { cpSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { prEvent, runAction } from './helpers/action.js';
-import { edit, exampleRepo, ROOT } from './helpers/repo.js';
+import { edit, exampleRepo } from './helpers/repo.js';
 import { webhook } from './helpers/webhooks.js';
 import { GitHubStandIn } from './standin/github.js';
 
@@ -53,21 +53,6 @@ describe('ASL gate Action on pull_request', () => {
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({ verdict: 'pass', releases: '1', report: join(temp, 'asl-gate/report.json') });
     expect(run.rawOutput).toMatch(/^verdict=pass\nreleases=1\nreport<<ghadelimiter_[0-9a-f-]{36}\n/);
-  });
-
-  it('keeps a code cache beside the bundle on a self-hosted runner, none on a hosted one', async () => {
-    const copy = mkdtempSync(join(tmpdir(), 'asl-gate-dist-'));
-    cpSync(join(ROOT, 'dist'), copy, { recursive: true, filter: (src) => !src.endsWith('.cache') });
-    const workspace = exampleRepo('nova-2');
-    const go = (env: NodeJS.ProcessEnv) => runAction({ workspace, event: pr(['releases/nova-2/asl.yml']), apiUrl: gh.url, env, entry: join(copy, 'index.js') });
-    const hosted = await go({ RUNNER_ENVIRONMENT: 'github-hosted' });
-    expect(hosted.code).toBe(0);
-    expect(existsSync(join(copy, 'run.cjs.cache'))).toBe(false);
-    const first = await go({ RUNNER_ENVIRONMENT: 'self-hosted' });
-    expect(first.code).toBe(0);
-    expect(existsSync(join(copy, 'run.cjs.cache'))).toBe(true);
-    const second = await go({ RUNNER_ENVIRONMENT: 'self-hosted' });
-    expect(second).toMatchObject({ code: 0, stderr: '', outputs: { verdict: 'pass', releases: '1' }, summary: first.summary });
   });
 
   it('fails a late evaluation with an annotation at file:line:column', async () => {

@@ -41,7 +41,7 @@ export function prEvent(opts: { number?: number; base: string; head: string; cha
 }
 
 /** Run `node dist/index.js` as the runner would: env, event file, output and summary files. */
-export async function runAction(opts: { workspace: Files; event: Record<string, unknown>; eventName?: string; apiUrl: string; inputs?: Record<string, string>; env?: NodeJS.ProcessEnv; entry?: string }): Promise<ActionRun> {
+export async function runAction(opts: { workspace: Files; event: Record<string, unknown>; eventName?: string; apiUrl: string; inputs?: Record<string, string>; env?: NodeJS.ProcessEnv }): Promise<ActionRun> {
   const workspace = writeRepo(opts.workspace);
   const tmp = mkdtempSync(join(tmpdir(), 'asl-gate-runner-'));
   const eventPath = join(tmp, 'event.json');
@@ -66,7 +66,7 @@ export async function runAction(opts: { workspace: Files; event: Record<string, 
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
     ...opts.env,
   };
-  const child = spawn(process.execPath, [opts.entry ?? DIST], { env, cwd: workspace });
+  const child = spawn(process.execPath, [DIST], { env, cwd: workspace });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
