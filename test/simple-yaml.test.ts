@@ -203,7 +203,6 @@ describe('simple YAML reader', () => {
       { numRuns: Number(process.env.FUZZ_RUNS ?? 400) },
     );
     // The generator must mostly stay inside the subset, or this test would prove little.
-    if (process.env.DBG) console.log("taken", taken / runs);
     expect(taken / runs).toBeGreaterThan(0.3);
   });
 
