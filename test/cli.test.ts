@@ -90,6 +90,16 @@ describe('asl-gate check (process)', () => {
   });
 });
 
+/** A repository of `n` copies of the lyra-3 release: a report far larger than a pipe's buffer. */
+function copiesOfLyra(n: number): string {
+  const files: Record<string, string> = { '.github/asl-gate.yml': readFileSync(join(EXAMPLES, '.github/asl-gate.yml'), 'utf8') };
+  const lyra = exampleRepo('lyra-3');
+  for (let i = 0; i < n; i++) {
+    for (const [p, t] of Object.entries(lyra)) if (p.startsWith('releases/lyra-3/')) files[p.replace('releases/lyra-3/', `releases/m${i}/`)] = t;
+  }
+  return writeRepo(files);
+}
+
 describe('standard output (process)', () => {
   it('a real terminal gets colour, NO_COLOR none, /dev/null and a file none', () => {
     // util-linux `script` runs the command under a pseudo-terminal.
@@ -114,13 +124,8 @@ describe('standard output (process)', () => {
   });
 
   it('a large report through a slow pipe arrives whole', async () => {
-    // Many releases make a report far larger than a pipe's buffer; the reader is slow to start.
-    const files: Record<string, string> = { '.github/asl-gate.yml': readFileSync(join(EXAMPLES, '.github/asl-gate.yml'), 'utf8') };
-    const lyra = exampleRepo('lyra-3');
-    for (let i = 0; i < 150; i++) {
-      for (const [p, t] of Object.entries(lyra)) if (p.startsWith('releases/lyra-3/')) files[p.replace('releases/lyra-3/', `releases/m${i}/`)] = t;
-    }
-    const dir = writeRepo(files);
+    // The reader is slow to start.
+    const dir = copiesOfLyra(150);
     const child = spawn(process.execPath, [BIN, 'check', dir, '--now', '2026-11-28', '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
     await new Promise((r) => setTimeout(r, 300));
     let out = '';
@@ -142,12 +147,7 @@ describe('standard output (process)', () => {
   });
 
   it('a non-blocking pipe that fills up: the rest goes through Node\'s stream, nothing lost', async () => {
-    const files: Record<string, string> = { '.github/asl-gate.yml': readFileSync(join(EXAMPLES, '.github/asl-gate.yml'), 'utf8') };
-    const lyra = exampleRepo('lyra-3');
-    for (let i = 0; i < 600; i++) {
-      for (const [p, t] of Object.entries(lyra)) if (p.startsWith('releases/lyra-3/')) files[p.replace('releases/lyra-3/', `releases/m${i}/`)] = t;
-    }
-    const dir = writeRepo(files);
+    const dir = copiesOfLyra(600);
     // python3 makes the pipe non-blocking, then becomes the CLI: its first write fills the pipe.
     const py = `import os, sys; os.set_blocking(1, False); os.execv(sys.argv[1], sys.argv[1:])`;
     const child = spawn('python3', ['-c', py, process.execPath, BIN, 'check', dir, '--now', '2026-11-28', '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
