@@ -1,19 +1,10 @@
 import * as core from '@actions/core';
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { checkRepository, type CheckReport } from '../src/check.js';
+import { readFileSync } from 'node:fs';
 import { todayUtc } from '../src/dates.js';
-import type { Finding } from '../src/findings.js';
-import { loadPolicy } from '../src/policy.js';
-import { renderJson } from '../src/report/json.js';
-import { cell, renderMarkdown } from '../src/report/markdown.js';
-import { FsSnapshot } from '../src/snapshot/fs.js';
+import { resolveReference } from '../src/safe-path.js';
 import { GitHubSnapshot, listPullFiles, MAX_PULL_FILES, type Requester } from '../src/snapshot/github.js';
 import { ApiError, withRetries, type RetryOptions } from './retry.js';
 import { readSettings, SettingsError, type Settings } from './settings.js';
-
-/** Annotations past this many are summarised in one line (GitHub shows only so many anyway). */
-export const MAX_ANNOTATIONS = 50;
 
 export interface RunDeps {
   env?: NodeJS.ProcessEnv;
@@ -27,15 +18,19 @@ interface PullRequestEvent {
   pull_request: { number: number; changed_files?: number; base: { sha: string }; head: { sha: string } };
 }
 
-/** One run of the Action: gather, evaluate, report. Sets the exit code through core.setFailed. */
+/**
+ * One run of the Action: gather, evaluate, report. Sets the exit code through core.setFailed.
+ *
+ * On a pull request the two API requests (the changed files, the base config) are sent before the
+ * engine is even loaded (gate.ts, a chunk of its own): while GitHub answers, this process
+ * compiles and starts the engine, rather than doing one and then the other.
+ */
 export async function run(deps: RunDeps = {}): Promise<void> {
   const env = deps.env ?? process.env;
   try {
     const settings = readSettings(env);
     const event = readEvent(settings.eventPath);
-    const today = settings.now ?? todayUtc();
-    const workspace = new FsSnapshot(settings.workspace);
-    let report: CheckReport;
+    const gate = { settings, env, today: settings.now ?? todayUtc() };
     if ((settings.eventName === 'pull_request' || settings.eventName === 'pull_request_target') && event.pull_request) {
       if (settings.eventName === 'pull_request_target') {
         core.warning('asl-gate runs on pull_request; under pull_request_target the workspace may not be the PR head. See the README.');
@@ -45,19 +40,17 @@ export async function run(deps: RunDeps = {}): Promise<void> {
       const pr = event.pull_request;
       // The policy that judges a PR comes from its base, never from the head it is judging.
       const base = new GitHubSnapshot(api, owner, repo, pr.base.sha);
-      const [changed, policy] = await Promise.all([listChangedFiles(api, owner, repo, pr.number, pr.changed_files), loadPolicy(base, settings.config)]);
-      if (!policy.ok) return configError(policy.findings, settings, env);
-      report = await checkRepository({ snapshot: workspace, policy: policy.policy, today, changedFiles: changed });
-      if (report.releases.length === 0 && report.findings.length === 0) {
-        core.notice('This pull request touches no model release: nothing for the ASL gate to check.');
-      }
+      const changed = listChangedFiles(api, owner, repo, pr.number, pr.changed_files);
+      prefetch(base, settings.config);
+      // A failure is handled where `changed` is awaited; this only keeps Node from calling it
+      // unhandled should it come while the engine is still loading.
+      changed.catch(() => {});
+      const { gatePullRequest } = await import('./gate.js');
+      await gatePullRequest(gate, base, changed);
     } else {
-      // push, workflow_dispatch, schedule: the commit itself is on the branch, so its config is the trusted one.
-      const policy = await loadPolicy(workspace, settings.config);
-      if (!policy.ok) return configError(policy.findings, settings, env);
-      report = await checkRepository({ snapshot: workspace, policy: policy.policy, today });
+      const { gateRepository } = await import('./gate.js');
+      await gateRepository(gate);
     }
-    publish(report, settings, today, env);
   } catch (e) {
     if (e instanceof SettingsError || e instanceof ApiError || e instanceof TooManyFiles) {
       core.setFailed(e.message);
@@ -65,6 +58,15 @@ export async function run(deps: RunDeps = {}): Promise<void> {
     }
     core.setFailed(`asl-gate failed unexpectedly (please report it): ${(e as Error).stack ?? String(e)}`);
   }
+}
+
+/**
+ * Ask for the config file at the base now; the snapshot keeps the answer (or the failure, which
+ * loadPolicy then meets and reports) for when the engine reads it.
+ */
+function prefetch(base: GitHubSnapshot, config: string): void {
+  const resolved = resolveReference('', config, {});
+  if (resolved.ok) base.stat(resolved.path).catch(() => {});
 }
 
 function readEvent(path: string): Partial<PullRequestEvent> {
@@ -100,90 +102,4 @@ async function listChangedFiles(api: Requester, owner: string, repo: string, pul
   if (paths) return paths;
   const n = expected !== undefined && expected > MAX_PULL_FILES ? String(expected) : `more than ${MAX_PULL_FILES}`;
   throw new TooManyFiles(`This pull request changes ${n} files; GitHub lists at most ${MAX_PULL_FILES}, so the ASL gate cannot see the whole change. Split it into smaller pull requests.`);
-}
-
-function annotate(findings: Finding[]): void {
-  findings.slice(0, MAX_ANNOTATIONS).forEach((f) => {
-    const props = {
-      title: f.code,
-      ...(f.file ? { file: f.file } : {}),
-      ...(f.line ? { startLine: f.line } : {}),
-      ...(f.column ? { startColumn: f.column } : {}),
-    };
-    if (f.severity === 'error') core.error(f.message, props);
-    else core.warning(f.message, props);
-  });
-  if (findings.length > MAX_ANNOTATIONS) core.warning(`${findings.length - MAX_ANNOTATIONS} more findings are not annotated; see the job summary.`);
-}
-
-function writeReport(report: CheckReport, settings: Settings): string {
-  const dir = join(settings.runnerTemp, 'asl-gate');
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, 'report.json');
-  writeFileSync(path, renderJson(report));
-  return path;
-}
-
-/**
- * Set a step output, in the runner's file format: `name=value`, or for a value with a line break
- * a heredoc whose delimiter nobody can guess (so a value cannot end it early and add outputs of its
- * own). Not core.setOutput: it makes that delimiter for every value, so node:crypto would load at
- * every start; our values are one line each (a verdict, a count, a path).
- */
-function setOutput(name: string, value: string, env: NodeJS.ProcessEnv): void {
-  const file = env.GITHUB_OUTPUT;
-  if (!file) {
-    core.warning(`could not set the ${name} output: GITHUB_OUTPUT is not set`);
-    return;
-  }
-  if (!/[\r\n]/.test(value)) {
-    appendFileSync(file, `${name}=${value}\n`);
-    return;
-  }
-  const { randomUUID } = process.getBuiltinModule('node:crypto') as typeof import('node:crypto');
-  const delimiter = `ghadelimiter_${randomUUID()}`;
-  appendFileSync(file, `${name}<<${delimiter}\n${value}\n${delimiter}\n`);
-}
-
-/**
- * Append to the job summary (GITHUB_STEP_SUMMARY). Written directly rather than through
- * core.summary, whose module reads fs.promises at load time and so costs every run a few ms.
- */
-function summarise(markdown: string, env: NodeJS.ProcessEnv): void {
-  const file = env.GITHUB_STEP_SUMMARY;
-  if (!file) {
-    core.warning('could not write the job summary: GITHUB_STEP_SUMMARY is not set');
-    return;
-  }
-  try {
-    appendFileSync(file, `${markdown}\n`);
-  } catch (e) {
-    core.warning(`could not write the job summary: ${(e as Error).message}`);
-  }
-}
-
-function publish(report: CheckReport, settings: Settings, today: string, env: NodeJS.ProcessEnv): void {
-  annotate(report.findings);
-  setOutput('verdict', report.verdict, env);
-  setOutput('releases', String(report.releases.length), env);
-  setOutput('report', writeReport(report, settings), env);
-  summarise(renderMarkdown(report, today), env);
-  const n = report.releases.length;
-  if (report.verdict === 'fail') {
-    const errors = report.findings.filter((f) => f.severity === 'error').length;
-    const failing = report.releases.filter((r) => r.verdict === 'fail').length;
-    core.setFailed(`ASL gate failed: ${errors} error${errors === 1 ? '' : 's'} in ${failing} of ${n} release${n === 1 ? '' : 's'}${n === 0 ? ' (see the findings)' : ''}.`);
-  } else {
-    core.info(`ASL gate passed: ${n} release${n === 1 ? '' : 's'} checked.`);
-  }
-}
-
-function configError(findings: Finding[], settings: Settings, env: NodeJS.ProcessEnv): void {
-  annotate(findings);
-  const report: CheckReport = { verdict: 'fail', releases: [], findings };
-  setOutput('verdict', 'fail', env);
-  setOutput('releases', '0', env);
-  setOutput('report', writeReport(report, settings), env);
-  summarise(`## ASL gate: ❌ configuration error\n\n${findings.map((f) => `- \`${f.code}\` ${f.file ?? settings.config}${f.line ? `:${f.line}` : ''}: ${cell(f.message)}`).join('\n')}\n`, env);
-  core.setFailed(`ASL gate configuration error in ${settings.config}: ${findings[0]!.message}`);
 }
