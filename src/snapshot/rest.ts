@@ -1,20 +1,5 @@
-import type * as Http from 'node:http';
-import type * as Https from 'node:https';
+import { HttpClient } from './http1.js';
 import type { Requester } from './github.js';
-
-// Not `import … from 'node:http'`: building the ESM view of node:http touches its lazy getters,
-// which load Node's whole fetch implementation (about 35 ms at every start). And only the one
-// that is used: node:https brings TLS and crypto, about 10 ms more.
-let http: { module: typeof Http; agent: Http.Agent } | undefined;
-let https: { module: typeof Https; agent: Https.Agent } | undefined;
-function transport(secure: boolean): { module: typeof Http | typeof Https; agent: Http.Agent } {
-  if (secure) {
-    const module = process.getBuiltinModule('node:https') as typeof Https;
-    return (https ??= { module, agent: new module.Agent({ keepAlive: true }) });
-  }
-  const module = process.getBuiltinModule('node:http') as typeof Http;
-  return (http ??= { module, agent: new module.Agent({ keepAlive: true }) });
-}
 
 /** An HTTP error from the REST API, shaped like Octokit's RequestError (status, response.headers). */
 export class HttpError extends Error {
@@ -33,13 +18,17 @@ export interface RestClientOptions {
   userAgent?: string;
 }
 
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
 /**
  * A small REST client for the few calls the CLI and the Action make: Octokit-style routes
- * ("GET /repos/{owner}/{repo}/contents/{path}"), JSON in and out, a bearer token, over node:https.
- * Not fetch: initialising Node's fetch costs more than the whole gate run on a small PR.
+ * ("GET /repos/{owner}/{repo}/contents/{path}"), JSON in and out, a bearer token, over a small
+ * HTTP/1.1 client (http1.ts). Not fetch, nor node:http: initialising either costs a fresh process
+ * more than the whole gate run on a small PR.
  * Errors carry `status` and `response.headers` like Octokit's, so the same retry rules apply.
  */
 export function restClient(opts: RestClientOptions): Requester {
+  const http = new HttpClient();
   return {
     async request(route, params = {}) {
       const [method, template] = route.split(' ') as [string, string];
@@ -62,43 +51,38 @@ export function restClient(opts: RestClientOptions): Requester {
         'x-github-api-version': '2022-11-28',
         'user-agent': opts.userAgent ?? 'asl-gate',
         ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       };
-      const res = await send(url, method, headers, body);
-      const text = res.body;
-      let data: unknown = text;
-      if ((res.headers['content-type'] ?? '').includes('json')) {
-        try {
-          data = text ? JSON.parse(text) : undefined;
-        } catch {
-          /* not JSON after all */
+      let res = await http.request(url, method, headers, body);
+      // GitHub redirects the API of a renamed or moved repository; follow it within the API's own
+      // origin only (the token goes with the request), and fail on anything else.
+      for (let hops = 0; REDIRECTS.has(res.status); hops++) {
+        const to = res.headers.location ? new URL(res.headers.location, url) : undefined;
+        if (!to || to.origin !== url.origin || hops === 3) {
+          throw new HttpError(`${method} ${path}: ${res.status} redirected ${to ? `to ${to.origin}` : 'without a location'}; not followed`, res.status, { headers: res.headers, data: undefined });
         }
+        const keep = res.status === 307 || res.status === 308 || method === 'GET' || method === 'HEAD';
+        res = await http.request(to, keep ? method : 'GET', headers, keep ? body : undefined);
+      }
+      const text = res.body.toString('utf8');
+      let data: unknown = text;
+      if ((res.headers['content-type'] ?? '').includes('json') && text) {
+        try {
+          data = JSON.parse(text);
+        } catch {
+          // A success that cannot be read is no success. Without a status this counts as a
+          // network failure: retried, then reported.
+          if (res.status < 400) throw new Error(`${method} ${path}: the answer is not valid JSON`);
+        }
+      } else if (text === '') {
+        data = undefined;
       }
       if (res.status >= 400) {
         const message = (data as { message?: string } | undefined)?.message ?? `HTTP ${res.status}`;
         throw new HttpError(`${method} ${path}: ${res.status} ${message}`, res.status, { headers: res.headers, data });
       }
+      if (res.status >= 300) throw new HttpError(`${method} ${path}: unexpected ${res.status}`, res.status, { headers: res.headers, data });
       return { status: res.status, data };
     },
   };
-}
-
-function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined): Promise<{ status: number; headers: Record<string, string>; body: string }> {
-  const { module, agent } = transport(url.protocol === 'https:');
-  return new Promise((resolve, reject) => {
-    const req = module.request(url, { method, headers, agent, timeout: 30_000 }, (res: Http.IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const h: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k] = Array.isArray(v) ? v.join(', ') : v;
-        resolve({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks).toString('utf8') });
-      });
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`${method} ${url.pathname}: timed out`)));
-    req.on('error', reject);
-    if (body !== undefined) req.write(body);
-    req.end();
-  });
 }
