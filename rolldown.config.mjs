@@ -134,7 +134,21 @@ const cliProgram = {
 export default defineConfig([
   // The Action: an ES-module entry and chunks for what a run loads on demand (@actions/github,
   // half a megabyte, only behind a proxy; the YAML package, only for YAML outside the plain subset).
-  { ...shared, plugins: [...shared.plugins, licenses()], input: 'action/index.ts', output: { dir: 'dist', format: 'esm', minify: true, entryFileNames: 'index.js', chunkFileNames: '[name]-[hash].js' } },
+  {
+    ...shared,
+    plugins: [...shared.plugins, licenses()],
+    input: 'action/index.ts',
+    output: {
+      dir: 'dist',
+      format: 'esm',
+      minify: true,
+      entryFileNames: 'index.js',
+      chunkFileNames: '[name]-[hash].js',
+      // zod and the schemas built with it, in one chunk: loaded only when a file or a setting is
+      // not accepted by the validators generated from them (src/schemas/fast-codegen.ts).
+      codeSplitting: { includeDependenciesRecursively: false, groups: [{ name: 'zod', test: /[\\/]node_modules[\\/]zod[\\/]|[\\/]src[\\/]schemas[\\/]index\.ts$|[\\/]action[\\/]settings-schema\.ts$/ }] },
+    },
+  },
   cliEntry,
   cliProgram,
   // The engine as a library (what the CLI and the Action run), for embedding and benchmarks.

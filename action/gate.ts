@@ -1,5 +1,5 @@
-// The engine half of a run: loaded by run.ts once the API requests are on their way (see there),
-// it judges the change and reports. Everything here needs the engine; nothing in run.ts does.
+// The engine half of a run (run.ts gathers the settings and starts the API requests): judge the
+// change with the engine, then report.
 import * as core from '@actions/core';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

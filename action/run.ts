@@ -4,6 +4,8 @@ import { todayUtc } from '../src/dates.js';
 import { resolveReference } from '../src/safe-path.js';
 import { GitHubSnapshot, listPullFiles, MAX_PULL_FILES, type Requester } from '../src/snapshot/github.js';
 import { ApiError, withRetries, type RetryOptions } from './retry.js';
+import { restClient } from '../src/snapshot/rest.js';
+import { gatePullRequest, gateRepository } from './gate.js';
 import { readSettings, SettingsError, type Settings } from './settings.js';
 
 export interface RunDeps {
@@ -21,14 +23,13 @@ interface PullRequestEvent {
 /**
  * One run of the Action: gather, evaluate, report. Sets the exit code through core.setFailed.
  *
- * On a pull request the two API requests (the changed files, the base config) are sent before the
- * engine is even loaded (gate.ts, a chunk of its own): while GitHub answers, this process
- * compiles and starts the engine, rather than doing one and then the other.
+ * On a pull request the two API requests (the changed files, the base config) go out first; the
+ * engine reads and parses the release files while GitHub answers.
  */
 export async function run(deps: RunDeps = {}): Promise<void> {
   const env = deps.env ?? process.env;
   try {
-    const settings = readSettings(env);
+    const settings = await readSettings(env);
     const event = readEvent(settings.eventPath);
     const gate = { settings, env, today: settings.now ?? todayUtc() };
     if ((settings.eventName === 'pull_request' || settings.eventName === 'pull_request_target') && event.pull_request) {
@@ -43,12 +44,10 @@ export async function run(deps: RunDeps = {}): Promise<void> {
       const changed = listChangedFiles(api, owner, repo, pr.number, pr.changed_files);
       prefetch(base, settings.config);
       // A failure is handled where `changed` is awaited; this only keeps Node from calling it
-      // unhandled should it come while the engine is still loading.
+      // unhandled should it come before that.
       changed.catch(() => {});
-      const { gatePullRequest } = await import('./gate.js');
       await gatePullRequest(gate, base, changed);
     } else {
-      const { gateRepository } = await import('./gate.js');
       await gateRepository(gate);
     }
   } catch (e) {
@@ -91,7 +90,6 @@ async function makeApi(settings: Settings, env: NodeJS.ProcessEnv): Promise<Requ
     const { getOctokit } = await import('@actions/github');
     return getOctokit(settings.token, { baseUrl });
   }
-  const { restClient } = await import('../src/snapshot/rest.js');
   return restClient({ baseUrl, token: settings.token, userAgent: 'asl-gate-action' });
 }
 

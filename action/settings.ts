@@ -1,5 +1,5 @@
-import * as z from 'zod/mini';
-import { isIsoDate } from '../src/dates.js';
+import { UNSURE } from '../src/schemas/fast-runtime.js';
+import { FAST } from './settings.generated.js';
 
 /** Everything one run of the Action needs to know, from its inputs and the runner's environment. */
 export interface Settings {
@@ -21,21 +21,11 @@ export interface Settings {
   runnerTemp: string;
 }
 
-const schema = z.object({
-  token: z.string(),
-  config: z.string().check(z.minLength(1, 'the config input must not be empty')),
-  now: z.optional(z.string().check(z.refine(isIsoDate, 'the now input must be a date as YYYY-MM-DD'))),
-  eventName: z.string().check(z.minLength(1, 'GITHUB_EVENT_NAME is not set: is this running in GitHub Actions?')),
-  eventPath: z.string().check(z.minLength(1, 'GITHUB_EVENT_PATH is not set')),
-  repository: z.string().check(z.regex(/^[^/\s]+\/[^/\s]+$/, 'GITHUB_REPOSITORY must be owner/name')),
-  workspace: z.string().check(z.minLength(1, 'GITHUB_WORKSPACE is not set')),
-  runnerTemp: z.string().check(z.minLength(1, 'RUNNER_TEMP is not set')),
-});
 
 /** Read inputs (`INPUT_*`, as @actions/core does) and the runner's variables into Settings. */
-export function readSettings(env: NodeJS.ProcessEnv): Settings {
+export async function readSettings(env: NodeJS.ProcessEnv): Promise<Settings> {
   const input = (name: string) => (env[`INPUT_${name.toUpperCase()}`] ?? '').trim();
-  const result = schema.safeParse({
+  const raw = {
     token: input('token'),
     config: input('config') || '.github/asl-gate.yml',
     now: input('now') || undefined,
@@ -44,9 +34,16 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     repository: env.GITHUB_REPOSITORY ?? '',
     workspace: env.GITHUB_WORKSPACE ?? '',
     runnerTemp: env.RUNNER_TEMP ?? '',
-  });
-  if (!result.success) throw new SettingsError(z.prettifyError(result.error), { cause: result.error });
-  const s = result.data;
+  };
+  // The validator generated from the zod schema accepts good settings; zod words what is wrong.
+  let s = FAST.settings(raw) as Settings | typeof UNSURE;
+  if (s === UNSURE) {
+    const { settingsSchema } = await import('./settings-schema.js');
+    const { prettifyError } = await import('zod/mini');
+    const result = settingsSchema.safeParse(raw);
+    if (!result.success) throw new SettingsError(prettifyError(result.error), { cause: result.error });
+    s = result.data as Settings;
+  }
   return { ...s, ...(s.now === undefined ? {} : { now: s.now }) } as Settings;
 }
 

@@ -83,7 +83,7 @@ console.log(`  node -e 0            ${median(base).toFixed(1).padStart(8)} ms`);
 console.log(`  floor: node + 2 GETs ${median(floor).toFixed(1).padStart(8)} ms   ratio ${(median(floor) / median(base)).toFixed(2)}x  (node:http and the same two requests, nothing else)`);
 console.log(`  node dist/index.js   ${median(action).toFixed(1).padStart(8)} ms   ratio ${(median(action) / median(base)).toFixed(2)}x  (target <= 2.0x, stretch 1.6x)`);
 // What a run loads, and the chunks loaded only on demand.
-const onDemand = { 'full-yaml': 'YAML outside the plain subset', github: 'behind an HTTP(S) proxy' };
+const onDemand = { 'full-yaml': 'YAML outside the plain subset', zod: 'a file or setting the generated validators do not accept', github: 'behind an HTTP(S) proxy' };
 const kind = (n) => Object.keys(onDemand).find((k) => n.startsWith(`${k}-`));
 const kib = (b) => `${(b / 1024).toFixed(0)} KiB`;
 const loaded = bundle.filter(([n]) => !kind(n));

@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { parseAndValidate } from './read-yaml.js';
-import { packSchema, SCHEMAS } from './schemas/index.js';
+import { isIsoDate } from './dates.js';
+import { renderFastValidators } from './schemas/fast-codegen.js';
+import { SCHEMAS } from './schemas/index.js';
 
 /** JSON Schema of one file kind, generated from its zod schema (what `asl-gate schema` prints). */
 export function jsonSchemaOf(kind: keyof typeof SCHEMAS): string {
@@ -17,12 +19,16 @@ export function jsonSchemaOf(kind: keyof typeof SCHEMAS): string {
 export async function renderGenerated(root: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const kind of Object.keys(SCHEMAS) as Array<keyof typeof SCHEMAS>) out[`schema/${kind}.schema.json`] = jsonSchemaOf(kind);
+  out['src/schemas/fast.generated.ts'] = renderFastValidators(
+    { declaration: SCHEMAS.declaration, assessment: SCHEMAS.assessment, config: SCHEMAS.config, pack: SCHEMAS.pack },
+    { source: 'src/schemas/index.ts', refinements: [{ fn: isIsoDate, name: 'isIsoDate', from: '../dates.js' }] },
+  );
   const packs: Record<string, unknown> = {};
   for (const name of readdirSync(join(root, 'packs')).filter((n) => n.endsWith('.yml')).sort()) {
     // Parsed here, once, with the same safe reader and schema as a repository's own pack, so the
     // CLI and the Action do not parse YAML for the built-in pack at every start.
     const file = `packs/${name}`;
-    const loaded = await parseAndValidate(readFileSync(join(root, file), 'utf8'), file, packSchema(), 'pack');
+    const loaded = await parseAndValidate(readFileSync(join(root, file), 'utf8'), file, 'pack');
     if (!loaded.ok) throw new Error(`${file} is invalid: ${loaded.findings.map((f) => `${f.line}:${f.column} ${f.message}`).join('; ')}`);
     packs[loaded.data.id] = loaded.data;
   }

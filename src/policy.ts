@@ -2,7 +2,7 @@ import { error, type Finding } from './findings.js';
 import { BUILTIN_PACKS } from './packs/builtin.generated.js';
 import { DEFAULT_CAPS, loadYamlFile } from './read-yaml.js';
 import { resolveReference, SafeStat } from './safe-path.js';
-import { configSchema, packSchema, type Config, type Pack } from './schemas/index.js';
+import type { Config, Pack } from './schemas/index.js';
 import { quote } from './schemas/validate.js';
 import type { RepoSnapshot } from './snapshot/port.js';
 import type { ParsedYaml } from './yaml/safe-yaml.js';
@@ -53,7 +53,7 @@ export async function loadPolicy(snapshot: RepoSnapshot, configPath: string = DE
   if (st) {
     const checked = await safe.checkFile(resolved.path, configPath, { file: configPath });
     if ('finding' in checked) return { ok: false, findings: [checked.finding] };
-    const loaded = await loadYamlFile(snapshot, resolved.path, checked.entry.size, configSchema, 'config', DEFAULT_CAPS);
+    const loaded = await loadYamlFile(snapshot, resolved.path, checked.entry.size, 'config', DEFAULT_CAPS);
     if (!loaded.ok) return loaded;
     config = loaded.data;
     parsed = loaded.parsed;
@@ -124,7 +124,7 @@ async function loadPack(snapshot: RepoSnapshot, safe: SafeStat, ref: string, at:
     const f = checked.finding;
     return { ok: false, findings: [f.code === 'reference.missing' ? error('policy.unknown', `pack file ${quote(ref)} does not exist on this branch`, at) : f] };
   }
-  const loaded = await loadYamlFile(snapshot, resolved.path, checked.entry.size, packSchema(), 'pack', DEFAULT_CAPS);
+  const loaded = await loadYamlFile(snapshot, resolved.path, checked.entry.size, 'pack', DEFAULT_CAPS);
   if (!loaded.ok) return loaded;
   return indexPack(loaded);
 }

@@ -1,8 +1,7 @@
 import { error, type Finding } from './findings.js';
-import { validate } from './schemas/validate.js';
+import { validate, type FileData, type FileKind } from './schemas/validate.js';
 import type { RepoSnapshot } from './snapshot/port.js';
 import { parseYaml, type ParsedYaml } from './yaml/safe-yaml.js';
-import type * as z from 'zod/mini';
 
 /** SPEC §2 caps, checked before any parsing. */
 export interface Caps {
@@ -18,14 +17,7 @@ export type Loaded<T> = { ok: true; data: T; parsed: ParsedYaml } | { ok: false;
  * Read, parse and validate one YAML file whose path was already checked to be a regular file of
  * `size` bytes. Too large means not read at all.
  */
-export async function loadYamlFile<T>(
-  snapshot: RepoSnapshot,
-  path: string,
-  size: number,
-  schema: z.ZodMiniType<T>,
-  what: string,
-  caps: Caps,
-): Promise<Loaded<T>> {
+export async function loadYamlFile<K extends FileKind>(snapshot: RepoSnapshot, path: string, size: number, kind: K, caps: Caps): Promise<Loaded<FileData[K]>> {
   if (size > caps.fileBytes) return { ok: false, findings: [tooLarge(path, size, caps.fileBytes)] };
   let text: string;
   try {
@@ -37,13 +29,13 @@ export async function loadYamlFile<T>(
   const bytes = Buffer.byteLength(text);
   if (bytes > caps.fileBytes) return { ok: false, findings: [tooLarge(path, bytes, caps.fileBytes)] };
   if (text.includes('\0')) return { ok: false, findings: [error('yaml.invalid', 'the file contains NUL bytes; expected YAML text', { file: path, line: 1, column: 1 })] };
-  return await parseAndValidate(text, path, schema, what);
+  return await parseAndValidate(text, path, kind);
 }
 
-export async function parseAndValidate<T>(text: string, file: string, schema: z.ZodMiniType<T>, what: string): Promise<Loaded<T>> {
+export async function parseAndValidate<K extends FileKind>(text: string, file: string, kind: K): Promise<Loaded<FileData[K]>> {
   const parsed = await parseYaml(text, file);
   if (!parsed.ok) return parsed;
-  const v = validate(schema, parsed.parsed, what);
+  const v = await validate(kind, parsed.parsed);
   if (!v.ok) return v;
   return { ok: true, data: v.data, parsed: parsed.parsed };
 }

@@ -3,7 +3,7 @@ import { mapLimited, READ_CONCURRENCY } from './concurrency.js';
 import { error, type Finding, type Where } from './findings.js';
 import { kib, loadYamlFile, type Caps } from './read-yaml.js';
 import { isLink, resolveReference, SafeStat } from './safe-path.js';
-import { assessmentSchema, declarationSchema, type Assessment, type Declaration } from './schemas/index.js';
+import type { Assessment, Declaration } from './schemas/index.js';
 import type { RepoSnapshot } from './snapshot/port.js';
 import type { ParsedYaml, YamlPath } from './yaml/safe-yaml.js';
 
@@ -53,7 +53,7 @@ export async function loadRelease(snapshot: RepoSnapshot, declarationPath: strin
     return out;
   }
   budget.take(checked.entry.size);
-  const decl = await loadYamlFile(snapshot, declarationPath, checked.entry.size, declarationSchema, 'declaration', caps);
+  const decl = await loadYamlFile(snapshot, declarationPath, checked.entry.size, 'declaration', caps);
   if (!decl.ok) {
     out.findings.push(...decl.findings);
     return out;
@@ -100,7 +100,7 @@ export async function loadRelease(snapshot: RepoSnapshot, declarationPath: strin
     else assessmentFiles.push({ path: r.path, size: c.entry.size });
   }
   const inBudget = assessmentFiles.filter((f) => budget.take(f.size));
-  const loaded = await mapLimited(inBudget, READ_CONCURRENCY, async (f) => ({ f, l: await loadYamlFile(snapshot, f.path, f.size, assessmentSchema, 'assessment', caps) }));
+  const loaded = await mapLimited(inBudget, READ_CONCURRENCY, async (f) => ({ f, l: await loadYamlFile(snapshot, f.path, f.size, 'assessment', caps) }));
   for (const { f, l } of loaded) {
     if (!l.ok) {
       out.findings.push(...l.findings);

@@ -8,7 +8,7 @@ import { DEFAULT_CONFIG_PATH, loadPolicy } from '../policy.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { location, renderText, wantColor } from '../report/text.js';
-import { SCHEMAS, type FileKind } from '../schemas/index.js';
+import { FILE_KINDS, type FileKind } from '../schemas/validate.js';
 import { FsSnapshot } from '../snapshot/fs.js';
 
 /** What the CLI needs from its process; tests pass their own. */
@@ -196,7 +196,7 @@ function findRoot(dir: string, fallback: string): string {
 
 async function schema(argv: string[], io: CliIO): Promise<number> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
-  const kinds = Object.keys(SCHEMAS) as FileKind[];
+  const kinds: readonly FileKind[] = FILE_KINDS;
   if (positionals.length > 1) throw new UsageError('schema takes one file kind');
   const kind = positionals[0];
   if (kind !== undefined && !kinds.includes(kind as FileKind)) throw new UsageError(`unknown file kind ${JSON.stringify(kind)}; expected one of ${kinds.join(', ')}`);

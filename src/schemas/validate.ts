@@ -1,13 +1,33 @@
-import type * as z from 'zod/mini';
 import { error, type Finding } from '../findings.js';
 import type { ParsedYaml, YamlPath } from '../yaml/safe-yaml.js';
+import { FAST } from './fast.generated.js';
+import { UNSURE } from './fast-runtime.js';
+import type { Assessment, Config, Declaration, Pack } from './index.js';
+
+/** The file kinds of SPEC §1, by the name findings and `asl-gate schema` use. */
+export const FILE_KINDS = ['declaration', 'assessment', 'config', 'pack'] as const;
+export type FileKind = (typeof FILE_KINDS)[number];
+export interface FileData {
+  declaration: Declaration;
+  assessment: Assessment;
+  config: Config;
+  pack: Pack;
+}
 
 export type Validated<T> = { ok: true; data: T } | { ok: false; findings: Finding[] };
 
-/** Validate parsed YAML against a schema; every issue becomes a `schema.invalid` at its node. */
-export function validate<T>(schema: z.ZodMiniType<T>, parsed: ParsedYaml, what: string): Validated<T> {
-  const result = schema.safeParse(parsed.value);
-  if (result.success) return { ok: true, data: result.data };
+/**
+ * Validate parsed YAML as a file of `kind`; every issue becomes a `schema.invalid` at its node.
+ * A validator generated from the zod schema answers first (see fast-codegen.ts); only what it
+ * does not accept is parsed by zod, which is loaded then, and words the findings.
+ */
+export async function validate<K extends FileKind>(kind: K, parsed: ParsedYaml): Promise<Validated<FileData[K]>> {
+  const fast = FAST[kind](parsed.value);
+  if (fast !== UNSURE) return { ok: true, data: fast as FileData[K] };
+  const { SCHEMAS } = await import('./index.js');
+  const what = kind;
+  const result = SCHEMAS[kind].safeParse(parsed.value);
+  if (result.success) return { ok: true, data: result.data as FileData[K] };
   const findings: Finding[] = [];
   for (const issue of result.error.issues) {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
