@@ -5,93 +5,42 @@ import { UNSURE, plain, text } from '../src/schemas/fast-runtime.js';
 
 const c0 = /^[^/\s]+\/[^/\s]+$/;
 
-function v1(v: any): unknown {
-  if (typeof v !== "string") return UNSURE;
-  return v;
-}
-
-function v2(v: any): unknown {
-  if (typeof v !== "string") return UNSURE;
-  if (!text(v, 1, Infinity)) return UNSURE;
-  return v;
-}
-
-function v4(v: any): unknown {
-  if (typeof v !== "string") return UNSURE;
-  if (!isIsoDate(v)) return UNSURE;
-  return v;
-}
-
-function v3(v: any): unknown {
-  return v === undefined ? undefined : v4(v);
-}
-
-function v5(v: any): unknown {
-  if (typeof v !== "string") return UNSURE;
-  if (!text(v, 1, Infinity)) return UNSURE;
-  return v;
-}
-
-function v6(v: any): unknown {
-  if (typeof v !== "string") return UNSURE;
-  if (!text(v, 1, Infinity)) return UNSURE;
-  return v;
-}
-
-function v7(v: any): unknown {
-  if (typeof v !== "string") return UNSURE;
-  if (!c0.test(v)) return UNSURE;
-  return v;
-}
-
-function v8(v: any): unknown {
-  if (typeof v !== "string") return UNSURE;
-  if (!text(v, 1, Infinity)) return UNSURE;
-  return v;
-}
-
-function v9(v: any): unknown {
-  if (typeof v !== "string") return UNSURE;
-  if (!text(v, 1, Infinity)) return UNSURE;
-  return v;
-}
-
 function v0(v: any): unknown {
   if (!plain(v)) return UNSURE;
   const out: Record<string, unknown> = {};
-  let x: unknown;
+  let x: any;
   if (!("token" in v)) return UNSURE;
-  x = v1(v["token"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["token"];
+  if (!(typeof x === "string")) return UNSURE;
   out["token"] = x;
   if (!("config" in v)) return UNSURE;
-  x = v2(v["config"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["config"];
+  if (!(typeof x === "string" && text(x, 1, Infinity))) return UNSURE;
   out["config"] = x;
   if ("now" in v) {
-    x = v3(v["now"]);
-    if (x === UNSURE) return UNSURE;
+    x = v["now"];
+    if (!((x === undefined || typeof x === "string" && isIsoDate(x)))) return UNSURE;
     out["now"] = x;
   }
   if (!("eventName" in v)) return UNSURE;
-  x = v5(v["eventName"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["eventName"];
+  if (!(typeof x === "string" && text(x, 1, Infinity))) return UNSURE;
   out["eventName"] = x;
   if (!("eventPath" in v)) return UNSURE;
-  x = v6(v["eventPath"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["eventPath"];
+  if (!(typeof x === "string" && text(x, 1, Infinity))) return UNSURE;
   out["eventPath"] = x;
   if (!("repository" in v)) return UNSURE;
-  x = v7(v["repository"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["repository"];
+  if (!(typeof x === "string" && c0.test(x))) return UNSURE;
   out["repository"] = x;
   if (!("workspace" in v)) return UNSURE;
-  x = v8(v["workspace"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["workspace"];
+  if (!(typeof x === "string" && text(x, 1, Infinity))) return UNSURE;
   out["workspace"] = x;
   if (!("runnerTemp" in v)) return UNSURE;
-  x = v9(v["runnerTemp"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["runnerTemp"];
+  if (!(typeof x === "string" && text(x, 1, Infinity))) return UNSURE;
   out["runnerTemp"] = x;
   return out;
 }

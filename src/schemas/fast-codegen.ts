@@ -81,15 +81,83 @@ class Generator {
 
   constructor(private readonly refinements: Refinement[]) {}
 
-  /** Name of the function validating `schema` (shared schemas get one function). */
+  /**
+   * Name of the function validating `schema` (shared schemas get one function). Only mappings
+   * and lists get functions (they build copies, as zod does); a scalar is checked by an
+   * expression in place, which is less code for a fresh process to compile.
+   */
   fn(schema: z.ZodMiniType): string {
     const known = this.names.get(schema);
     if (known) return known;
     const name = `v${this.names.size}`;
     this.names.set(schema, name);
-    const body = this.body(defOf(schema));
+    const def = defOf(schema);
+    const body = this.container(def) ?? (({ lines, result }) => [...lines, `return ${result};`])(this.accept(schema, 'v', 'y'));
     this.functions.push(`function ${name}(v: any): unknown {\n${body.map((l) => `  ${l}`).join('\n')}\n}`);
     return name;
+  }
+
+  /**
+   * A boolean expression, true when the scalar `x` is valid (then the value is `x` itself); or
+   * undefined for a schema that is not a scalar.
+   */
+  private test(schema: z.ZodMiniType, x: string): string | undefined {
+    const def = defOf(schema);
+    if (def.coerce) throw unsupported('coercion');
+    switch (def.type) {
+      case 'string':
+        return this.stringTest(def, x);
+      case 'number': {
+        const parts = [`typeof ${x} === "number"`, `Number.isFinite(${x})`];
+        if (def.format === 'safeint') parts.push(`Number.isSafeInteger(${x})`);
+        else if (def.format !== undefined) throw unsupported(`number format ${def.format}`);
+        return [...parts, ...this.numberTests(def, x)].join(' && ');
+      }
+      case 'boolean':
+        this.noChecks(def);
+        return `typeof ${x} === "boolean"`;
+      case 'unknown':
+        this.noChecks(def);
+        return 'true';
+      case 'enum': {
+        this.noChecks(def);
+        const values = Object.values(def.entries ?? {});
+        if (!values.every((v) => typeof v === 'string')) throw unsupported('a non-string enum');
+        return `(${values.map((v) => `${x} === ${JSON.stringify(v)}`).join(' || ')})`;
+      }
+      case 'optional':
+      case 'nullable': {
+        this.noChecks(def);
+        const inner = this.test(def.innerType!, x);
+        return inner === undefined ? undefined : `(${x} === ${def.type === 'optional' ? 'undefined' : 'null'} || ${inner})`;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** An expression for what `schema` makes of the variable `x`: the value, or UNSURE. */
+  private value(schema: z.ZodMiniType, x: string): string {
+    const t = this.test(schema, x);
+    if (t !== undefined) return `(${t} ? ${x} : UNSURE)`;
+    const def = defOf(schema);
+    if (def.type === 'optional' || def.type === 'nullable') {
+      this.noChecks(def);
+      const none = def.type === 'optional' ? 'undefined' : 'null';
+      return `(${x} === ${none} ? ${none} : ${this.value(def.innerType!, x)})`;
+    }
+    if (def.type !== 'array' && def.type !== 'record' && def.type !== 'object') throw unsupported(`zod type ${def.type}`);
+    return `${this.fn(schema)}(${x})`;
+  }
+
+  /**
+   * Lines that check the variable `x` against `schema`, returning UNSURE from the function when it
+   * fails; and the name holding the result (`x` itself for a scalar, else `y`).
+   */
+  private accept(schema: z.ZodMiniType, x: string, y: string, declare = true): { lines: string[]; result: string } {
+    const t = this.test(schema, x);
+    if (t !== undefined) return { lines: [`if (!(${t})) return UNSURE;`], result: x };
+    return { lines: [`${declare ? 'const ' : ''}${y} = ${this.value(schema, x)};`, `if (${y} === UNSURE) return UNSURE;`], result: y };
   }
 
   private use(helper: string, line: string): string {
@@ -97,60 +165,36 @@ class Generator {
     return line;
   }
 
+  private readonly constantNames = new Map<string, string>();
+
   private constant(text: string): string {
-    const name = `c${this.constants.length}`;
-    this.constants.push(`const ${name} = ${text};`);
+    let name = this.constantNames.get(text);
+    if (!name) {
+      name = `c${this.constants.length}`;
+      this.constantNames.set(text, name);
+      this.constants.push(`const ${name} = ${text};`);
+    }
     return name;
   }
 
-  private body(def: Def): string[] {
-    if (def.coerce) throw unsupported('coercion');
+  /** The body of a mapping's or a list's function (over `v`); undefined for anything else. */
+  private container(def: Def): string[] | undefined {
     switch (def.type) {
-      case 'string':
-        return [...this.stringChecks(def), 'return v;'];
-      case 'number': {
-        const lines = ['if (typeof v !== "number" || !Number.isFinite(v)) return UNSURE;'];
-        if (def.format === 'safeint') lines.push('if (!Number.isSafeInteger(v)) return UNSURE;');
-        else if (def.format !== undefined) throw unsupported(`number format ${def.format}`);
-        return [...lines, ...this.numberChecks(def), 'return v;'];
-      }
-      case 'boolean':
-        this.noChecks(def);
-        return ['return typeof v === "boolean" ? v : UNSURE;'];
-      case 'unknown':
-        this.noChecks(def);
-        return ['return v;'];
-      case 'enum': {
-        this.noChecks(def);
-        const values = Object.values(def.entries ?? {});
-        if (!values.every((x) => typeof x === 'string')) throw unsupported('a non-string enum');
-        return [`return ${values.map((x) => `v === ${JSON.stringify(x)}`).join(' || ')} ? v : UNSURE;`];
-      }
-      case 'optional':
-        this.noChecks(def);
-        return [`return v === undefined ? undefined : ${this.fn(def.innerType!)}(v);`];
-      case 'nullable':
-        this.noChecks(def);
-        return [`return v === null ? null : ${this.fn(def.innerType!)}(v);`];
-      case 'array': {
-        const el = this.fn(def.element!);
+      case 'array':
         return [
           'if (!Array.isArray(v)) return UNSURE;',
           ...this.lengthChecks(def, 'v.length'),
           'const out = Array(v.length);',
           'for (let i = 0; i < v.length; i++) {',
-          `  const x = ${el}(v[i]);`,
-          '  if (x === UNSURE) return UNSURE;',
-          '  out[i] = x;',
+          '  const x = v[i];',
+          ...indent(this.accept(def.element!, 'x', 'y'), 'out[i]'),
           '}',
           'return out;',
         ];
-      }
       case 'record': {
         this.noChecks(def);
         const key = defOf(def.keyType!);
         if (key.type !== 'string' || (key.checks ?? []).length > 0 || key.coerce) throw unsupported('a record key other than a plain string');
-        const value = this.fn(def.valueType!);
         return [
           // Own, enumerable, string keys only; a __proto__ key is left to zod.
           this.use('plain', 'if (!plain(v) || Object.getOwnPropertySymbols(v).length > 0) return UNSURE;'),
@@ -159,9 +203,8 @@ class Generator {
           'const out: Record<string, unknown> = {};',
           'for (const k of keys) {',
           '  if (k === "__proto__") return UNSURE;',
-          `  const x = ${value}(v[k]);`,
-          '  if (x === UNSURE) return UNSURE;',
-          '  out[k] = x;',
+          '  const x = v[k];',
+          ...indent(this.accept(def.valueType!, 'x', 'y'), 'out[k]'),
           '}',
           'return out;',
         ];
@@ -179,23 +222,21 @@ class Generator {
           // zod walks for...in (inherited keys too); plain() has already excluded those.
           lines.push(`for (const k in v) if (!${allowed}.has(k)) return UNSURE;`);
         }
-        lines.push('const out: Record<string, unknown> = {};', 'let x: unknown;');
+        const scalarsOnly = keys.every((k) => this.test(shape[k]!, 'x') !== undefined);
+        lines.push('const out: Record<string, unknown> = {};', scalarsOnly ? 'let x: any;' : 'let x: any, y: unknown;');
         for (const k of keys) {
-          const field = defOf(shape[k]!);
           const p = JSON.stringify(k);
-          const f = this.fn(shape[k]!);
-          if (field.type === 'optional') {
-            // Absent: no key. Present (even as undefined): the key, with what the field made of it.
-            lines.push(`if (${p} in v) {`, `  x = ${f}(v[${p}]);`, '  if (x === UNSURE) return UNSURE;', `  out[${p}] = x;`, '}');
-          } else {
-            lines.push(`if (!(${p} in v)) return UNSURE;`, `x = ${f}(v[${p}]);`, 'if (x === UNSURE) return UNSURE;', `out[${p}] = x;`);
-          }
+          const { lines: check, result } = this.accept(shape[k]!, 'x', 'y', false);
+          const take = [`x = v[${p}];`, ...check, `out[${p}] = ${result};`];
+          // Absent and optional: no key. Present (even as undefined): the key, with what the field made of it.
+          if (defOf(shape[k]!).type === 'optional') lines.push(`if (${p} in v) {`, ...take.map((l) => `  ${l}`), '}');
+          else lines.push(`if (!(${p} in v)) return UNSURE;`, ...take);
         }
         lines.push('return out;');
         return lines;
       }
       default:
-        throw unsupported(`zod type ${def.type}`);
+        return undefined;
     }
   }
 
@@ -209,8 +250,8 @@ class Generator {
     if (this.checksOf(def).length > 0) throw unsupported(`checks on ${def.type}`);
   }
 
-  private stringChecks(def: Def): string[] {
-    const lines = ['if (typeof v !== "string") return UNSURE;'];
+  private stringTest(def: Def, x: string): string {
+    const parts = [`typeof ${x} === "string"`];
     let min = 0;
     let max = Infinity;
     for (const c of this.checksOf(def)) {
@@ -218,20 +259,20 @@ class Generator {
       else if (c.check === 'max_length') max = Math.min(max, c.maximum!);
       else if (c.check === 'string_format' && c.format === 'regex' && c.pattern) {
         if (c.pattern.global || c.pattern.sticky) throw unsupported('a global or sticky pattern');
-        lines.push(`if (!${this.constant(String(c.pattern))}.test(v)) return UNSURE;`);
-      } else if (c.check === 'custom') lines.push(`if (!${this.refinement(c)}(v)) return UNSURE;`);
+        parts.push(`${this.constant(String(c.pattern))}.test(${x})`);
+      } else if (c.check === 'custom') parts.push(`${this.refinement(c)}(${x})`);
       else throw unsupported(`string check ${c.check}${c.format ? ` (${c.format})` : ''}`);
     }
     // Lengths are counted in code points, as zod does.
-    if (min > 0 || max < Infinity) lines.splice(1, 0, this.use('text', `if (!text(v, ${min}, ${max === Infinity ? 'Infinity' : max})) return UNSURE;`));
-    return lines;
+    if (min > 0 || max < Infinity) parts.splice(1, 0, this.use('text', `text(${x}, ${min}, ${max === Infinity ? 'Infinity' : max})`));
+    return parts.join(' && ');
   }
 
-  private numberChecks(def: Def): string[] {
+  private numberTests(def: Def, x: string): string[] {
     return this.checksOf(def).map((c) => {
-      if (c.check === 'greater_than') return `if (!(v ${c.inclusive ? '>=' : '>'} ${c.value})) return UNSURE;`;
-      if (c.check === 'less_than') return `if (!(v ${c.inclusive ? '<=' : '<'} ${c.value})) return UNSURE;`;
-      if (c.check === 'custom') return `if (!${this.refinement(c)}(v)) return UNSURE;`;
+      if (c.check === 'greater_than') return `${x} ${c.inclusive ? '>=' : '>'} ${c.value}`;
+      if (c.check === 'less_than') return `${x} ${c.inclusive ? '<=' : '<'} ${c.value}`;
+      if (c.check === 'custom') return `${this.refinement(c)}(${x})`;
       throw unsupported(`number check ${c.check}`);
     });
   }
@@ -252,6 +293,11 @@ class Generator {
     this.imports.set(r.from, names);
     return r.name;
   }
+}
+
+/** A checked value's lines, then its store into `target`, indented for a loop body. */
+function indent({ lines, result }: { lines: string[]; result: string }, target: string): string[] {
+  return [...lines, `${target} = ${result};`].map((l) => `  ${l}`);
 }
 
 function unsupported(what: string): Error {

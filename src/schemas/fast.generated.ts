@@ -24,93 +24,147 @@ const c17 = new Set(["capability_from","safeguards_from"]);
 const c18 = new Set(["internal_from","external_from"]);
 
 function v1(v: any): unknown {
-  if (typeof v !== "string") return UNSURE;
-  if (!text(v, 1, 200)) return UNSURE;
-  return v;
-}
-
-function v3(v: any): unknown {
-  if (typeof v !== "string") return UNSURE;
-  if (!text(v, 1, Infinity)) return UNSURE;
-  return v;
-}
-
-function v2(v: any): unknown {
-  return v === undefined ? undefined : v3(v);
-}
-
-function v4(v: any): unknown {
-  if (typeof v !== "string") return UNSURE;
-  if (!c1.test(v)) return UNSURE;
-  if (!isIsoDate(v)) return UNSURE;
-  return v;
-}
-
-function v6(v: any): unknown {
-  if (typeof v !== "string") return UNSURE;
-  return v;
-}
-
-function v5(v: any): unknown {
   if (!plain(v) || Object.getOwnPropertySymbols(v).length > 0) return UNSURE;
   const keys = Object.keys(v);
   if (keys.length !== Object.getOwnPropertyNames(v).length) return UNSURE;
   const out: Record<string, unknown> = {};
   for (const k of keys) {
     if (k === "__proto__") return UNSURE;
-    const x = v6(v[k]);
-    if (x === UNSURE) return UNSURE;
+    const x = v[k];
+    if (!(typeof x === "string")) return UNSURE;
     out[k] = x;
   }
   return out;
 }
 
-function v8(v: any): unknown {
-  if (typeof v !== "number" || !Number.isFinite(v)) return UNSURE;
-  if (!(v >= 1)) return UNSURE;
-  return v;
-}
-
-function v7(v: any): unknown {
-  return v === undefined ? undefined : v8(v);
-}
-
-function v12(v: any): unknown {
-  return v === "ruled_out" || v === "not_ruled_out" || v === "crossed" ? v : UNSURE;
-}
-
-function v14(v: any): unknown {
+function v4(v: any): unknown {
   if (!Array.isArray(v)) return UNSURE;
   const out = Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    const x = v1(v[i]);
-    if (x === UNSURE) return UNSURE;
+    const x = v[i];
+    if (!(typeof x === "string" && text(x, 1, 200))) return UNSURE;
     out[i] = x;
   }
   return out;
 }
 
-function v13(v: any): unknown {
-  return v === undefined ? undefined : v14(v);
+function v3(v: any): unknown {
+  if (!plain(v)) return UNSURE;
+  for (const k in v) if (!c2.has(k)) return UNSURE;
+  const out: Record<string, unknown> = {};
+  let x: any, y: unknown;
+  if (!("id" in v)) return UNSURE;
+  x = v["id"];
+  if (!(typeof x === "string" && text(x, 1, 200))) return UNSURE;
+  out["id"] = x;
+  if (!("status" in v)) return UNSURE;
+  x = v["status"];
+  if (!((x === "ruled_out" || x === "not_ruled_out" || x === "crossed"))) return UNSURE;
+  out["status"] = x;
+  if ("assessments" in v) {
+    x = v["assessments"];
+    y = (x === undefined ? undefined : v4(x));
+    if (y === UNSURE) return UNSURE;
+    out["assessments"] = y;
+  }
+  return out;
+}
+
+function v2(v: any): unknown {
+  if (!Array.isArray(v)) return UNSURE;
+  const out = Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    const y = v3(x);
+    if (y === UNSURE) return UNSURE;
+    out[i] = y;
+  }
+  return out;
+}
+
+function v6(v: any): unknown {
+  if (!plain(v)) return UNSURE;
+  for (const k in v) if (!c3.has(k)) return UNSURE;
+  const out: Record<string, unknown> = {};
+  let x: any;
+  if (!("id" in v)) return UNSURE;
+  x = v["id"];
+  if (!(typeof x === "string" && text(x, 1, 200))) return UNSURE;
+  out["id"] = x;
+  if (!("status" in v)) return UNSURE;
+  x = v["status"];
+  if (!((x === "implemented" || x === "planned" || x === "not_applicable"))) return UNSURE;
+  out["status"] = x;
+  if ("evidence" in v) {
+    x = v["evidence"];
+    if (!((x === undefined || typeof x === "string" && text(x, 1, 4096)))) return UNSURE;
+    out["evidence"] = x;
+  }
+  return out;
+}
+
+function v5(v: any): unknown {
+  if (!Array.isArray(v)) return UNSURE;
+  const out = Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    const y = v6(x);
+    if (y === UNSURE) return UNSURE;
+    out[i] = y;
+  }
+  return out;
+}
+
+function v8(v: any): unknown {
+  if (!plain(v) || Object.getOwnPropertySymbols(v).length > 0) return UNSURE;
+  const keys = Object.keys(v);
+  if (keys.length !== Object.getOwnPropertyNames(v).length) return UNSURE;
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    if (k === "__proto__") return UNSURE;
+    const x = v[k];
+    if (!(typeof x === "string" && text(x, 1, 4096))) return UNSURE;
+    out[k] = x;
+  }
+  return out;
+}
+
+function v7(v: any): unknown {
+  if (!plain(v)) return UNSURE;
+  for (const k in v) if (!c4.has(k)) return UNSURE;
+  const out: Record<string, unknown> = {};
+  let x: any, y: unknown;
+  if ("capability" in v) {
+    x = v["capability"];
+    if (!((x === undefined || typeof x === "string" && text(x, 1, 4096)))) return UNSURE;
+    out["capability"] = x;
+  }
+  if ("safeguards" in v) {
+    x = v["safeguards"];
+    y = (x === undefined ? undefined : v8(x));
+    if (y === UNSURE) return UNSURE;
+    out["safeguards"] = y;
+  }
+  return out;
 }
 
 function v11(v: any): unknown {
   if (!plain(v)) return UNSURE;
-  for (const k in v) if (!c2.has(k)) return UNSURE;
+  for (const k in v) if (!c6.has(k)) return UNSURE;
   const out: Record<string, unknown> = {};
-  let x: unknown;
-  if (!("id" in v)) return UNSURE;
-  x = v1(v["id"]);
-  if (x === UNSURE) return UNSURE;
-  out["id"] = x;
-  if (!("status" in v)) return UNSURE;
-  x = v12(v["status"]);
-  if (x === UNSURE) return UNSURE;
-  out["status"] = x;
-  if ("assessments" in v) {
-    x = v13(v["assessments"]);
-    if (x === UNSURE) return UNSURE;
-    out["assessments"] = x;
+  let x: any;
+  if (!("by" in v)) return UNSURE;
+  x = v["by"];
+  if (!(typeof x === "string" && text(x, 1, Infinity))) return UNSURE;
+  out["by"] = x;
+  if (!("date" in v)) return UNSURE;
+  x = v["date"];
+  if (!(typeof x === "string" && c1.test(x) && isIsoDate(x))) return UNSURE;
+  out["date"] = x;
+  if ("evidence" in v) {
+    x = v["evidence"];
+    if (!((x === undefined || typeof x === "string" && text(x, 1, 4096)))) return UNSURE;
+    out["evidence"] = x;
   }
   return out;
 }
@@ -119,850 +173,606 @@ function v10(v: any): unknown {
   if (!Array.isArray(v)) return UNSURE;
   const out = Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    const x = v11(v[i]);
-    if (x === UNSURE) return UNSURE;
-    out[i] = x;
+    const x = v[i];
+    const y = v11(x);
+    if (y === UNSURE) return UNSURE;
+    out[i] = y;
   }
   return out;
 }
 
-function v9(v: any): unknown {
-  return v === undefined ? undefined : v10(v);
-}
-
-function v18(v: any): unknown {
-  return v === "implemented" || v === "planned" || v === "not_applicable" ? v : UNSURE;
-}
-
-function v20(v: any): unknown {
-  if (typeof v !== "string") return UNSURE;
-  if (!text(v, 1, 4096)) return UNSURE;
-  return v;
-}
-
-function v19(v: any): unknown {
-  return v === undefined ? undefined : v20(v);
-}
-
-function v17(v: any): unknown {
-  if (!plain(v)) return UNSURE;
-  for (const k in v) if (!c3.has(k)) return UNSURE;
-  const out: Record<string, unknown> = {};
-  let x: unknown;
-  if (!("id" in v)) return UNSURE;
-  x = v1(v["id"]);
-  if (x === UNSURE) return UNSURE;
-  out["id"] = x;
-  if (!("status" in v)) return UNSURE;
-  x = v18(v["status"]);
-  if (x === UNSURE) return UNSURE;
-  out["status"] = x;
-  if ("evidence" in v) {
-    x = v19(v["evidence"]);
-    if (x === UNSURE) return UNSURE;
-    out["evidence"] = x;
-  }
-  return out;
-}
-
-function v16(v: any): unknown {
-  if (!Array.isArray(v)) return UNSURE;
-  const out = Array(v.length);
-  for (let i = 0; i < v.length; i++) {
-    const x = v17(v[i]);
-    if (x === UNSURE) return UNSURE;
-    out[i] = x;
-  }
-  return out;
-}
-
-function v15(v: any): unknown {
-  return v === undefined ? undefined : v16(v);
-}
-
-function v23(v: any): unknown {
-  return v === undefined ? undefined : v20(v);
-}
-
-function v25(v: any): unknown {
-  if (!plain(v) || Object.getOwnPropertySymbols(v).length > 0) return UNSURE;
-  const keys = Object.keys(v);
-  if (keys.length !== Object.getOwnPropertyNames(v).length) return UNSURE;
-  const out: Record<string, unknown> = {};
-  for (const k of keys) {
-    if (k === "__proto__") return UNSURE;
-    const x = v20(v[k]);
-    if (x === UNSURE) return UNSURE;
-    out[k] = x;
-  }
-  return out;
-}
-
-function v24(v: any): unknown {
-  return v === undefined ? undefined : v25(v);
-}
-
-function v22(v: any): unknown {
-  if (!plain(v)) return UNSURE;
-  for (const k in v) if (!c4.has(k)) return UNSURE;
-  const out: Record<string, unknown> = {};
-  let x: unknown;
-  if ("capability" in v) {
-    x = v23(v["capability"]);
-    if (x === UNSURE) return UNSURE;
-    out["capability"] = x;
-  }
-  if ("safeguards" in v) {
-    x = v24(v["safeguards"]);
-    if (x === UNSURE) return UNSURE;
-    out["safeguards"] = x;
-  }
-  return out;
-}
-
-function v21(v: any): unknown {
-  return v === undefined ? undefined : v22(v);
-}
-
-function v31(v: any): unknown {
-  return v === undefined ? undefined : v20(v);
-}
-
-function v30(v: any): unknown {
-  if (!plain(v)) return UNSURE;
-  for (const k in v) if (!c6.has(k)) return UNSURE;
-  const out: Record<string, unknown> = {};
-  let x: unknown;
-  if (!("by" in v)) return UNSURE;
-  x = v3(v["by"]);
-  if (x === UNSURE) return UNSURE;
-  out["by"] = x;
-  if (!("date" in v)) return UNSURE;
-  x = v4(v["date"]);
-  if (x === UNSURE) return UNSURE;
-  out["date"] = x;
-  if ("evidence" in v) {
-    x = v31(v["evidence"]);
-    if (x === UNSURE) return UNSURE;
-    out["evidence"] = x;
-  }
-  return out;
-}
-
-function v29(v: any): unknown {
-  if (!Array.isArray(v)) return UNSURE;
-  const out = Array(v.length);
-  for (let i = 0; i < v.length; i++) {
-    const x = v30(v[i]);
-    if (x === UNSURE) return UNSURE;
-    out[i] = x;
-  }
-  return out;
-}
-
-function v28(v: any): unknown {
-  return v === undefined ? undefined : v29(v);
-}
-
-function v35(v: any): unknown {
-  return v === undefined ? undefined : v20(v);
-}
-
-function v34(v: any): unknown {
+function v13(v: any): unknown {
   if (!plain(v)) return UNSURE;
   for (const k in v) if (!c7.has(k)) return UNSURE;
   const out: Record<string, unknown> = {};
-  let x: unknown;
+  let x: any;
   if (!("org" in v)) return UNSURE;
-  x = v3(v["org"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["org"];
+  if (!(typeof x === "string" && text(x, 1, Infinity))) return UNSURE;
   out["org"] = x;
   if (!("shared_on" in v)) return UNSURE;
-  x = v4(v["shared_on"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["shared_on"];
+  if (!(typeof x === "string" && c1.test(x) && isIsoDate(x))) return UNSURE;
   out["shared_on"] = x;
   if ("receipt" in v) {
-    x = v35(v["receipt"]);
-    if (x === UNSURE) return UNSURE;
+    x = v["receipt"];
+    if (!((x === undefined || typeof x === "string" && text(x, 1, 4096)))) return UNSURE;
     out["receipt"] = x;
   }
   return out;
 }
 
-function v33(v: any): unknown {
+function v12(v: any): unknown {
   if (!Array.isArray(v)) return UNSURE;
   const out = Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    const x = v34(v[i]);
-    if (x === UNSURE) return UNSURE;
-    out[i] = x;
+    const x = v[i];
+    const y = v13(x);
+    if (y === UNSURE) return UNSURE;
+    out[i] = y;
   }
   return out;
 }
 
-function v32(v: any): unknown {
-  return v === undefined ? undefined : v33(v);
-}
-
-function v27(v: any): unknown {
+function v9(v: any): unknown {
   if (!plain(v)) return UNSURE;
   for (const k in v) if (!c5.has(k)) return UNSURE;
   const out: Record<string, unknown> = {};
-  let x: unknown;
+  let x: any, y: unknown;
   if ("internal" in v) {
-    x = v28(v["internal"]);
-    if (x === UNSURE) return UNSURE;
-    out["internal"] = x;
+    x = v["internal"];
+    y = (x === undefined ? undefined : v10(x));
+    if (y === UNSURE) return UNSURE;
+    out["internal"] = y;
   }
   if ("external" in v) {
-    x = v32(v["external"]);
-    if (x === UNSURE) return UNSURE;
-    out["external"] = x;
+    x = v["external"];
+    y = (x === undefined ? undefined : v12(x));
+    if (y === UNSURE) return UNSURE;
+    out["external"] = y;
   }
   return out;
 }
 
-function v26(v: any): unknown {
-  return v === undefined ? undefined : v27(v);
-}
-
-function v37(v: any): unknown {
+function v14(v: any): unknown {
   if (!Array.isArray(v)) return UNSURE;
   const out = Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    const x = v20(v[i]);
-    if (x === UNSURE) return UNSURE;
+    const x = v[i];
+    if (!(typeof x === "string" && text(x, 1, 4096))) return UNSURE;
     out[i] = x;
   }
   return out;
 }
 
-function v36(v: any): unknown {
-  return v === undefined ? undefined : v37(v);
-}
-
-function v41(v: any): unknown {
-  return v === undefined ? undefined : v1(v);
-}
-
-function v42(v: any): unknown {
-  return v === undefined ? undefined : v20(v);
-}
-
-function v40(v: any): unknown {
+function v16(v: any): unknown {
   if (!plain(v)) return UNSURE;
   for (const k in v) if (!c8.has(k)) return UNSURE;
   const out: Record<string, unknown> = {};
-  let x: unknown;
+  let x: any;
   if (!("finding" in v)) return UNSURE;
-  x = v3(v["finding"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["finding"];
+  if (!(typeof x === "string" && text(x, 1, Infinity))) return UNSURE;
   out["finding"] = x;
   if ("assessment" in v) {
-    x = v41(v["assessment"]);
-    if (x === UNSURE) return UNSURE;
+    x = v["assessment"];
+    if (!((x === undefined || typeof x === "string" && text(x, 1, 200)))) return UNSURE;
     out["assessment"] = x;
   }
   if (!("reason" in v)) return UNSURE;
-  x = v3(v["reason"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["reason"];
+  if (!(typeof x === "string" && text(x, 1, Infinity))) return UNSURE;
   out["reason"] = x;
   if ("report" in v) {
-    x = v42(v["report"]);
-    if (x === UNSURE) return UNSURE;
+    x = v["report"];
+    if (!((x === undefined || typeof x === "string" && text(x, 1, 4096)))) return UNSURE;
     out["report"] = x;
   }
   return out;
 }
 
-function v39(v: any): unknown {
+function v15(v: any): unknown {
   if (!Array.isArray(v)) return UNSURE;
   const out = Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    const x = v40(v[i]);
-    if (x === UNSURE) return UNSURE;
-    out[i] = x;
+    const x = v[i];
+    const y = v16(x);
+    if (y === UNSURE) return UNSURE;
+    out[i] = y;
   }
   return out;
-}
-
-function v38(v: any): unknown {
-  return v === undefined ? undefined : v39(v);
 }
 
 function v0(v: any): unknown {
   if (!plain(v)) return UNSURE;
   for (const k in v) if (!c0.has(k)) return UNSURE;
   const out: Record<string, unknown> = {};
-  let x: unknown;
+  let x: any, y: unknown;
   if (!("model" in v)) return UNSURE;
-  x = v1(v["model"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["model"];
+  if (!(typeof x === "string" && text(x, 1, 200))) return UNSURE;
   out["model"] = x;
   if ("snapshot" in v) {
-    x = v2(v["snapshot"]);
-    if (x === UNSURE) return UNSURE;
+    x = v["snapshot"];
+    if (!((x === undefined || typeof x === "string" && text(x, 1, Infinity)))) return UNSURE;
     out["snapshot"] = x;
   }
   if (!("policy" in v)) return UNSURE;
-  x = v1(v["policy"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["policy"];
+  if (!(typeof x === "string" && text(x, 1, 200))) return UNSURE;
   out["policy"] = x;
   if (!("release_date" in v)) return UNSURE;
-  x = v4(v["release_date"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["release_date"];
+  if (!(typeof x === "string" && c1.test(x) && isIsoDate(x))) return UNSURE;
   out["release_date"] = x;
   if (!("declared" in v)) return UNSURE;
-  x = v5(v["declared"]);
-  if (x === UNSURE) return UNSURE;
-  out["declared"] = x;
+  x = v["declared"];
+  y = v1(x);
+  if (y === UNSURE) return UNSURE;
+  out["declared"] = y;
   if ("effective_compute_since_last_comprehensive" in v) {
-    x = v7(v["effective_compute_since_last_comprehensive"]);
-    if (x === UNSURE) return UNSURE;
+    x = v["effective_compute_since_last_comprehensive"];
+    if (!((x === undefined || typeof x === "number" && Number.isFinite(x) && x >= 1))) return UNSURE;
     out["effective_compute_since_last_comprehensive"] = x;
   }
   if ("thresholds" in v) {
-    x = v9(v["thresholds"]);
-    if (x === UNSURE) return UNSURE;
-    out["thresholds"] = x;
+    x = v["thresholds"];
+    y = (x === undefined ? undefined : v2(x));
+    if (y === UNSURE) return UNSURE;
+    out["thresholds"] = y;
   }
   if ("safeguards" in v) {
-    x = v15(v["safeguards"]);
-    if (x === UNSURE) return UNSURE;
-    out["safeguards"] = x;
+    x = v["safeguards"];
+    y = (x === undefined ? undefined : v5(x));
+    if (y === UNSURE) return UNSURE;
+    out["safeguards"] = y;
   }
   if ("reports" in v) {
-    x = v21(v["reports"]);
-    if (x === UNSURE) return UNSURE;
-    out["reports"] = x;
+    x = v["reports"];
+    y = (x === undefined ? undefined : v7(x));
+    if (y === UNSURE) return UNSURE;
+    out["reports"] = y;
   }
   if ("reviews" in v) {
-    x = v26(v["reviews"]);
-    if (x === UNSURE) return UNSURE;
-    out["reviews"] = x;
+    x = v["reviews"];
+    y = (x === undefined ? undefined : v9(x));
+    if (y === UNSURE) return UNSURE;
+    out["reviews"] = y;
   }
   if ("assessments" in v) {
-    x = v36(v["assessments"]);
-    if (x === UNSURE) return UNSURE;
-    out["assessments"] = x;
+    x = v["assessments"];
+    y = (x === undefined ? undefined : v14(x));
+    if (y === UNSURE) return UNSURE;
+    out["assessments"] = y;
   }
   if ("noncompliance" in v) {
-    x = v38(v["noncompliance"]);
-    if (x === UNSURE) return UNSURE;
-    out["noncompliance"] = x;
+    x = v["noncompliance"];
+    y = (x === undefined ? undefined : v15(x));
+    if (y === UNSURE) return UNSURE;
+    out["noncompliance"] = y;
   }
   return out;
 }
 
-function v44(v: any): unknown {
-  return v === "preliminary" || v === "comprehensive" ? v : UNSURE;
-}
-
-function v45(v: any): unknown {
+function v18(v: any): unknown {
   if (!Array.isArray(v)) return UNSURE;
   const out = Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    const x = v1(v[i]);
-    if (x === UNSURE) return UNSURE;
+    const x = v[i];
+    if (!(typeof x === "string" && text(x, 1, 200))) return UNSURE;
     out[i] = x;
   }
   return out;
 }
 
-function v47(v: any): unknown {
-  return v === null ? null : v4(v);
-}
-
-function v46(v: any): unknown {
-  return v === undefined ? undefined : v47(v);
-}
-
-function v50(v: any): unknown {
+function v19(v: any): unknown {
   if (!plain(v) || Object.getOwnPropertySymbols(v).length > 0) return UNSURE;
   const keys = Object.keys(v);
   if (keys.length !== Object.getOwnPropertyNames(v).length) return UNSURE;
   const out: Record<string, unknown> = {};
   for (const k of keys) {
     if (k === "__proto__") return UNSURE;
-    const x = v12(v[k]);
-    if (x === UNSURE) return UNSURE;
+    const x = v[k];
+    if (!((x === "ruled_out" || x === "not_ruled_out" || x === "crossed"))) return UNSURE;
     out[k] = x;
   }
   return out;
 }
 
-function v49(v: any): unknown {
-  return v === null ? null : v50(v);
-}
-
-function v48(v: any): unknown {
-  return v === undefined ? undefined : v49(v);
-}
-
-function v51(v: any): unknown {
-  return v === undefined ? undefined : v20(v);
-}
-
-function v55(v: any): unknown {
-  return v;
-}
-
-function v54(v: any): unknown {
+function v21(v: any): unknown {
   if (!plain(v) || Object.getOwnPropertySymbols(v).length > 0) return UNSURE;
   const keys = Object.keys(v);
   if (keys.length !== Object.getOwnPropertyNames(v).length) return UNSURE;
   const out: Record<string, unknown> = {};
   for (const k of keys) {
     if (k === "__proto__") return UNSURE;
-    const x = v55(v[k]);
-    if (x === UNSURE) return UNSURE;
+    const x = v[k];
+    if (!(true)) return UNSURE;
     out[k] = x;
   }
   return out;
 }
 
-function v53(v: any): unknown {
+function v20(v: any): unknown {
   if (!Array.isArray(v)) return UNSURE;
   const out = Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    const x = v54(v[i]);
-    if (x === UNSURE) return UNSURE;
-    out[i] = x;
+    const x = v[i];
+    const y = v21(x);
+    if (y === UNSURE) return UNSURE;
+    out[i] = y;
   }
   return out;
 }
 
-function v52(v: any): unknown {
-  return v === undefined ? undefined : v53(v);
-}
-
-function v43(v: any): unknown {
+function v17(v: any): unknown {
   if (!plain(v)) return UNSURE;
   for (const k in v) if (!c9.has(k)) return UNSURE;
   const out: Record<string, unknown> = {};
-  let x: unknown;
+  let x: any, y: unknown;
   if (!("id" in v)) return UNSURE;
-  x = v1(v["id"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["id"];
+  if (!(typeof x === "string" && text(x, 1, 200))) return UNSURE;
   out["id"] = x;
   if (!("kind" in v)) return UNSURE;
-  x = v44(v["kind"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["kind"];
+  if (!((x === "preliminary" || x === "comprehensive"))) return UNSURE;
   out["kind"] = x;
   if (!("thresholds" in v)) return UNSURE;
-  x = v45(v["thresholds"]);
-  if (x === UNSURE) return UNSURE;
-  out["thresholds"] = x;
+  x = v["thresholds"];
+  y = v18(x);
+  if (y === UNSURE) return UNSURE;
+  out["thresholds"] = y;
   if (!("due" in v)) return UNSURE;
-  x = v4(v["due"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["due"];
+  if (!(typeof x === "string" && c1.test(x) && isIsoDate(x))) return UNSURE;
   out["due"] = x;
   if ("completed" in v) {
-    x = v46(v["completed"]);
-    if (x === UNSURE) return UNSURE;
+    x = v["completed"];
+    if (!((x === undefined || (x === null || typeof x === "string" && c1.test(x) && isIsoDate(x))))) return UNSURE;
     out["completed"] = x;
   }
   if ("result" in v) {
-    x = v48(v["result"]);
-    if (x === UNSURE) return UNSURE;
-    out["result"] = x;
+    x = v["result"];
+    y = (x === undefined ? undefined : (x === null ? null : v19(x)));
+    if (y === UNSURE) return UNSURE;
+    out["result"] = y;
   }
   if ("report" in v) {
-    x = v51(v["report"]);
-    if (x === UNSURE) return UNSURE;
+    x = v["report"];
+    if (!((x === undefined || typeof x === "string" && text(x, 1, 4096)))) return UNSURE;
     out["report"] = x;
   }
   if ("evals" in v) {
-    x = v52(v["evals"]);
-    if (x === UNSURE) return UNSURE;
-    out["evals"] = x;
+    x = v["evals"];
+    y = (x === undefined ? undefined : v20(x));
+    if (y === UNSURE) return UNSURE;
+    out["evals"] = y;
   }
   return out;
 }
 
-function v57(v: any): unknown {
-  return v === undefined ? undefined : v1(v);
-}
-
-function v59(v: any): unknown {
+function v23(v: any): unknown {
   if (!Array.isArray(v)) return UNSURE;
   if (v.length < 1) return UNSURE;
   const out = Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    const x = v3(v[i]);
-    if (x === UNSURE) return UNSURE;
+    const x = v[i];
+    if (!(typeof x === "string" && text(x, 1, Infinity))) return UNSURE;
     out[i] = x;
   }
   return out;
 }
 
-function v58(v: any): unknown {
-  return v === undefined ? undefined : v59(v);
-}
-
-function v61(v: any): unknown {
-  if (typeof v !== "number" || !Number.isFinite(v)) return UNSURE;
-  if (!Number.isSafeInteger(v)) return UNSURE;
-  if (!(v >= 0)) return UNSURE;
-  if (!(v <= 365)) return UNSURE;
-  return v;
-}
-
-function v60(v: any): unknown {
-  return v === undefined ? undefined : v61(v);
-}
-
-function v65(v: any): unknown {
+function v25(v: any): unknown {
   if (!Array.isArray(v)) return UNSURE;
   const out = Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    const x = v3(v[i]);
-    if (x === UNSURE) return UNSURE;
+    const x = v[i];
+    if (!(typeof x === "string" && text(x, 1, Infinity))) return UNSURE;
     out[i] = x;
   }
   return out;
 }
 
-function v64(v: any): unknown {
-  return v === undefined ? undefined : v65(v);
-}
-
-function v67(v: any): unknown {
+function v26(v: any): unknown {
   if (!Array.isArray(v)) return UNSURE;
   const out = Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    const x = v3(v[i]);
-    if (x === UNSURE) return UNSURE;
+    const x = v[i];
+    if (!(typeof x === "string" && text(x, 1, Infinity))) return UNSURE;
     out[i] = x;
   }
   return out;
 }
 
-function v66(v: any): unknown {
-  return v === undefined ? undefined : v67(v);
-}
-
-function v63(v: any): unknown {
+function v24(v: any): unknown {
   if (!plain(v)) return UNSURE;
   for (const k in v) if (!c11.has(k)) return UNSURE;
   const out: Record<string, unknown> = {};
-  let x: unknown;
+  let x: any, y: unknown;
   if ("users" in v) {
-    x = v64(v["users"]);
-    if (x === UNSURE) return UNSURE;
-    out["users"] = x;
+    x = v["users"];
+    y = (x === undefined ? undefined : v25(x));
+    if (y === UNSURE) return UNSURE;
+    out["users"] = y;
   }
   if ("teams" in v) {
-    x = v66(v["teams"]);
-    if (x === UNSURE) return UNSURE;
-    out["teams"] = x;
+    x = v["teams"];
+    y = (x === undefined ? undefined : v26(x));
+    if (y === UNSURE) return UNSURE;
+    out["teams"] = y;
   }
   return out;
 }
 
-function v62(v: any): unknown {
-  return v === undefined ? undefined : v63(v);
-}
-
-function v70(v: any): unknown {
-  return v === undefined ? undefined : v3(v);
-}
-
-function v72(v: any): unknown {
-  return typeof v === "boolean" ? v : UNSURE;
-}
-
-function v71(v: any): unknown {
-  return v === undefined ? undefined : v72(v);
-}
-
-function v69(v: any): unknown {
+function v27(v: any): unknown {
   if (!plain(v)) return UNSURE;
   for (const k in v) if (!c12.has(k)) return UNSURE;
   const out: Record<string, unknown> = {};
-  let x: unknown;
+  let x: any;
   if ("from_level" in v) {
-    x = v70(v["from_level"]);
-    if (x === UNSURE) return UNSURE;
+    x = v["from_level"];
+    if (!((x === undefined || typeof x === "string" && text(x, 1, Infinity)))) return UNSURE;
     out["from_level"] = x;
   }
   if ("allow_author" in v) {
-    x = v71(v["allow_author"]);
-    if (x === UNSURE) return UNSURE;
+    x = v["allow_author"];
+    if (!((x === undefined || typeof x === "boolean"))) return UNSURE;
     out["allow_author"] = x;
   }
   return out;
 }
 
-function v68(v: any): unknown {
-  return v === undefined ? undefined : v69(v);
-}
-
-function v56(v: any): unknown {
+function v22(v: any): unknown {
   if (!plain(v)) return UNSURE;
   for (const k in v) if (!c10.has(k)) return UNSURE;
   const out: Record<string, unknown> = {};
-  let x: unknown;
+  let x: any, y: unknown;
   if ("policy" in v) {
-    x = v57(v["policy"]);
-    if (x === UNSURE) return UNSURE;
+    x = v["policy"];
+    if (!((x === undefined || typeof x === "string" && text(x, 1, 200)))) return UNSURE;
     out["policy"] = x;
   }
   if ("releases" in v) {
-    x = v58(v["releases"]);
-    if (x === UNSURE) return UNSURE;
-    out["releases"] = x;
+    x = v["releases"];
+    y = (x === undefined ? undefined : v23(x));
+    if (y === UNSURE) return UNSURE;
+    out["releases"] = y;
   }
   if ("grace_days" in v) {
-    x = v60(v["grace_days"]);
-    if (x === UNSURE) return UNSURE;
+    x = v["grace_days"];
+    if (!((x === undefined || typeof x === "number" && Number.isFinite(x) && Number.isSafeInteger(x) && x >= 0 && x <= 365))) return UNSURE;
     out["grace_days"] = x;
   }
   if ("rso" in v) {
-    x = v62(v["rso"]);
-    if (x === UNSURE) return UNSURE;
-    out["rso"] = x;
+    x = v["rso"];
+    y = (x === undefined ? undefined : v24(x));
+    if (y === UNSURE) return UNSURE;
+    out["rso"] = y;
   }
   if ("approval" in v) {
-    x = v68(v["approval"]);
-    if (x === UNSURE) return UNSURE;
-    out["approval"] = x;
+    x = v["approval"];
+    y = (x === undefined ? undefined : v27(x));
+    if (y === UNSURE) return UNSURE;
+    out["approval"] = y;
   }
   return out;
 }
 
-function v74(v: any): unknown {
+function v29(v: any): unknown {
   if (!Array.isArray(v)) return UNSURE;
   if (v.length < 1) return UNSURE;
   const out = Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    const x = v1(v[i]);
-    if (x === UNSURE) return UNSURE;
+    const x = v[i];
+    if (!(typeof x === "string" && text(x, 1, 200))) return UNSURE;
     out[i] = x;
   }
   return out;
 }
 
-function v75(v: any): unknown {
+function v30(v: any): unknown {
   if (!Array.isArray(v)) return UNSURE;
   if (v.length < 1) return UNSURE;
   const out = Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    const x = v1(v[i]);
-    if (x === UNSURE) return UNSURE;
+    const x = v[i];
+    if (!(typeof x === "string" && text(x, 1, 200))) return UNSURE;
     out[i] = x;
   }
   return out;
 }
 
-function v78(v: any): unknown {
+function v33(v: any): unknown {
   if (!plain(v) || Object.getOwnPropertySymbols(v).length > 0) return UNSURE;
   const keys = Object.keys(v);
   if (keys.length !== Object.getOwnPropertyNames(v).length) return UNSURE;
   const out: Record<string, unknown> = {};
   for (const k of keys) {
     if (k === "__proto__") return UNSURE;
-    const x = v1(v[k]);
-    if (x === UNSURE) return UNSURE;
+    const x = v[k];
+    if (!(typeof x === "string" && text(x, 1, 200))) return UNSURE;
     out[k] = x;
   }
   return out;
 }
 
-function v77(v: any): unknown {
+function v32(v: any): unknown {
   if (!plain(v)) return UNSURE;
   for (const k in v) if (!c14.has(k)) return UNSURE;
   const out: Record<string, unknown> = {};
-  let x: unknown;
+  let x: any, y: unknown;
   if (!("id" in v)) return UNSURE;
-  x = v1(v["id"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["id"];
+  if (!(typeof x === "string" && text(x, 1, 200))) return UNSURE;
   out["id"] = x;
   if (!("description" in v)) return UNSURE;
-  x = v3(v["description"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["description"];
+  if (!(typeof x === "string" && text(x, 1, Infinity))) return UNSURE;
   out["description"] = x;
   if (!("requires" in v)) return UNSURE;
-  x = v78(v["requires"]);
-  if (x === UNSURE) return UNSURE;
-  out["requires"] = x;
+  x = v["requires"];
+  y = v33(x);
+  if (y === UNSURE) return UNSURE;
+  out["requires"] = y;
   return out;
 }
 
-function v76(v: any): unknown {
+function v31(v: any): unknown {
   if (!Array.isArray(v)) return UNSURE;
   const out = Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    const x = v77(v[i]);
-    if (x === UNSURE) return UNSURE;
-    out[i] = x;
+    const x = v[i];
+    const y = v32(x);
+    if (y === UNSURE) return UNSURE;
+    out[i] = y;
   }
   return out;
 }
 
-function v80(v: any): unknown {
+function v35(v: any): unknown {
   if (!plain(v)) return UNSURE;
   for (const k in v) if (!c15.has(k)) return UNSURE;
   const out: Record<string, unknown> = {};
-  let x: unknown;
+  let x: any;
   if (!("id" in v)) return UNSURE;
-  x = v1(v["id"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["id"];
+  if (!(typeof x === "string" && text(x, 1, 200))) return UNSURE;
   out["id"] = x;
   if (!("standard" in v)) return UNSURE;
-  x = v1(v["standard"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["standard"];
+  if (!(typeof x === "string" && text(x, 1, 200))) return UNSURE;
   out["standard"] = x;
   if (!("from" in v)) return UNSURE;
-  x = v1(v["from"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["from"];
+  if (!(typeof x === "string" && text(x, 1, 200))) return UNSURE;
   out["from"] = x;
   if (!("description" in v)) return UNSURE;
-  x = v3(v["description"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["description"];
+  if (!(typeof x === "string" && text(x, 1, Infinity))) return UNSURE;
   out["description"] = x;
   return out;
 }
 
-function v79(v: any): unknown {
+function v34(v: any): unknown {
   if (!Array.isArray(v)) return UNSURE;
   const out = Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    const x = v80(v[i]);
-    if (x === UNSURE) return UNSURE;
-    out[i] = x;
+    const x = v[i];
+    const y = v35(x);
+    if (y === UNSURE) return UNSURE;
+    out[i] = y;
   }
   return out;
 }
 
-function v82(v: any): unknown {
-  if (typeof v !== "number" || !Number.isFinite(v)) return UNSURE;
-  if (!Number.isSafeInteger(v)) return UNSURE;
-  if (!(v >= 1)) return UNSURE;
-  return v;
-}
-
-function v83(v: any): unknown {
-  if (typeof v !== "number" || !Number.isFinite(v)) return UNSURE;
-  if (!(v > 1)) return UNSURE;
-  return v;
-}
-
-function v81(v: any): unknown {
+function v36(v: any): unknown {
   if (!plain(v)) return UNSURE;
   for (const k in v) if (!c16.has(k)) return UNSURE;
   const out: Record<string, unknown> = {};
-  let x: unknown;
+  let x: any;
   if (!("comprehensive_max_age_days" in v)) return UNSURE;
-  x = v82(v["comprehensive_max_age_days"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["comprehensive_max_age_days"];
+  if (!(typeof x === "number" && Number.isFinite(x) && Number.isSafeInteger(x) && x >= 1)) return UNSURE;
   out["comprehensive_max_age_days"] = x;
   if (!("effective_compute_multiple" in v)) return UNSURE;
-  x = v83(v["effective_compute_multiple"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["effective_compute_multiple"];
+  if (!(typeof x === "number" && Number.isFinite(x) && x > 1)) return UNSURE;
   out["effective_compute_multiple"] = x;
   return out;
 }
 
-function v85(v: any): unknown {
-  return v === undefined ? undefined : v1(v);
-}
-
-function v86(v: any): unknown {
-  return v === undefined ? undefined : v1(v);
-}
-
-function v84(v: any): unknown {
+function v37(v: any): unknown {
   if (!plain(v)) return UNSURE;
   for (const k in v) if (!c17.has(k)) return UNSURE;
   const out: Record<string, unknown> = {};
-  let x: unknown;
+  let x: any;
   if ("capability_from" in v) {
-    x = v85(v["capability_from"]);
-    if (x === UNSURE) return UNSURE;
+    x = v["capability_from"];
+    if (!((x === undefined || typeof x === "string" && text(x, 1, 200)))) return UNSURE;
     out["capability_from"] = x;
   }
   if ("safeguards_from" in v) {
-    x = v86(v["safeguards_from"]);
-    if (x === UNSURE) return UNSURE;
+    x = v["safeguards_from"];
+    if (!((x === undefined || typeof x === "string" && text(x, 1, 200)))) return UNSURE;
     out["safeguards_from"] = x;
   }
   return out;
 }
 
-function v88(v: any): unknown {
-  return v === undefined ? undefined : v1(v);
-}
-
-function v89(v: any): unknown {
-  return v === undefined ? undefined : v1(v);
-}
-
-function v87(v: any): unknown {
+function v38(v: any): unknown {
   if (!plain(v)) return UNSURE;
   for (const k in v) if (!c18.has(k)) return UNSURE;
   const out: Record<string, unknown> = {};
-  let x: unknown;
+  let x: any;
   if ("internal_from" in v) {
-    x = v88(v["internal_from"]);
-    if (x === UNSURE) return UNSURE;
+    x = v["internal_from"];
+    if (!((x === undefined || typeof x === "string" && text(x, 1, 200)))) return UNSURE;
     out["internal_from"] = x;
   }
   if ("external_from" in v) {
-    x = v89(v["external_from"]);
-    if (x === UNSURE) return UNSURE;
+    x = v["external_from"];
+    if (!((x === undefined || typeof x === "string" && text(x, 1, 200)))) return UNSURE;
     out["external_from"] = x;
   }
   return out;
 }
 
-function v73(v: any): unknown {
+function v28(v: any): unknown {
   if (!plain(v)) return UNSURE;
   for (const k in v) if (!c13.has(k)) return UNSURE;
   const out: Record<string, unknown> = {};
-  let x: unknown;
+  let x: any, y: unknown;
   if (!("id" in v)) return UNSURE;
-  x = v1(v["id"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["id"];
+  if (!(typeof x === "string" && text(x, 1, 200))) return UNSURE;
   out["id"] = x;
   if (!("name" in v)) return UNSURE;
-  x = v3(v["name"]);
-  if (x === UNSURE) return UNSURE;
+  x = v["name"];
+  if (!(typeof x === "string" && text(x, 1, Infinity))) return UNSURE;
   out["name"] = x;
   if (!("levels" in v)) return UNSURE;
-  x = v74(v["levels"]);
-  if (x === UNSURE) return UNSURE;
-  out["levels"] = x;
+  x = v["levels"];
+  y = v29(x);
+  if (y === UNSURE) return UNSURE;
+  out["levels"] = y;
   if (!("standards" in v)) return UNSURE;
-  x = v75(v["standards"]);
-  if (x === UNSURE) return UNSURE;
-  out["standards"] = x;
+  x = v["standards"];
+  y = v30(x);
+  if (y === UNSURE) return UNSURE;
+  out["standards"] = y;
   if (!("thresholds" in v)) return UNSURE;
-  x = v76(v["thresholds"]);
-  if (x === UNSURE) return UNSURE;
-  out["thresholds"] = x;
+  x = v["thresholds"];
+  y = v31(x);
+  if (y === UNSURE) return UNSURE;
+  out["thresholds"] = y;
   if (!("safeguards" in v)) return UNSURE;
-  x = v79(v["safeguards"]);
-  if (x === UNSURE) return UNSURE;
-  out["safeguards"] = x;
+  x = v["safeguards"];
+  y = v34(x);
+  if (y === UNSURE) return UNSURE;
+  out["safeguards"] = y;
   if (!("cadence" in v)) return UNSURE;
-  x = v81(v["cadence"]);
-  if (x === UNSURE) return UNSURE;
-  out["cadence"] = x;
+  x = v["cadence"];
+  y = v36(x);
+  if (y === UNSURE) return UNSURE;
+  out["cadence"] = y;
   if (!("reports" in v)) return UNSURE;
-  x = v84(v["reports"]);
-  if (x === UNSURE) return UNSURE;
-  out["reports"] = x;
+  x = v["reports"];
+  y = v37(x);
+  if (y === UNSURE) return UNSURE;
+  out["reports"] = y;
   if (!("reviews" in v)) return UNSURE;
-  x = v87(v["reviews"]);
-  if (x === UNSURE) return UNSURE;
-  out["reviews"] = x;
+  x = v["reviews"];
+  y = v38(x);
+  if (y === UNSURE) return UNSURE;
+  out["reviews"] = y;
   return out;
 }
 
 export const FAST: Record<"declaration" | "assessment" | "config" | "pack", (v: unknown) => unknown> = {
   "declaration": v0,
-  "assessment": v43,
-  "config": v56,
-  "pack": v73,
+  "assessment": v17,
+  "config": v22,
+  "pack": v28,
 };
