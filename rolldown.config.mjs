@@ -92,6 +92,30 @@ function buildStamp() {
 }
 
 /**
+ * Rolldown has the entry import its runtime helpers (`__commonJS` and friends, and a `require`
+ * made with node:module) for order's sake even when the entry uses none of them, which costs
+ * every start a module load and node:module. The chunks that do use them import them anyway, so
+ * a bare import of the runtime chunk from an entry is dropped here; one with bindings is kept.
+ */
+function entryWithoutUnusedRuntime() {
+  return {
+    name: 'entry-without-unused-runtime',
+    generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk' || !chunk.isEntry) continue;
+        for (const file of chunk.imports.filter((f) => /^rolldown-runtime-/.test(f))) {
+          const bare = `import"./${file}";`;
+          const without = chunk.code.replace(bare, '');
+          if (without === chunk.code || without.includes(file)) continue;
+          chunk.code = without;
+          chunk.imports = chunk.imports.filter((f) => f !== file);
+        }
+      }
+    },
+  };
+}
+
+/**
  * dist/ is shipped code that contains other people's packages: emit their licence texts beside it
  * (MIT and friends ask for the notice to travel with the code).
  */
@@ -136,7 +160,7 @@ export default defineConfig([
   // half a megabyte, only behind a proxy; the YAML package, only for YAML outside the plain subset).
   {
     ...shared,
-    plugins: [...shared.plugins, licenses()],
+    plugins: [...shared.plugins, licenses(), entryWithoutUnusedRuntime()],
     input: 'action/index.ts',
     output: {
       dir: 'dist',

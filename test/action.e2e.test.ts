@@ -166,6 +166,21 @@ describe('ASL gate Action on pull_request', () => {
     expect(run.stdout).not.toMatch(/please report it/);
   });
 
+  it('files off the fast paths load the YAML package and zod on demand, and are judged the same', async () => {
+    // nova-2 in YAML the simple reader leaves to the yaml package (a block scalar);
+    // lyra-3 with a schema error, which only zod words.
+    let workspace = { ...exampleRepo('nova-2'), ...exampleRepo('lyra-3') };
+    workspace = edit(workspace, 'releases/nova-2/asl.yml', 'policy: anthropic-rsp-2.2', 'policy: anthropic-rsp-2.2\nsnapshot: |\n  nova-2-2026-12-01\n  (second line)');
+    workspace = edit(workspace, 'releases/lyra-3/asl.yml', /release_date: .*/, 'release_date: 2026-02-30');
+    const run = await runAction({ workspace, event: pr(['releases/nova-2/asl.yml', 'releases/lyra-3/asl.yml'], 'modified'), apiUrl: gh.url });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    expect(run.annotations.filter((a) => a.kind === 'error' && a.props.title).map((a) => [a.props.title, a.props.file, a.props.line, a.message])).toEqual([
+      ['schema.invalid', 'releases/lyra-3/asl.yml', '4', 'release_date: expected a real calendar date'],
+    ]);
+    expect(run.summary).toMatch(/\| releases\/nova-2\/asl\.yml \| nova-2 \| deployment ASL-3, security ASL-3 \|/);
+  });
+
   it('bad inputs fail with a clear message', async () => {
     const run = await runAction({ workspace: exampleRepo('nova-2'), event: pr(['releases/nova-2/asl.yml']), apiUrl: gh.url, inputs: { now: '28/11/2026' } });
     expect(run.code).toBe(1);
