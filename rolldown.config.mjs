@@ -162,6 +162,8 @@ export default defineConfig([
     ...shared,
     plugins: [...shared.plugins, licenses(), entryWithoutUnusedRuntime()],
     input: 'action/index.ts',
+    // The entry exports nothing anyone imports; chunks may share its code.
+    preserveEntrySignatures: 'allow-extension',
     output: {
       dir: 'dist',
       format: 'esm',
