@@ -84,8 +84,9 @@ function retryDelay(env: NodeJS.ProcessEnv): number {
 
 async function makeApi(settings: Settings, env: NodeJS.ProcessEnv): Promise<Requester> {
   const baseUrl = env.GITHUB_API_URL || 'https://api.github.com';
-  // Behind a proxy, @actions/github's Octokit knows the runner's proxy settings; otherwise a
-  // node:https client does the two or three calls without paying for Node's fetch start-up.
+  // Behind a proxy, @actions/github's Octokit knows the runner's proxy settings; otherwise the
+  // small REST client (src/snapshot/rest.ts) does the two or three calls without paying for the
+  // start-up of Node's fetch or node:http.
   if (env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy) {
     const { getOctokit } = await import('@actions/github');
     return getOctokit(settings.token, { baseUrl });
