@@ -70,6 +70,9 @@ describe('simple YAML reader', () => {
       'a: 1\n',
       'a: -0\nb: +5\nc: 007\nd: 0o17\ne: 0x1F\nf: 1.\ng: .5\nh: 1e3\ni: -.INF\nj: .NaN\nk: 1.10\nl: 2026-11-15\n',
       'a: ~\nb: null\nc: NULL\nd: True\ne: FALSE\nf: yes\ng: no\nh: on\n',
+      // Signs: in front, after an exponent's e, or anywhere else (then text).
+      'a: 1e-5\nb: -1E+3\nc: +.5e-1\nd: 1-2\ne: 1.5-rc\nf: 0x1e-5\ng: -1-\nh: 2026-11-15T00:00\ni: 1e\nj: +x\nl: 3+4\n',
+      'a: nULL\nb: tRUE\nc: Nul\nd: truex\ne: f\nf: n\ng: ~x\n',
       'a: x # c\nb: x#y\nc: a:b\nd: https://x/y?z=1#frag\ne: [https://x, "b", \'c\']\n',
       "a: 'it''s'\nb: \"q\\\"\\\\\"\nc: '#'\nd: \"a: b\"\n",
       'a:\n- 1\n- 2\nb:\n  - x: 1\n    y: [a, b]\n  - {p: 1, q: two}\n  -   z: 3\n',

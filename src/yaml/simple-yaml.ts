@@ -353,14 +353,36 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
 /** The YAML 1.2 core schema's resolution of a plain scalar (tag resolution in spec §10.3.2). */
 export function resolvePlain(s: string): unknown {
   const c = s.charCodeAt(0);
-  // Only scalars starting with a digit, a sign, a dot, `~` or the first letter of null, true or
-  // false can resolve to anything but a string: the rest skip the tests.
+  // Only scalars starting with a digit, a sign or a dot can be numbers; of the rest only these
+  // few words are not strings. (No regexes on the common paths: each costs a cold process a
+  // compilation.)
   const numeric = (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
-  if (!numeric && !'~nNtTfF'.includes(s[0] ?? '~')) return s;
-  if (/^(?:~|[Nn]ull|NULL)?$/.test(s)) return null;
-  if (/^(?:[Tt]rue|TRUE)$/.test(s)) return true;
-  if (/^(?:[Ff]alse|FALSE)$/.test(s)) return false;
-  if (!numeric) return s;
+  if (!numeric) {
+    switch (s) {
+      case '':
+      case '~':
+      case 'null':
+      case 'Null':
+      case 'NULL':
+        return null;
+      case 'true':
+      case 'True':
+      case 'TRUE':
+        return true;
+      case 'false':
+      case 'False':
+      case 'FALSE':
+        return false;
+      default:
+        return s;
+    }
+  }
+  // A number has a sign only in front or right after its exponent's e: a date, a version or a
+  // range with one anywhere else is text.
+  for (let i = 1; i < s.length; i++) {
+    const d = s.charCodeAt(i);
+    if ((d === 45 || d === 43) && (s.charCodeAt(i - 1) | 32) !== 101) return s;
+  }
   if (/^0o[0-7]+$/.test(s)) return parseInt(s.slice(2), 8);
   if (/^[-+]?[0-9]+$/.test(s)) return parseInt(s, 10);
   if (/^0x[0-9a-fA-F]+$/.test(s)) return parseInt(s.slice(2), 16);
