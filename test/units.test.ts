@@ -1,7 +1,10 @@
 // Small pure pieces whose edge cases are easier to state here than through a release.
+import fc from 'fast-check';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addDays, isIsoDate } from '../src/dates.js';
 import { globToRegExp } from '../src/glob.js';
+import { isNormalRelative } from '../src/snapshot/fs.js';
 import { parseYaml } from '../src/yaml/safe-yaml.js';
 
 describe('dates', () => {
@@ -12,6 +15,21 @@ describe('dates', () => {
   it('adds days across month and year ends', () => {
     expect(addDays('2026-12-30', 3)).toBe('2027-01-02');
     expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+  });
+});
+
+describe('working-tree paths', () => {
+  it('a path taken as it is, unjoined, is one join would leave as it is (property)', () => {
+    const segment = fc.oneof(fc.constantFrom('', '.', '..', '...', '.a', 'a.', 'releases', 'asl.yml', 'a\\b'), fc.string({ maxLength: 4 }));
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 5 }), (segments) => {
+        const path = segments.join('/');
+        if (isNormalRelative(path)) expect(join('/repo', path)).toBe(`/repo/${path}`);
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 2000) },
+    );
+    for (const p of ['a', 'releases/nova-2/asl.yml', '...', '.a/b.', 'a..b']) expect(isNormalRelative(p), p).toBe(true);
+    for (const p of ['', '/a', 'a/', 'a//b', './a', 'a/.', 'a/../b', '..']) expect(isNormalRelative(p), p).toBe(false);
   });
 });
 

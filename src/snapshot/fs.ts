@@ -13,13 +13,14 @@ export class FsSnapshot implements RepoSnapshot {
   }
 
   async stat(path: string): Promise<Entry | undefined> {
-    let st: Stats;
+    let st: Stats | undefined;
     try {
-      st = lstatSync(this.abs(path));
+      // A missing path is an answer, not an exception (cheaper, and the common case for probes).
+      st = lstatSync(this.abs(path), { throwIfNoEntry: false });
     } catch {
       return undefined;
     }
-    return { type: typeOf(st), size: st.isFile() ? st.size : 0 };
+    return st && { type: typeOf(st), size: st.isFile() ? st.size : 0 };
   }
 
   async readFile(path: string): Promise<string> {
@@ -43,8 +44,23 @@ export class FsSnapshot implements RepoSnapshot {
   }
 
   private abs(path: string): string {
-    return path === '' ? this.root : join(this.root, path);
+    if (path === '') return this.root;
+    // The engine's paths are already normalised (see safe-path.ts): join only what is not, rather
+    // than normalising every one of a run's many stats.
+    return isNormalRelative(path) ? `${this.root}${sep}${path}` : join(this.root, path);
   }
+}
+
+/** A relative path with no empty, `.` or `..` segment: what join would leave as it is. */
+export function isNormalRelative(path: string): boolean {
+  let start = 0;
+  for (let i = 0; i <= path.length; i++) {
+    if (i < path.length && path.charCodeAt(i) !== 47) continue;
+    const len = i - start;
+    if (len === 0 || (len === 1 && path.charCodeAt(start) === 46) || (len === 2 && path.charCodeAt(start) === 46 && path.charCodeAt(start + 1) === 46)) return false;
+    start = i + 1;
+  }
+  return true;
 }
 
 function typeOf(st: Stats): EntryType {
