@@ -39,13 +39,15 @@ export function restClient(opts: RestClientOptions): Requester {
         // {path} may hold folders: keep its slashes, encode the rest.
         return k === 'path' ? String(v).split('/').map(encodeURIComponent).join('/') : encodeURIComponent(String(v));
       });
-      const url = new URL(opts.baseUrl.replace(/\/$/, '') + path);
+      let query = '';
       let body: string | undefined;
       if (method === 'GET' || method === 'DELETE' || method === 'HEAD') {
-        for (const [k, v] of Object.entries(rest)) if (v !== undefined) url.searchParams.set(k, String(v));
+        // Built by hand: URLSearchParams is a cold module of its own in a fresh process.
+        for (const [k, v] of Object.entries(rest)) if (v !== undefined) query += `${query ? '&' : '?'}${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`;
       } else {
         body = JSON.stringify(rest);
       }
+      const url = new URL(opts.baseUrl.replace(/\/$/, '') + path + query);
       const headers: Record<string, string> = {
         accept: 'application/vnd.github+json',
         'x-github-api-version': '2022-11-28',
