@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { todayUtc } from '../src/dates.js';
 import { resolveReference } from '../src/safe-path.js';
 import { GitHubSnapshot, listPullFiles, MAX_PULL_FILES, type Requester } from '../src/snapshot/github.js';
-import { ApiError, withRetries, type RetryOptions } from './retry.js';
 import { restClient } from '../src/snapshot/rest.js';
 import { gatePullRequest, gateRepository } from './gate.js';
+import { ApiError, withRetries, type RetryOptions } from './retry.js';
 import { readSettings, SettingsError, type Settings } from './settings.js';
 
 export interface RunDeps {
@@ -23,8 +23,8 @@ interface PullRequestEvent {
 /**
  * One run of the Action: gather, evaluate, report. Sets the exit code through core.setFailed.
  *
- * On a pull request the two API requests (the changed files, the base config) go out first; the
- * engine reads and parses the release files while GitHub answers.
+ * On a pull request both API requests (the changed files, the base config) go out together, before
+ * any other work: the answers travel while the engine starts.
  */
 export async function run(deps: RunDeps = {}): Promise<void> {
   const env = deps.env ?? process.env;

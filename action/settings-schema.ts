@@ -1,6 +1,6 @@
 // The Action's settings as a zod schema: the definition, and what words a bad setting. A run
-// checks settings with the validator generated from it (settings.generated.ts, `npm run
-// generate`), and loads this module, and zod, only when that one does not accept them.
+// checks settings against the description generated from it (settings.generated.ts, `npm run
+// generate`), and loads this module, and zod, only when that check does not accept them.
 import * as z from 'zod/mini';
 import { isIsoDate } from '../src/dates.js';
 

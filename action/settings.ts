@@ -21,7 +21,6 @@ export interface Settings {
   runnerTemp: string;
 }
 
-
 /** Read inputs (`INPUT_*`, as @actions/core does) and the runner's variables into Settings. */
 export async function readSettings(env: NodeJS.ProcessEnv): Promise<Settings> {
   const input = (name: string) => (env[`INPUT_${name.toUpperCase()}`] ?? '').trim();
@@ -35,7 +34,8 @@ export async function readSettings(env: NodeJS.ProcessEnv): Promise<Settings> {
     workspace: env.GITHUB_WORKSPACE ?? '',
     runnerTemp: env.RUNNER_TEMP ?? '',
   };
-  // The validator generated from the zod schema accepts good settings; zod words what is wrong.
+  // The checker generated from the zod schema (settings-schema.ts) accepts good settings; zod,
+  // loaded only then, words what is wrong.
   let s = FAST.settings(raw) as Settings | typeof UNSURE;
   if (s === UNSURE) {
     const { settingsSchema } = await import('./settings-schema.js');

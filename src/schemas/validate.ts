@@ -18,8 +18,8 @@ export type Validated<T> = { ok: true; data: T } | { ok: false; findings: Findin
 
 /**
  * Validate parsed YAML as a file of `kind`; every issue becomes a `schema.invalid` at its node.
- * A validator generated from the zod schema answers first (see fast-codegen.ts); only what it
- * does not accept is parsed by zod, which is loaded then, and words the findings.
+ * A check against a description generated from the zod schema answers first (fast-codegen.ts);
+ * only what it does not accept is parsed by zod, which is loaded then, and words the findings.
  */
 export async function validate<K extends FileKind>(kind: K, parsed: ParsedYaml): Promise<Validated<FileData[K]>> {
   const fast = FAST[kind](parsed.value);
