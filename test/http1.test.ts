@@ -180,6 +180,7 @@ describe('HttpClient over loopback', () => {
     expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(['GET /a?x=1', 'POST /b']);
     expect(seen[0]!.headers.authorization).toBe('Bearer t');
     expect(seen[0]!.headers.host).toBe(new URL(url).host);
+    expect(seen[0]!.headers['accept-encoding']).toBe('identity');
     expect(seen[1]!.body).toBe('{"é":1}');
     expect(seen[1]!.headers['content-length']).toBe(String(Buffer.byteLength('{"é":1}')));
     expect(sockets.size).toBe(1);

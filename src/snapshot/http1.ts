@@ -185,6 +185,8 @@ function requestHead(url: URL, method: string, headers: Record<string, string>, 
     head += `${name}: ${value}\r\n`;
   }
   if (body !== undefined) head += `content-length: ${Buffer.byteLength(body)}\r\n`;
+  // Without it a server may pick any content coding (RFC 9110 §12.5.3); this client decodes none.
+  if (!Object.keys(headers).some((n) => n.toLowerCase() === 'accept-encoding')) head += 'accept-encoding: identity\r\n';
   return `${head}connection: keep-alive\r\n\r\n`;
 }
 
