@@ -11,15 +11,32 @@ export type Resolved = { ok: true; path: string } | { ok: false; finding: Findin
  * could leave the repository (SPEC §2 "Paths"). `baseDir` is the declaration's folder.
  */
 export function resolveReference(baseDir: string, ref: string, at: Where): Resolved {
-  const unsafe = (why: string): Resolved => ({ ok: false, finding: error('reference.unsafe', `${JSON.stringify(ref)} ${why}`, at) });
-  if (ref.includes('\0')) return unsafe('contains a NUL character');
-  if (ref.includes('\\')) return unsafe('contains a backslash; use / between folders');
-  if (/^[a-z][a-z0-9+.-]*:/i.test(ref)) return unsafe('is a link or drive path; only https:// links and relative paths are accepted');
-  if (ref.startsWith('/')) return unsafe('is an absolute path; paths are relative to the declaration folder');
-  const joined = posix.normalize(posix.join(baseDir || '.', ref));
-  if (joined === '..' || joined.startsWith('../')) return unsafe('leaves the repository');
-  if (joined === '.' || joined.endsWith('/')) return unsafe('names a folder; expected a file');
+  if (ref.includes('\0')) return unsafe(ref, 'contains a NUL character', at);
+  if (ref.includes('\\')) return unsafe(ref, 'contains a backslash; use / between folders', at);
+  if (ref.includes(':') && /^[a-z][a-z0-9+.-]*:/i.test(ref)) return unsafe(ref, 'is a link or drive path; only https:// links and relative paths are accepted', at);
+  if (ref.startsWith('/')) return unsafe(ref, 'is an absolute path; paths are relative to the declaration folder', at);
+  // Most references are plain relative paths, which normalising would leave as they are.
+  const joined =
+    isNormalRelative(ref) && (baseDir === '' || isNormalRelative(baseDir)) ? (baseDir ? `${baseDir}/${ref}` : ref) : posix.normalize(posix.join(baseDir || '.', ref));
+  if (joined === '..' || joined.startsWith('../')) return unsafe(ref, 'leaves the repository', at);
+  if (joined === '.' || joined.endsWith('/')) return unsafe(ref, 'names a folder; expected a file', at);
   return { ok: true, path: joined };
+}
+
+function unsafe(ref: string, why: string, at: Where): Resolved {
+  return { ok: false, finding: error('reference.unsafe', `${JSON.stringify(ref)} ${why}`, at) };
+}
+
+/** A relative path with no empty, `.` or `..` segment: one that normalising or joining leaves as it is. */
+export function isNormalRelative(path: string): boolean {
+  let start = 0;
+  for (let i = 0; i <= path.length; i++) {
+    if (i < path.length && path.charCodeAt(i) !== 47) continue;
+    const len = i - start;
+    if (len === 0 || (len === 1 && path.charCodeAt(start) === 46) || (len === 2 && path.charCodeAt(start) === 46 && path.charCodeAt(start + 1) === 46)) return false;
+    start = i + 1;
+  }
+  return true;
 }
 
 /**

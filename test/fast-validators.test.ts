@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { isIsoDate } from '../src/dates.js';
 import { renderFastValidators } from '../src/schemas/fast-codegen.js';
-import { UNSURE } from '../src/schemas/fast-runtime.js';
+import { text, UNSURE } from '../src/schemas/fast-runtime.js';
 import { FAST } from '../src/schemas/fast.generated.js';
 import { SCHEMAS } from '../src/schemas/index.js';
 import { FAST as FAST_SETTINGS } from '../action/settings.generated.js';
@@ -274,6 +274,35 @@ describe('generated validators', () => {
     let taken = 0;
     for (const [kind, value] of cases) if (agree(kind, value)) taken++;
     expect(taken).toBeGreaterThan(10);
+  });
+
+  it('counts lengths in code points, as zod does', () => {
+    const cases: Array<[string, number, number, boolean]> = [
+      ['😀😀', 3, 10, false],
+      ['😀😀😀', 3, 10, true],
+      ['😀😀', 1, 2, true],
+      ['😀😀😀', 1, 2, false],
+      ['\ud800\ud800', 2, 2, true],
+      ['abc', 4, 10, false],
+      ['', 0, 0, true],
+    ];
+    for (const [s, min, max, ok] of cases) {
+      expect(text(s, min, max), `${JSON.stringify(s)} in [${min}, ${max}]`).toBe(ok);
+      expect(z.string().check(z.minLength(min), z.maxLength(max)).safeParse(s).success).toBe(ok);
+    }
+  });
+
+  it('an enumerable key on Object.prototype (zod would see it) sends every mapping to zod', () => {
+    const decl = { model: 'm', policy: 'p', release_date: '2026-11-01', declared: { deployment: 'ASL-3' } };
+    expect(agree('declaration', decl)).toBe(true);
+    Object.defineProperty(Object.prototype, 'polluted', { value: 1, enumerable: true, configurable: true, writable: true });
+    try {
+      expect(FAST.declaration(decl)).toBe(UNSURE);
+      expect(SCHEMAS.declaration.safeParse(decl).success).toBe(false);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).polluted;
+    }
+    expect(agree('declaration', decl)).toBe(true);
   });
 
   it('validate() reports through zod what the fast path leaves, at the node', async () => {

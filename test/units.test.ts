@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addDays, isIsoDate } from '../src/dates.js';
 import { globToRegExp } from '../src/glob.js';
-import { isNormalRelative } from '../src/snapshot/fs.js';
+import { isNormalRelative, resolveReference } from '../src/safe-path.js';
+import { posix } from 'node:path';
 import { parseYaml } from '../src/yaml/safe-yaml.js';
 
 describe('dates', () => {
@@ -29,6 +30,16 @@ describe('working-tree paths', () => {
       { numRuns: Number(process.env.FUZZ_RUNS ?? 2000) },
     );
     for (const p of ['a', 'releases/nova-2/asl.yml', '...', '.a/b.', 'a..b']) expect(isNormalRelative(p), p).toBe(true);
+    // A reference resolves to what normalising the joined path gives, shortcut or not.
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 3 }), fc.array(segment, { minLength: 1, maxLength: 4 }), (base, ref) => {
+        const r = resolveReference(base.join('/'), ref.join('/'), {});
+        const expected = posix.normalize(posix.join(base.join('/') || '.', ref.join('/')));
+        if (r.ok) expect(r.path).toBe(expected);
+        else if (!/[\0\\:]/.test(ref.join('/')) && !ref.join('/').startsWith('/')) expect(expected === '.' || expected === '..' || expected.startsWith('../') || expected.endsWith('/')).toBe(true);
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 2000) },
+    );
     for (const p of ['', '/a', 'a/', 'a//b', './a', 'a/.', 'a/../b', '..']) expect(isNormalRelative(p), p).toBe(false);
   });
 });

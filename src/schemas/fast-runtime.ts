@@ -65,9 +65,11 @@ export function check(d: Desc, v: unknown): unknown {
     case 'o': {
       if (!plain(v)) return UNSURE;
       if (d.strict) {
+        // zod walks for...in, inherited keys too; a plain object inherits enumerable keys only
+        // from a polluted Object.prototype, which is then left to zod.
+        if (protoPolluted()) return UNSURE;
         const known = (d.keys ??= new Set(d.k));
-        // zod walks for...in (inherited keys too); plain() has already excluded those.
-        for (const k in v) if (!known.has(k)) return UNSURE;
+        for (const k of Object.keys(v)) if (!known.has(k)) return UNSURE;
       }
       // In the schema's key order, as zod builds its result. Absent and optional: no key; present
       // (even as undefined): the key, with what the field made of it.
@@ -99,6 +101,8 @@ export function plain(v: unknown): v is Record<string, unknown> {
 export function text(s: string, min: number, max: number): boolean {
   const units = s.length;
   if (units < min || units > max * 2) return false;
+  // A code point is one or two units: in [2·min, max] units the count is within bounds anyway.
+  if (units >= min * 2 && units <= max) return true;
   let count = units;
   for (let i = 0; i < units - 1; i++) {
     if ((s.charCodeAt(i) & 0xfc00) === 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
@@ -107,4 +111,10 @@ export function text(s: string, min: number, max: number): boolean {
     }
   }
   return count >= min && count <= max;
+}
+
+/** Whether Object.prototype has an enumerable key (for...in over a plain object would see it). */
+function protoPolluted(): boolean {
+  for (const _ in Object.prototype) return true;
+  return false;
 }

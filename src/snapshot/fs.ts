@@ -1,5 +1,6 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
+import { isNormalRelative } from '../safe-path.js';
 import type { Entry, EntryType, RepoSnapshot } from './port.js';
 
 /**
@@ -49,18 +50,6 @@ export class FsSnapshot implements RepoSnapshot {
     // than normalising every one of a run's many stats.
     return isNormalRelative(path) ? `${this.root}${sep}${path}` : join(this.root, path);
   }
-}
-
-/** A relative path with no empty, `.` or `..` segment: what join would leave as it is. */
-export function isNormalRelative(path: string): boolean {
-  let start = 0;
-  for (let i = 0; i <= path.length; i++) {
-    if (i < path.length && path.charCodeAt(i) !== 47) continue;
-    const len = i - start;
-    if (len === 0 || (len === 1 && path.charCodeAt(start) === 46) || (len === 2 && path.charCodeAt(start) === 46 && path.charCodeAt(start + 1) === 46)) return false;
-    start = i + 1;
-  }
-  return true;
 }
 
 function typeOf(st: Stats): EntryType {
