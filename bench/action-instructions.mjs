@@ -2,10 +2,10 @@
 // Run: npm run bundle && node bench/action-instructions.mjs   (needs valgrind: apt install valgrind)
 //
 // Wall-clock ratios on a shared machine move by ±10% from run to run; instruction counts under
-// callgrind repeat to about 1%, so they show what a change of a few percent really saves. Counted: the
-// main thread of `node -e 0`, of Node doing the same two GETs over node:net (the network floor),
-// and of `node dist/index.js` on the examples PR against the loopback stand-in. Left out: V8's
-// hash-seed setup, whose cost depends on a random draw.
+// callgrind repeat to about 1%, so they show what a change of a few percent really saves.
+// Counted: the main thread of `node -e 0`, of Node doing the same two GETs over node:net (the
+// network floor), and of `node dist/index.js` on the examples PR against the loopback stand-in.
+// Left out: V8's hash-seed setup, whose cost depends on a random draw.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
