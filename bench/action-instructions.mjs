@@ -7,42 +7,16 @@
 // network floor), and of `node dist/index.js` on the examples PR against the loopback stand-in.
 // Left out: V8's hash-seed setup, whose cost depends on a random draw.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { GitHubStandIn } from '../lib/test/standin/github.js';
+import { BASE, examplesPullRequest, ROOT } from './examples-pr.mjs';
 
 if (spawnSync('valgrind', ['--version']).status !== 0) {
   console.error('valgrind is not installed (apt install valgrind); nothing measured.');
   process.exit(2);
 }
 
-const ROOT = new URL('..', import.meta.url).pathname;
-const EXAMPLES = join(ROOT, 'examples');
-const gh = new GitHubStandIn();
-await gh.start();
-const BASE = 'b'.repeat(40);
-gh.commits.set(BASE, { '.github/asl-gate.yml': readFileSync(join(EXAMPLES, '.github/asl-gate.yml'), 'utf8') });
-const list = (dir, base = dir) => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? list(join(dir, n), base) : [join(dir, n).slice(base.length + 1)]));
-const changed = list(join(EXAMPLES, 'releases')).map((p) => `releases/${p}`);
-gh.pullFiles.set(7, changed.map((filename) => ({ filename, status: 'added' })));
-
-const tmp = mkdtempSync(join(tmpdir(), 'asl-bench-instr-'));
-const eventPath = join(tmp, 'event.json');
-writeFileSync(eventPath, JSON.stringify({ number: 7, pull_request: { number: 7, changed_files: changed.length, base: { sha: BASE }, head: { sha: 'c'.repeat(40) } } }));
-const env = {
-  PATH: process.env.PATH,
-  GITHUB_EVENT_NAME: 'pull_request',
-  GITHUB_EVENT_PATH: eventPath,
-  GITHUB_REPOSITORY: 'lab/models',
-  GITHUB_WORKSPACE: EXAMPLES,
-  GITHUB_API_URL: gh.url,
-  GITHUB_OUTPUT: join(tmp, 'out'),
-  GITHUB_STEP_SUMMARY: join(tmp, 'summary'),
-  RUNNER_TEMP: tmp,
-  INPUT_TOKEN: 't',
-  INPUT_NOW: '2026-11-28',
-};
+const { gh, env, tmp, reset } = await examplesPullRequest();
 const FLOOR = `const net = process.getBuiltinModule('node:net');
 const { port } = new URL(${JSON.stringify(gh.url)});
 const get = (p) => new Promise((ok, no) => { const s = net.connect({ host: '127.0.0.1', port: Number(port) }); s.on('connect', () => s.write('GET ' + p + ' HTTP/1.1\\r\\nhost: 127.0.0.1\\r\\nauthorization: Bearer t\\r\\nconnection: close\\r\\n\\r\\n')); s.on('data', () => {}); s.on('end', ok); s.on('error', no); });
@@ -52,8 +26,7 @@ await Promise.all([get('/repos/lab/models/pulls/7/files?per_page=100&page=1'), g
 function count(args) {
   const out = join(tmp, `cg-${Math.random().toString(36).slice(2)}`);
   return new Promise((resolve, reject) => {
-    writeFileSync(env.GITHUB_OUTPUT, '');
-    writeFileSync(env.GITHUB_STEP_SUMMARY, '');
+    reset();
     const child = spawn('valgrind', ['--tool=callgrind', '--separate-threads=yes', `--callgrind-out-file=${out}.%p`, process.execPath, ...args], { env, stdio: ['ignore', 'pipe', 'ignore'] });
     child.stdout.resume();
     child.on('error', reject);

@@ -2,44 +2,16 @@
 // Cold start of the committed bundle on a release PR of the examples, against the loopback
 // GitHub stand-in, vs `node -e 0` with the same Node in the same run; bundle size; API calls.
 import { spawnSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { GitHubStandIn } from '../lib/test/standin/github.js';
+import { BASE, examplesPullRequest, ROOT } from './examples-pr.mjs';
 
-const ROOT = new URL('..', import.meta.url).pathname;
-const EXAMPLES = join(ROOT, 'examples');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-const gh = new GitHubStandIn();
-await gh.start();
-const BASE = 'b'.repeat(40);
-gh.commits.set(BASE, { '.github/asl-gate.yml': readFileSync(join(EXAMPLES, '.github/asl-gate.yml'), 'utf8') });
-const list = (dir, base = dir) => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? list(join(dir, n), base) : [join(dir, n).slice(base.length + 1)]));
-const changed = list(join(EXAMPLES, 'releases')).map((p) => `releases/${p}`);
-gh.pullFiles.set(7, changed.map((filename) => ({ filename, status: 'added' })));
-
-const tmp = mkdtempSync(join(tmpdir(), 'asl-bench-action-'));
-const eventPath = join(tmp, 'event.json');
-writeFileSync(eventPath, JSON.stringify({ number: 7, pull_request: { number: 7, changed_files: changed.length, base: { sha: BASE }, head: { sha: 'c'.repeat(40) } } }));
-const env = {
-  PATH: process.env.PATH,
-  GITHUB_EVENT_NAME: 'pull_request',
-  GITHUB_EVENT_PATH: eventPath,
-  GITHUB_REPOSITORY: 'lab/models',
-  GITHUB_WORKSPACE: EXAMPLES,
-  GITHUB_API_URL: gh.url,
-  GITHUB_OUTPUT: join(tmp, 'out'),
-  GITHUB_STEP_SUMMARY: join(tmp, 'summary'),
-  RUNNER_TEMP: tmp,
-  INPUT_TOKEN: 't',
-  INPUT_NOW: '2026-11-28',
-};
+const { gh, env, changed, reset } = await examplesPullRequest();
 // The stand-in runs in this process, so the Action must run in another one, asynchronously.
 const timeAction = () =>
   new Promise((resolve) => {
-    writeFileSync(env.GITHUB_OUTPUT, '');
-    writeFileSync(env.GITHUB_STEP_SUMMARY, '');
+    reset();
     const t0 = performance.now();
     const child = spawn(process.execPath, [process.env.ASL_GATE_BENCH_ENTRY ?? join(ROOT, 'dist/index.js')], { env, stdio: 'ignore' });
     child.on('close', (code) => resolve({ ms: performance.now() - t0, code }));
