@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { isIsoDate } from '../src/dates.js';
-import { renderFastValidators } from '../src/schemas/fast-codegen.js';
+import { defOf, renderFastValidators } from '../src/schemas/fast-codegen.js';
 import { text, UNSURE } from '../src/schemas/fast-runtime.js';
 import { FAST } from '../src/schemas/fast.generated.js';
 import { SCHEMAS } from '../src/schemas/index.js';
@@ -48,24 +48,6 @@ function agree(kind: Kind, value: unknown): boolean {
   return true;
 }
 
-interface CheckDef {
-  check: string;
-  minimum?: number;
-  maximum?: number;
-  value?: number;
-  inclusive?: boolean;
-}
-interface Def {
-  type: string;
-  format?: string;
-  checks?: Array<{ _zod: { def: CheckDef } }>;
-  innerType?: unknown;
-  element?: unknown;
-  valueType?: unknown;
-  shape?: Record<string, unknown>;
-  entries?: Record<string, unknown>;
-}
-const def = (s: unknown) => (s as { _zod: { def: Def } })._zod.def;
 
 /** Junk of every JavaScript kind a YAML reader can produce, and a few it cannot. */
 const junk = fc.oneof(
@@ -84,14 +66,14 @@ const junk = fc.oneof(
 
 /** Values built from a zod schema's definition: valid ones, or (when `mutate`) sometimes not. */
 function arb(schema: unknown, mutate: boolean): fc.Arbitrary<unknown> {
-  const d = def(schema);
+  const d = defOf(schema);
   const or = (valid: fc.Arbitrary<unknown>) => (mutate ? fc.oneof({ weight: 8, arbitrary: valid }, { weight: 1, arbitrary: junk }) : valid);
   const checks = (d.checks ?? []).map((c) => c._zod.def);
   switch (d.type) {
     case 'string': {
       const min = Math.max(0, ...checks.filter((c) => c.check === 'min_length').map((c) => c.minimum!));
       const max = Math.min(12, ...checks.filter((c) => c.check === 'max_length').map((c) => c.maximum!));
-      const pattern = (checks.find((c) => c.check === 'string_format') as { pattern?: RegExp } | undefined)?.pattern;
+      const pattern = checks.find((c) => c.check === 'string_format')?.pattern;
       if (pattern && !pattern.test('2026-01-01')) {
         const matching = fc.stringMatching(pattern);
         return or(mutate ? fc.oneof(matching, fc.string({ maxLength: 8 }), fc.constantFrom('a/b c', '/x', 'x/', 'a/b/c')) : matching);
@@ -130,8 +112,8 @@ function arb(schema: unknown, mutate: boolean): fc.Arbitrary<unknown> {
       return or(fc.dictionary(fc.string({ maxLength: 6 }), arb(d.valueType, mutate), { maxKeys: 3 }));
     case 'object': {
       const shape = d.shape!;
-      const required = Object.keys(shape).filter((k) => def(shape[k]).type !== 'optional');
-      const fields = Object.fromEntries(Object.entries(shape).map(([k, s]) => [k, def(s).type === 'optional' ? arb(def(s).innerType, mutate) : arb(s, mutate)]));
+      const required = Object.keys(shape).filter((k) => defOf(shape[k]).type !== 'optional');
+      const fields = Object.fromEntries(Object.entries(shape).map(([k, s]) => [k, defOf(s).type === 'optional' ? arb(defOf(s).innerType, mutate) : arb(s, mutate)]));
       let obj: fc.Arbitrary<unknown> = fc.record(fields, { requiredKeys: mutate ? [] : required });
       if (mutate) {
         // Extra keys, shuffled key order, a null prototype, an own __proto__.

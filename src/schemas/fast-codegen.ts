@@ -23,7 +23,8 @@ export interface Refinement {
   from: string;
 }
 
-interface Def {
+/** What the generator reads of a zod schema's definition (zod's `_zod.def`). */
+export interface ZodDef {
   type: string;
   shape?: Record<string, z.ZodMiniType>;
   catchall?: z.ZodMiniType;
@@ -32,12 +33,13 @@ interface Def {
   valueType?: z.ZodMiniType;
   innerType?: z.ZodMiniType;
   entries?: Record<string, unknown>;
-  checks?: Array<{ _zod: { def: CheckDef } }>;
+  checks?: Array<{ _zod: { def: ZodCheckDef } }>;
   format?: string;
   coerce?: boolean;
 }
 
-interface CheckDef {
+/** What the generator reads of a check's definition. */
+export interface ZodCheckDef {
   check: string;
   minimum?: number;
   maximum?: number;
@@ -49,7 +51,7 @@ interface CheckDef {
   when?: unknown;
 }
 
-const defOf = (s: z.ZodMiniType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+export const defOf = (s: unknown): ZodDef => (s as { _zod: { def: ZodDef } })._zod.def;
 
 /**
  * TypeScript source of a module exporting one validator per schema (`FAST[name](value)`).
@@ -90,7 +92,7 @@ class Generator {
     return name;
   }
 
-  private describe(def: Def): string {
+  private describe(def: ZodDef): string {
     if (def.coerce) throw unsupported('coercion');
     switch (def.type) {
       case 'string':
@@ -152,7 +154,7 @@ class Generator {
     }
   }
 
-  private string(def: Def): string {
+  private string(def: ZodDef): string {
     const parts = ["t: 's'"];
     let min = 0;
     let max = Infinity;
@@ -174,17 +176,17 @@ class Generator {
     return `{ ${parts.join(', ')} }`;
   }
 
-  private checksOf(def: Def): CheckDef[] {
+  private checksOf(def: ZodDef): ZodCheckDef[] {
     const checks = (def.checks ?? []).map((c) => c._zod.def);
     for (const c of checks) if (c.when !== undefined && !['min_length', 'max_length'].includes(c.check)) throw unsupported(`a conditional ${c.check} check`);
     return checks;
   }
 
-  private noChecks(def: Def): void {
+  private noChecks(def: ZodDef): void {
     if (this.checksOf(def).length > 0) throw unsupported(`checks on ${def.type}`);
   }
 
-  private refinement(c: CheckDef): string {
+  private refinement(c: ZodCheckDef): string {
     const r = this.refinements.find((x) => x.fn === c.fn);
     if (!r) throw unsupported(`a refinement by ${c.fn?.name || 'an anonymous function'} (register it for the generator)`);
     const names = this.imports.get(r.from) ?? new Set<string>();
