@@ -2,12 +2,12 @@
 // Cold start of the committed bundle on a release PR of the examples, against the loopback
 // GitHub stand-in, vs `node -e 0` with the same Node in the same run; bundle size; API calls.
 import { spawnSync, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BASE, examplesPullRequest, ROOT } from './examples-pr.mjs';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const { gh, env, changed, reset } = await examplesPullRequest();
+const { gh, env, changed, tmp, reset } = await examplesPullRequest();
 // The stand-in runs in this process, so the Action must run in another one, asynchronously.
 const timeAction = () =>
   new Promise((resolve) => {
@@ -48,6 +48,7 @@ for (let i = 0; i < RUNS; i++) {
 }
 const calls = (gh.requests.length - 2 * RUNS) / RUNS;
 await gh.stop();
+rmSync(tmp, { recursive: true, force: true });
 
 const bundle = readdirSync(join(ROOT, 'dist')).filter((n) => n.endsWith('.js')).map((n) => [n, statSync(join(ROOT, 'dist', n)).size]);
 console.log(`Action cold start on the examples PR (${changed.length} changed files, 5 releases; median of ${RUNS})`);

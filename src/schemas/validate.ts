@@ -25,7 +25,6 @@ export async function validate<K extends FileKind>(kind: K, parsed: ParsedYaml):
   const fast = FAST[kind](parsed.value);
   if (fast !== UNSURE) return { ok: true, data: fast as FileData[K] };
   const { SCHEMAS } = await import('./index.js');
-  const what = kind;
   const result = SCHEMAS[kind].safeParse(parsed.value);
   if (result.success) return { ok: true, data: result.data as FileData[K] };
   const findings: Finding[] = [];
@@ -33,14 +32,14 @@ export async function validate<K extends FileKind>(kind: K, parsed: ParsedYaml):
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        findings.push(schemaError(parsed, [...path, key], `unknown key ${quote(key)} in ${describePath(what, path)}`, true));
+        findings.push(schemaError(parsed, [...path, key], `unknown key ${quote(key)} in ${describePath(kind, path)}`, true));
       }
       continue;
     }
     const found = valueAt(parsed.value, path);
     let message: string;
     if (issue.code === 'invalid_type' && found === undefined) {
-      message = `${describePath(what, path.slice(0, -1))} is missing required key ${quote(String(path.at(-1)))}`;
+      message = `${describePath(kind, path.slice(0, -1))} is missing required key ${quote(String(path.at(-1)))}`;
       findings.push(schemaError(parsed, path.slice(0, -1), message, false));
       continue;
     }
@@ -51,7 +50,7 @@ export async function validate<K extends FileKind>(kind: K, parsed: ParsedYaml):
     } else {
       message = issue.message;
     }
-    findings.push(schemaError(parsed, path, `${describePath(what, path)}: ${message}`, false));
+    findings.push(schemaError(parsed, path, `${describePath(kind, path)}: ${message}`, false));
   }
   return { ok: false, findings };
 }
