@@ -8,6 +8,7 @@ import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { defineConfig } from 'rolldown';
 import { parseAst } from 'rolldown/parseAst';
+import { eagerFunctions } from './scripts/eager-functions.mjs';
 
 const shared = {
   platform: 'node',
@@ -116,6 +117,28 @@ function entryWithoutUnusedRuntime() {
 }
 
 /**
+ * V8 compiles a function lazily: it pre-parses its text when the file loads, then parses it again,
+ * fully, at the first call. Nearly all of the Action's entry runs on every pull request, so that
+ * first pass is wasted work, about a tenth of the entry's compile time. V8 skips it for a
+ * function written in parentheses (the shape of an immediately called one) and compiles it with
+ * the code around it. Applied after minifying (which would drop the parentheses):
+ * - a top-level `function f(…){…}` becomes `f=(function f(…){…})` in one `var` at the top of the
+ *   chunk, where it is assigned before any other statement runs, as a declaration is hoisted;
+ * - every other function or arrow expression is wrapped in parentheses, except methods, getters
+ *   and setters, which V8 compiles lazily whatever their shape.
+ */
+function eagerlyCompiledEntry() {
+  return {
+    name: 'eagerly-compiled-entry',
+    generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type === 'chunk' && chunk.isEntry) chunk.code = eagerFunctions(chunk.code);
+      }
+    },
+  };
+}
+
+/**
  * dist/ is shipped code that contains other people's packages: emit their licence texts beside it
  * (MIT and friends ask for the notice to travel with the code).
  */
@@ -160,7 +183,7 @@ export default defineConfig([
   // half a megabyte, only behind a proxy; the YAML package, only for YAML outside the plain subset).
   {
     ...shared,
-    plugins: [...shared.plugins, licenses(), entryWithoutUnusedRuntime()],
+    plugins: [...shared.plugins, licenses(), entryWithoutUnusedRuntime(), eagerlyCompiledEntry()],
     input: 'action/index.ts',
     // The entry exports nothing anyone imports; chunks may share its code.
     preserveEntrySignatures: 'allow-extension',
