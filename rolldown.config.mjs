@@ -191,6 +191,8 @@ export default defineConfig([
       dir: 'dist',
       format: 'esm',
       minify: true,
+      // An ASCII source is held in one byte a character rather than two: half the young memory.
+      charset: 'ascii',
       entryFileNames: 'index.js',
       chunkFileNames: '[name]-[hash].js',
       // zod and the schemas built with it, in one chunk: loaded only when a file or a setting is
