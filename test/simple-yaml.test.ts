@@ -193,6 +193,22 @@ describe('simple YAML reader', () => {
     return `${out.join('\n')}\n`;
   }
 
+  it('resolves number-like scalars as the core schema does (the reader reads decimals without regexes)', async () => {
+    const numberish = fc.stringMatching(/^[-+.eE0-9xoa-fAinfINFN]{1,8}$/);
+    let taken = 0;
+    await fc.assert(
+      fc.asyncProperty(numberish, fc.boolean(), async (s, inFlow) => {
+        if (await agree(inFlow ? `v: [${s}]\n` : `v: ${s}\n`)) taken++;
+      }),
+      { numRuns: 2000 },
+    );
+    for (const s of ['0', '-0', '+7', '007', '1.', '.5', '-.5e-3', '1e5', '1E+05', '1.2.3', '1e', 'e1', '.', '-', '+.', '1_000', '0x1F', '0o17', '.inf', '-.Inf']) {
+      await agree(`v: ${s}\n`);
+      await agree(`v: [${s}]\n`);
+    }
+    expect(taken).toBeGreaterThan(1000);
+  });
+
   it('agrees on generated documents in many styles', async () => {
     let taken = 0;
     let runs = 0;

@@ -37,6 +37,13 @@ const KEY = /[A-Za-z0-9_][A-Za-z0-9_.\-/+$]*/y;
 const NOT_PLAIN_ASCII = /[^\n\x20-\x7e]/;
 /** A plain scalar in a flow collection runs up to the next flow indicator (or the line's end). */
 const FLOW_PLAIN = /[^,[\]{}\n]*/y;
+/**
+ * By character code, bit 1: an indicator that cannot start a plain scalar (`,[]{}#&*!|>'"%@` and the
+ * backquote); bit 2: a flow indicator (`,[]{}`), which ends one in a flow collection.
+ */
+const INDICATOR = new Uint8Array(128);
+for (const c of ',[]{}#&*!|>\'"%@`') INDICATOR[c.charCodeAt(0)] = 1;
+for (const c of ',[]{}') INDICATOR[c.charCodeAt(0)] |= 2;
 
 interface Line {
   /** Offset of the first non-space character. */
@@ -49,293 +56,295 @@ interface Line {
 /** Parse `text` if it is in the subset; `undefined` otherwise (including when it is invalid). */
 export function parseSimpleYaml(text: string): SimpleDocument | undefined {
   try {
-    return new Reader(text).document();
+    const r = reader(text);
+    const first = r.lines[0];
+    if (first === undefined) outside(); // empty: the full path explains
+    const doc = block(r, first.indent, 0);
+    if (r.i < r.lines.length) outside();
+    if (doc.root.kind !== 'map') outside();
+    return doc;
   } catch (e) {
     if (e === OUTSIDE) return undefined;
     throw e;
   }
 }
 
-class Reader {
-  private readonly lines: Line[] = [];
-  private i = 0;
+// The reader is a state record and plain functions rather than a class: V8 compiles class methods
+// only at their first call, after a pre-parse at load, while the Action's build has these
+// functions compiled once, when the bundle loads (see scripts/eager-functions.mjs).
+interface Reader {
+  readonly text: string;
+  readonly lines: Line[];
+  /** The current line. */
+  i: number;
+  /** Where the last inline value read ended (plain, quoted and flow set it). */
+  end: number;
+}
 
-  constructor(private readonly text: string) {
-    // Printable ASCII only, comments included: tabs, carriage returns (a line break of their own
-    // in YAML), control and non-ASCII characters all have rules of their own. (Scanning with
-    // regexes and indexOf rather than a loop per character: this runs cold, once per file.)
-    if (NOT_PLAIN_ASCII.test(text)) outside();
-    for (let lineStart = 0; lineStart < text.length; ) {
-      let nl = text.indexOf('\n', lineStart);
-      if (nl < 0) nl = text.length;
-      let p = lineStart;
-      while (p < nl && text.charCodeAt(p) === 32) p++;
-      const c = text.charCodeAt(p);
-      if (p < nl && c !== 35) {
-        // Directives and document markers: the full path.
-        if (p === lineStart && (c === 37 || text.startsWith('---', p) || text.startsWith('...', p))) outside();
-        this.lines.push({ start: p, end: nl, indent: p - lineStart });
-      }
-      lineStart = nl + 1;
+function reader(text: string): Reader {
+  // Printable ASCII only, comments included: tabs, carriage returns (a line break of their own
+  // in YAML), control and non-ASCII characters all have rules of their own. (Scanning with
+  // regexes and indexOf rather than a loop per character: this runs cold, once per file.)
+  if (NOT_PLAIN_ASCII.test(text)) outside();
+  const lines: Line[] = [];
+  for (let lineStart = 0; lineStart < text.length; ) {
+    let nl = text.indexOf('\n', lineStart);
+    if (nl < 0) nl = text.length;
+    let p = lineStart;
+    while (p < nl && text.charCodeAt(p) === 32) p++;
+    const c = text.charCodeAt(p);
+    if (p < nl && c !== 35) {
+      // Directives and document markers: the full path.
+      if (p === lineStart && (c === 37 || text.startsWith('---', p) || text.startsWith('...', p))) outside();
+      lines.push({ start: p, end: nl, indent: p - lineStart });
     }
+    lineStart = nl + 1;
   }
+  return { text, lines, i: 0, end: 0 };
+}
 
-  document(): SimpleDocument {
-    const first = this.lines[0];
-    if (first === undefined) outside(); // empty: the full path explains
-    const doc = this.block(first.indent, 0);
-    if (this.i < this.lines.length) outside();
-    if (doc.root.kind !== 'map') outside();
-    return doc;
-  }
+/** The block node whose first line is the current one, at that line's indent. */
+function block(r: Reader, indent: number, depth: number): SimpleDocument {
+  if (depth > MAX_DEPTH) outside();
+  const line = r.lines[r.i]!;
+  if (isSeqEntry(r.text, line.start, line.end)) return sequence(r, indent, depth);
+  if (keyAt(r.text, line.start, line.end) < 0) outside(); // a bare scalar on its own line, or a key form left to the full path
+  return mapping(r, indent, line.start, depth);
+}
 
-  /** The block node whose first line is the current one, at that line's indent. */
-  private block(indent: number, depth: number): SimpleDocument {
-    if (depth > MAX_DEPTH) outside();
-    const line = this.lines[this.i]!;
-    if (this.isSeqEntry(line.start, line.end)) return this.sequence(indent, depth);
-    const keyEnd = this.keyAt(line.start, line.end);
-    if (keyEnd < 0) outside(); // a bare scalar on its own line, or a key form left to the full path
-    return this.mapping(indent, line.start, depth);
-  }
+function isSeqEntry(t: string, p: number, end: number): boolean {
+  return t.charCodeAt(p) === 45 && (p + 1 === end || t.charCodeAt(p + 1) === 32);
+}
 
-  private isSeqEntry(p: number, end: number): boolean {
-    return this.text.charCodeAt(p) === 45 && (p + 1 === end || this.text.charCodeAt(p + 1) === 32);
-  }
+/** If a plain key followed by `:` and a space (or the line's end) starts at `p`: the colon's offset. */
+function keyAt(t: string, p: number, end: number): number {
+  KEY.lastIndex = p;
+  if (!KEY.test(t)) return -1;
+  const colon = KEY.lastIndex;
+  if (colon >= end || t.charCodeAt(colon) !== 58) return -1;
+  if (colon + 1 < end && t.charCodeAt(colon + 1) !== 32) return -1;
+  return colon;
+}
 
-  /** If a plain key followed by `:` and a space (or the line's end) starts at `p`: the colon's offset. */
-  private keyAt(p: number, end: number): number {
-    KEY.lastIndex = p;
-    if (!KEY.test(this.text)) return -1;
-    const colon = KEY.lastIndex;
-    if (colon >= end || this.text.charCodeAt(colon) !== 58) return -1;
-    if (colon + 1 < end && this.text.charCodeAt(colon + 1) !== 32) return -1;
-    return colon;
-  }
+/** A key's text, if the reader may take it: a string under the core schema, within the size limit. */
+function key(t: string, p: number, colon: number): string {
+  const k = t.slice(p, colon);
+  if (k.length > MAX_KEY || typeof resolvePlain(k) !== 'string') outside();
+  return k;
+}
 
-  /** A key's text, if the reader may take it: a string under the core schema, within the size limit. */
-  private key(p: number, colon: number): string {
-    const key = this.text.slice(p, colon);
-    if (key.length > MAX_KEY || typeof resolvePlain(key) !== 'string') outside();
-    return key;
-  }
-
-  /**
-   * A block mapping whose keys sit at column `indent`; its first key starts at `first` (on the
-   * current line, possibly after a sequence entry's `- `).
-   */
-  private mapping(indent: number, first: number, depth: number): SimpleDocument {
-    const value: Record<string, unknown> = {};
-    const entries = new Map<string, { keyAt: number; node: NodeAt }>();
-    let p = first;
-    for (;;) {
-      const line = this.lines[this.i]!;
-      const colon = this.keyAt(p, line.end);
-      if (colon < 0) outside();
-      const key = this.key(p, colon);
-      if (entries.has(key)) outside(); // duplicate: the full path reports it
-      const child = this.valueAfter(colon + 1, line.end, indent, depth + 1);
-      setOwn(value, key, child.value);
-      entries.set(key, { keyAt: p, node: child.root });
-      const next = this.lines[this.i];
-      if (next === undefined || next.indent < indent) break;
-      if (next.indent > indent) outside();
-      if (this.isSeqEntry(next.start, next.end)) {
-        // A sequence at the key's own indent belongs to the key before it (handled in valueAfter);
-        // here it would follow a mapping entry that already has a value.
-        outside();
-      }
-      p = next.start;
+/**
+ * A block mapping whose keys sit at column `indent`; its first key starts at `first` (on the
+ * current line, possibly after a sequence entry's `- `).
+ */
+function mapping(r: Reader, indent: number, first: number, depth: number): SimpleDocument {
+  const t = r.text;
+  const value: Record<string, unknown> = {};
+  const entries = new Map<string, { keyAt: number; node: NodeAt }>();
+  let p = first;
+  for (;;) {
+    const line = r.lines[r.i]!;
+    const colon = keyAt(t, p, line.end);
+    if (colon < 0) outside();
+    const k = key(t, p, colon);
+    if (entries.has(k)) outside(); // duplicate: the full path reports it
+    const child = valueAfter(r, colon + 1, line.end, indent, depth + 1);
+    setOwn(value, k, child.value);
+    entries.set(k, { keyAt: p, node: child.root });
+    const next = r.lines[r.i];
+    if (next === undefined || next.indent < indent) break;
+    if (next.indent > indent) outside();
+    if (isSeqEntry(t, next.start, next.end)) {
+      // A sequence at the key's own indent belongs to the key before it (handled in valueAfter);
+      // here it would follow a mapping entry that already has a value.
+      outside();
     }
-    return { value, root: { kind: 'map', at: first, entries } };
+    p = next.start;
   }
+  return { value, root: { kind: 'map', at: first, entries } };
+}
 
-  /** A block sequence whose `-` entries sit at column `indent`. */
-  private sequence(indent: number, depth: number): SimpleDocument {
-    const value: unknown[] = [];
-    const items: NodeAt[] = [];
-    const at = this.lines[this.i]!.start;
-    for (;;) {
-      const line = this.lines[this.i]!;
-      const p = skipSpaces(this.text, line.start + 1, line.end);
-      let child: SimpleDocument;
-      if (p === line.end || this.text.charCodeAt(p) === 35) {
-        // Nothing after the dash: the entry is the block on the following, deeper lines.
-        this.i++;
-        const next = this.lines[this.i];
-        if (next === undefined || next.indent <= indent) outside(); // an empty entry (null)
-        child = this.block(next.indent, depth + 1);
-      } else if (this.keyAt(p, line.end) >= 0) {
-        // `- key: value`: a mapping whose keys align with this first one.
-        child = this.mapping(indent + (p - line.start), p, depth + 1);
-      } else {
-        if (this.isSeqEntry(p, line.end)) outside(); // `- - x`
-        child = this.inlineThenNewline(p, line.end, indent, depth + 1);
-      }
-      value.push(child.value);
-      items.push(child.root);
-      const next = this.lines[this.i];
-      if (next === undefined || next.indent < indent) break;
-      if (next.indent > indent) outside();
-      if (!this.isSeqEntry(next.start, next.end)) break; // the parent mapping's next key
+/** A block sequence whose `-` entries sit at column `indent`. */
+function sequence(r: Reader, indent: number, depth: number): SimpleDocument {
+  const t = r.text;
+  const value: unknown[] = [];
+  const items: NodeAt[] = [];
+  const at = r.lines[r.i]!.start;
+  for (;;) {
+    const line = r.lines[r.i]!;
+    let p = line.start + 1;
+    while (p < line.end && t.charCodeAt(p) === 32) p++;
+    let child: SimpleDocument;
+    if (p === line.end || t.charCodeAt(p) === 35) {
+      // Nothing after the dash: the entry is the block on the following, deeper lines.
+      r.i++;
+      const next = r.lines[r.i];
+      if (next === undefined || next.indent <= indent) outside(); // an empty entry (null)
+      child = block(r, next.indent, depth + 1);
+    } else if (keyAt(t, p, line.end) >= 0) {
+      // `- key: value`: a mapping whose keys align with this first one.
+      child = mapping(r, indent + (p - line.start), p, depth + 1);
+    } else {
+      if (isSeqEntry(t, p, line.end)) outside(); // `- - x`
+      child = inlineThenNewline(r, p, line.end, indent, depth + 1);
     }
-    return { value, root: { kind: 'seq', at, items } };
+    value.push(child.value);
+    items.push(child.root);
+    const next = r.lines[r.i];
+    if (next === undefined || next.indent < indent) break;
+    if (next.indent > indent) outside();
+    if (!isSeqEntry(t, next.start, next.end)) break; // the parent mapping's next key
   }
+  return { value, root: { kind: 'seq', at, items } };
+}
 
-  /**
-   * The value of a mapping key whose colon ends at `p` on the current line: an inline value, or a
-   * block on the following lines (deeper, or a sequence at the key's own indent).
-   */
-  private valueAfter(p: number, end: number, indent: number, depth: number): SimpleDocument {
-    p = skipSpaces(this.text, p, end);
-    if (p < end && this.text.charCodeAt(p) !== 35) return this.inlineThenNewline(p, end, indent, depth);
-    // Nothing but a comment on this line: the value is the block that follows.
-    this.i++;
-    const next = this.lines[this.i];
-    if (next !== undefined && (next.indent > indent || (next.indent === indent && this.isSeqEntry(next.start, next.end)))) {
-      return this.block(next.indent, depth);
-    }
-    outside(); // an empty value (null): its position rules are the full path's
+/**
+ * The value of a mapping key whose colon ends at `p` on the current line: an inline value, or a
+ * block on the following lines (deeper, or a sequence at the key's own indent).
+ */
+function valueAfter(r: Reader, p: number, end: number, indent: number, depth: number): SimpleDocument {
+  const t = r.text;
+  while (p < end && t.charCodeAt(p) === 32) p++;
+  if (p < end && t.charCodeAt(p) !== 35) return inlineThenNewline(r, p, end, indent, depth);
+  // Nothing but a comment on this line: the value is the block that follows.
+  r.i++;
+  const next = r.lines[r.i];
+  if (next !== undefined && (next.indent > indent || (next.indent === indent && isSeqEntry(t, next.start, next.end)))) {
+    return block(r, next.indent, depth);
   }
+  outside(); // an empty value (null): its position rules are the full path's
+}
 
-  /** An inline value at `p`, after which the current line must end and no deeper line follow. */
-  private inlineThenNewline(p: number, end: number, indent: number, depth: number): SimpleDocument {
-    if (depth > MAX_DEPTH) outside();
-    const c = this.text.charCodeAt(p);
-    let r: { doc: SimpleDocument; end: number };
-    if (c === 91 || c === 123) r = this.flow(p, end);
-    else if (c === 34 || c === 39) r = this.quoted(p, end);
-    else {
-      const v = this.plain(p, end, false);
-      r = { doc: { value: resolvePlain(v.text), root: { kind: 'scalar', at: p } }, end: v.end };
-    }
-    this.restOfLine(r.end, end);
-    this.i++;
-    const next = this.lines[this.i];
-    if (next !== undefined && next.indent > indent) outside(); // a multi-line scalar, or invalid
-    return r.doc;
+/** An inline value at `p`, after which the current line must end and no deeper line follow. */
+function inlineThenNewline(r: Reader, p: number, end: number, indent: number, depth: number): SimpleDocument {
+  if (depth > MAX_DEPTH) outside();
+  const t = r.text;
+  const c = t.charCodeAt(p);
+  let doc: SimpleDocument;
+  if (c === 91 || c === 123) doc = flow(r, p, end);
+  else if (c === 34 || c === 39) doc = quoted(r, p, end);
+  else doc = { value: resolvePlain(plain(r, p, end, false)), root: { kind: 'scalar', at: p } };
+  // After a value only spaces and a comment may follow.
+  let q = r.end;
+  while (q < end && t.charCodeAt(q) === 32) q++;
+  if (q < end && (t.charCodeAt(q) !== 35 || q === r.end)) outside();
+  r.i++;
+  const next = r.lines[r.i];
+  if (next !== undefined && next.indent > indent) outside(); // a multi-line scalar, or invalid
+  return doc;
+}
+
+/**
+ * A plain scalar at `p`. In block context it runs to the line's end or a ` #` comment; in flow
+ * context also to `,`, `]` or `}`. Returns the text (without trailing spaces); sets `r.end`.
+ */
+function plain(r: Reader, p: number, end: number, inFlow: boolean): string {
+  const t = r.text;
+  const c = t.charCodeAt(p);
+  const next = p + 1 < end ? t.charCodeAt(p + 1) : -1;
+  // Indicators cannot start a plain scalar; `-`, `?` and `:` can, when a safe character follows.
+  if (INDICATOR[c]! & 1) outside();
+  if ((c === 45 || c === 63 || c === 58) && (next === -1 || next === 32 || (inFlow && INDICATOR[next]! & 2))) outside();
+  let stop = end;
+  if (inFlow) {
+    FLOW_PLAIN.lastIndex = p;
+    FLOW_PLAIN.test(t);
+    stop = Math.min(FLOW_PLAIN.lastIndex, end);
+    if (stop < end && (t.charCodeAt(stop) === 91 || t.charCodeAt(stop) === 123)) outside();
   }
-
-  /** After a value only spaces and a comment may follow. */
-  private restOfLine(p: number, end: number): void {
-    const from = p;
-    while (p < end && this.text.charCodeAt(p) === 32) p++;
-    if (p < end && (this.text.charCodeAt(p) !== 35 || p === from)) outside();
+  let raw = t.slice(p, stop);
+  const hash = raw.indexOf(' #');
+  if (hash >= 0) {
+    if (inFlow) outside(); // a comment inside an open flow collection
+    raw = raw.slice(0, hash);
   }
+  raw = raw.trimEnd();
+  // `: ` (or a final `:`) would make it a mapping key: not a scalar.
+  if (raw.includes(': ') || raw.endsWith(':')) outside();
+  r.end = p + raw.length;
+  return raw;
+}
 
-  /**
-   * A plain scalar at `p`. In block context it runs to the line's end or a ` #` comment; in flow
-   * context also to `,`, `]` or `}`. Returns the text (without trailing spaces) and its end.
-   */
-  private plain(p: number, end: number, inFlow: boolean): { text: string; end: number } {
-    const t = this.text;
-    const c = t[p]!;
-    const next = t[p + 1];
-    // Indicators cannot start a plain scalar; `-`, `?` and `:` can, when a safe character follows.
-    if (',[]{}#&*!|>\'"%@`'.includes(c)) outside();
-    if ((c === '-' || c === '?' || c === ':') && (p + 1 >= end || next === ' ' || (inFlow && ',[]{}'.includes(next!)))) outside();
-    let stop = end;
-    if (inFlow) {
-      FLOW_PLAIN.lastIndex = p;
-      FLOW_PLAIN.test(t);
-      stop = Math.min(FLOW_PLAIN.lastIndex, end);
-      if (stop < end && (t[stop] === '[' || t[stop] === '{')) outside();
-    }
-    let raw = t.slice(p, stop);
-    const hash = raw.indexOf(' #');
-    if (hash >= 0) {
-      if (inFlow) outside(); // a comment inside an open flow collection
-      raw = raw.slice(0, hash);
-    }
-    raw = raw.trimEnd();
-    // `: ` (or a final `:`) would make it a mapping key: not a scalar.
-    if (raw.includes(': ') || raw.endsWith(':')) outside();
-    return { text: raw, end: p + raw.length };
-  }
-
-  /** A quoted scalar on one line: `'…'` with `''` for a quote, or `"…"` with only `\"` and `\\`. */
-  private quoted(p: number, end: number): { doc: SimpleDocument; end: number } {
-    const t = this.text;
-    const quote = t.charCodeAt(p);
-    let out = '';
-    let from = p + 1;
-    for (let q = p + 1; q < end; q++) {
-      const c = t.charCodeAt(q);
-      if (quote === 39 && c === 39) {
-        if (t.charCodeAt(q + 1) === 39 && q + 1 < end) {
-          out += t.slice(from, q + 1);
-          from = ++q + 1;
-          continue;
-        }
-      } else if (quote === 34 && c === 92) {
-        const e = t.charCodeAt(q + 1);
-        if (q + 1 >= end || (e !== 34 && e !== 92)) outside();
-        out += t.slice(from, q) + t[q + 1];
+/** A quoted scalar on one line: `'…'` with `''` for a quote, or `"…"` with only `\"` and `\\`. Sets `r.end`. */
+function quoted(r: Reader, p: number, end: number): SimpleDocument {
+  const t = r.text;
+  const quote = t.charCodeAt(p);
+  let out = '';
+  let from = p + 1;
+  for (let q = p + 1; q < end; q++) {
+    const c = t.charCodeAt(q);
+    if (quote === 39 && c === 39) {
+      if (t.charCodeAt(q + 1) === 39 && q + 1 < end) {
+        out += t.slice(from, q + 1);
         from = ++q + 1;
         continue;
-      } else if (c !== quote) continue;
-      out += t.slice(from, q);
-      // A quoted key (`"a": b`) is left to the full path.
-      let r = q + 1;
-      while (r < end && t.charCodeAt(r) === 32) r++;
-      if (r < end && t.charCodeAt(r) === 58) outside();
-      return { doc: { value: out, root: { kind: 'scalar', at: p } }, end: q + 1 };
-    }
-    outside(); // not closed on this line
+      }
+    } else if (quote === 34 && c === 92) {
+      const e = t.charCodeAt(q + 1);
+      if (q + 1 >= end || (e !== 34 && e !== 92)) outside();
+      out += t.slice(from, q) + t[q + 1];
+      from = ++q + 1;
+      continue;
+    } else if (c !== quote) continue;
+    out += t.slice(from, q);
+    // A quoted key (`"a": b`) is left to the full path.
+    let s = q + 1;
+    while (s < end && t.charCodeAt(s) === 32) s++;
+    if (s < end && t.charCodeAt(s) === 58) outside();
+    r.end = q + 1;
+    return { value: out, root: { kind: 'scalar', at: p } };
   }
+  outside(); // not closed on this line
+}
 
-  /** A flow collection closed on the same line; entries are scalars, mapping keys are plain. */
-  private flow(p: number, end: number): { doc: SimpleDocument; end: number } {
-    const t = this.text;
-    const isMap = t.charCodeAt(p) === 123;
-    const close = isMap ? 125 : 93;
-    const seqValue: unknown[] = [];
-    const items: NodeAt[] = [];
-    const mapValue: Record<string, unknown> = {};
-    const entries = new Map<string, { keyAt: number; node: NodeAt }>();
-    let q = skipSpaces(t, p + 1, end);
-    if (t.charCodeAt(q) === close && q < end) {
-      const root: NodeAt = isMap ? { kind: 'map', at: p, entries } : { kind: 'seq', at: p, items };
-      return { doc: { value: isMap ? mapValue : seqValue, root }, end: q + 1 };
+/** A flow collection closed on the same line; entries are scalars, mapping keys are plain. Sets `r.end`. */
+function flow(r: Reader, p: number, end: number): SimpleDocument {
+  const t = r.text;
+  const isMap = t.charCodeAt(p) === 123;
+  const close = isMap ? 125 : 93;
+  const seqValue: unknown[] = [];
+  const items: NodeAt[] = [];
+  const mapValue: Record<string, unknown> = {};
+  const entries = new Map<string, { keyAt: number; node: NodeAt }>();
+  let q = skipSpaces(t, p + 1, end);
+  if (t.charCodeAt(q) === close && q < end) {
+    r.end = q + 1;
+    return { value: isMap ? mapValue : seqValue, root: isMap ? { kind: 'map', at: p, entries } : { kind: 'seq', at: p, items } };
+  }
+  for (;;) {
+    if (q >= end) outside();
+    let kAt = -1;
+    let k = '';
+    if (isMap) {
+      kAt = q;
+      const colon = keyAt(t, q, end);
+      if (colon < 0 || colon + 1 >= end) outside();
+      k = key(t, q, colon);
+      if (entries.has(k)) outside();
+      q = skipSpaces(t, colon + 1, end);
     }
-    for (;;) {
-      if (q >= end) outside();
-      let keyAt = -1;
-      let key = '';
-      if (isMap) {
-        keyAt = q;
-        const colon = this.keyAt(q, end);
-        if (colon < 0 || colon + 1 >= end) outside();
-        key = this.key(q, colon);
-        if (entries.has(key)) outside();
-        q = skipSpaces(t, colon + 1, end);
-      }
-      const c = t.charCodeAt(q);
-      let item: { doc: SimpleDocument; end: number };
-      if (q >= end || c === 44 || c === close) outside(); // an empty entry or value
-      if (c === 34 || c === 39) item = this.quoted(q, end);
-      else if (c === 91 || c === 123) outside(); // nested flow collections: full path
-      else {
-        const v = this.plain(q, end, true);
-        item = { doc: { value: resolvePlain(v.text), root: { kind: 'scalar', at: q } }, end: v.end };
-      }
-      if (isMap) {
-        setOwn(mapValue, key, item.doc.value);
-        entries.set(key, { keyAt, node: item.doc.root });
-      } else {
-        seqValue.push(item.doc.value);
-        items.push(item.doc.root);
-      }
-      q = skipSpaces(t, item.end, end);
-      const sep = t.charCodeAt(q);
-      if (q < end && sep === close) {
-        const root: NodeAt = isMap ? { kind: 'map', at: p, entries } : { kind: 'seq', at: p, items };
-        return { doc: { value: isMap ? mapValue : seqValue, root }, end: q + 1 };
-      }
-      if (q >= end || sep !== 44) outside();
-      q = skipSpaces(t, q + 1, end);
-      if (t.charCodeAt(q) === close) outside(); // a trailing comma
+    const c = t.charCodeAt(q);
+    let item: SimpleDocument;
+    if (q >= end || c === 44 || c === close) outside(); // an empty entry or value
+    if (c === 34 || c === 39) item = quoted(r, q, end);
+    else if (c === 91 || c === 123) outside(); // nested flow collections: full path
+    else item = { value: resolvePlain(plain(r, q, end, true)), root: { kind: 'scalar', at: q } };
+    if (isMap) {
+      setOwn(mapValue, k, item.value);
+      entries.set(k, { keyAt: kAt, node: item.root });
+    } else {
+      seqValue.push(item.value);
+      items.push(item.root);
     }
+    q = skipSpaces(t, r.end, end);
+    const sep = t.charCodeAt(q);
+    if (q < end && sep === close) {
+      r.end = q + 1;
+      return { value: isMap ? mapValue : seqValue, root: isMap ? { kind: 'map', at: p, entries } : { kind: 'seq', at: p, items } };
+    }
+    if (q >= end || sep !== 44) outside();
+    q = skipSpaces(t, q + 1, end);
+    if (t.charCodeAt(q) === close) outside(); // a trailing comma
   }
 }
 
@@ -383,6 +392,11 @@ export function resolvePlain(s: string): unknown {
     const d = s.charCodeAt(i);
     if ((d === 45 || d === 43) && (s.charCodeAt(i - 1) | 32) !== 101) return s;
   }
+  // Decimal numbers, the only kind release files hold, without a regex (each costs a cold process a
+  // compilation); the other forms (0o, 0x, .inf, .nan) and the rest go on to the regexes.
+  const decimal = decimalKind(s);
+  if (decimal === 1) return parseInt(s, 10);
+  if (decimal === 2) return parseFloat(s);
   if (/^0o[0-7]+$/.test(s)) return parseInt(s.slice(2), 8);
   if (/^[-+]?[0-9]+$/.test(s)) return parseInt(s, 10);
   if (/^0x[0-9a-fA-F]+$/.test(s)) return parseInt(s.slice(2), 16);
@@ -390,4 +404,35 @@ export function resolvePlain(s: string): unknown {
   if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(s)) return parseFloat(s);
   if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(s)) return parseFloat(s);
   return s;
+}
+
+/**
+ * 1 if `s` is a core-schema decimal integer (`[-+]?[0-9]+`), 2 if a decimal float
+ * (`[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`, with a point or an exponent), else 0.
+ */
+function decimalKind(s: string): 0 | 1 | 2 {
+  const n = s.length;
+  let i = 0;
+  let c = s.charCodeAt(0);
+  if (c === 43 || c === 45) c = s.charCodeAt(++i);
+  const intStart = i;
+  while (c >= 48 && c <= 57) c = s.charCodeAt(++i);
+  const intDigits = i - intStart;
+  if (i === n) return intDigits > 0 ? 1 : 0;
+  let fracDigits = 0;
+  const point = c === 46;
+  if (point) {
+    c = s.charCodeAt(++i);
+    const fracStart = i;
+    while (c >= 48 && c <= 57) c = s.charCodeAt(++i);
+    fracDigits = i - fracStart;
+  }
+  if (intDigits === 0 && fracDigits === 0) return 0;
+  if (i === n) return point ? 2 : 0;
+  if (c !== 101 && c !== 69) return 0;
+  c = s.charCodeAt(++i);
+  if (c === 43 || c === 45) c = s.charCodeAt(++i);
+  const expStart = i;
+  while (c >= 48 && c <= 57) c = s.charCodeAt(++i);
+  return i === n && i > expStart ? 2 : 0;
 }
