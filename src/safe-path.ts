@@ -29,15 +29,11 @@ function unsafe(ref: string, why: string, at: Where): Resolved {
 
 /** A relative path with no empty, `.` or `..` segment: one that normalising or joining leaves as it is. */
 export function isNormalRelative(path: string): boolean {
-  let start = 0;
-  for (let i = 0; i <= path.length; i++) {
-    if (i < path.length && path.charCodeAt(i) !== 47) continue;
-    const len = i - start;
-    if (len === 0 || (len === 1 && path.charCodeAt(start) === 46) || (len === 2 && path.charCodeAt(start) === 46 && path.charCodeAt(start + 1) === 46)) return false;
-    start = i + 1;
-  }
-  return true;
+  // One native scan rather than a loop per character: this runs, cold, for every path a run reads.
+  return !ABNORMAL_SEGMENT.test(path);
 }
+/** An empty, `.` or `..` segment (the empty path is one empty segment). */
+const ABNORMAL_SEGMENT = /(?:^|\/)\.{0,2}(?:\/|$)/;
 
 /**
  * Stat-through cache over a snapshot that checks every component of a path, so a symlinked

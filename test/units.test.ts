@@ -30,6 +30,7 @@ describe('working-tree paths', () => {
       { numRuns: Number(process.env.FUZZ_RUNS ?? 2000) },
     );
     for (const p of ['a', 'releases/nova-2/asl.yml', '...', '.a/b.', 'a..b']) expect(isNormalRelative(p), p).toBe(true);
+    for (const p of ['', '.', '..', 'a/', '/a', 'a//b', 'a/./b', 'a/../b', './a', '../a', 'a/.', 'a/..', '/']) expect(isNormalRelative(p), p).toBe(false);
     // A reference resolves to what normalising the joined path gives, shortcut or not.
     fc.assert(
       fc.property(fc.array(segment, { maxLength: 3 }), fc.array(segment, { minLength: 1, maxLength: 4 }), (base, ref) => {

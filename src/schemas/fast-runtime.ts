@@ -14,7 +14,7 @@ export type Desc =
   | { t: '?' | 'z'; i: Desc }
   | { t: 'a'; e: Desc; min?: number; max?: number }
   | { t: 'r'; v: Desc }
-  | { t: 'o'; k: readonly string[]; d: readonly Desc[]; strict?: boolean; keys?: Set<string> };
+  | { t: 'o'; k: readonly string[]; d: readonly Desc[]; strict?: boolean };
 
 /** What zod's parse returns for `v` (a copy of every mapping and list), or UNSURE. */
 export function check(d: Desc, v: unknown): unknown {
@@ -64,16 +64,13 @@ export function check(d: Desc, v: unknown): unknown {
     }
     case 'o': {
       if (!plain(v)) return UNSURE;
-      if (d.strict) {
-        // zod walks for...in, inherited keys too; a plain object inherits enumerable keys only
-        // from a polluted Object.prototype, which is then left to zod.
-        if (protoPolluted()) return UNSURE;
-        const known = (d.keys ??= new Set(d.k));
-        for (const k of Object.keys(v)) if (!known.has(k)) return UNSURE;
-      }
+      // zod walks for...in, inherited keys too; a plain object inherits enumerable keys only
+      // from a polluted Object.prototype, which is then left to zod.
+      if (d.strict && protoPolluted()) return UNSURE;
       // In the schema's key order, as zod builds its result. Absent and optional: no key; present
       // (even as undefined): the key, with what the field made of it.
       const out: Record<string, unknown> = {};
+      let known = 0;
       for (let i = 0; i < d.k.length; i++) {
         const k = d.k[i]!;
         const field = d.d[i]!;
@@ -81,14 +78,19 @@ export function check(d: Desc, v: unknown): unknown {
           if (field.t === '?') continue;
           return UNSURE;
         }
+        if (propertyIsEnumerable.call(v, k)) known++;
         const x = check(field, v[k]);
         if (x === UNSURE) return UNSURE;
         out[k] = x;
       }
-      return out;
+      // Strict: every own enumerable key is one of the schema's (they are distinct), counted rather
+      // than looked up one by one.
+      return d.strict && Object.keys(v).length !== known ? UNSURE : out;
     }
   }
 }
+
+const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
 
 /** An object as the YAML readers make them: no array, no class, no exotic prototype. */
 export function plain(v: unknown): v is Record<string, unknown> {
