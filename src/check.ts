@@ -96,10 +96,10 @@ async function discover(snapshot: RepoSnapshot, globs: string[], safe: SafeStat)
 
 /** The release folder a path lies in, per the globs, if any. */
 function releaseFolderOf(path: string, globs: ReleaseGlob[]): { dir: string; name: string } | undefined {
-  const parts = path.split('/');
-  for (let i = parts.length - 1; i >= 1; i--) {
-    const dir = parts.slice(0, i).join('/');
-    for (const g of globs) if (g.folder.test(dir)) return { dir, name: g.name };
+  // Each folder of the path, longest first.
+  for (let slash = path.lastIndexOf('/'); slash >= 0; slash = slash === 0 ? -1 : path.lastIndexOf('/', slash - 1)) {
+    const dir = path.slice(0, slash);
+    for (let i = 0; i < globs.length; i++) if (globs[i]!.folder.test(dir)) return { dir, name: globs[i]!.name };
   }
   return undefined;
 }

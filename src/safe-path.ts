@@ -41,6 +41,8 @@ const ABNORMAL_SEGMENT = /(?:^|\/)\.{0,2}(?:\/|$)/;
  */
 export class SafeStat {
   private readonly cache = new Map<string, Promise<Entry | undefined>>();
+  /** The answers that have arrived: a check of a path whose folders are known waits for nothing. */
+  private readonly known = new Map<string, Entry | undefined>();
   constructor(private readonly snapshot: RepoSnapshot) {}
 
   stat(path: string): Promise<Entry | undefined> {
@@ -48,21 +50,26 @@ export class SafeStat {
     if (!p) {
       p = this.snapshot.stat(path);
       this.cache.set(path, p);
+      p.then(
+        (st) => this.known.set(path, st),
+        () => {},
+      );
     }
     return p;
   }
 
   /** `undefined` when `path` is a regular file reached through real folders; else the finding. */
   async checkFile(path: string, ref: string, at: Where): Promise<{ entry: Entry } | { finding: Finding }> {
-    const parts = this.snapshot.resolvesOnlyRealFolders ? [] : path.split('/');
-    for (let i = 1; i < parts.length; i++) {
-      const dir = parts.slice(0, i).join('/');
-      const st = await this.stat(dir);
+    // Each folder on the way, shortest first (a snapshot that resolves only real folders has
+    // checked them itself).
+    for (let slash = this.snapshot.resolvesOnlyRealFolders ? -1 : path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
+      const dir = path.slice(0, slash);
+      const st = this.known.has(dir) ? this.known.get(dir) : await this.stat(dir);
       if (!st) return { finding: error('reference.missing', `${JSON.stringify(ref)} does not exist (no folder ${dir}/)`, at) };
       if (st.type === 'symlink') return { finding: error('reference.unsafe', `${JSON.stringify(ref)} goes through a symlink (${dir}); symlinks are refused`, at) };
       if (st.type !== 'dir') return { finding: error('reference.missing', `${JSON.stringify(ref)} does not exist (${dir} is not a folder)`, at) };
     }
-    const st = await this.stat(path);
+    const st = this.known.has(path) ? this.known.get(path) : await this.stat(path);
     if (!st) return { finding: error('reference.missing', `${JSON.stringify(ref)} does not exist`, at) };
     if (st.type === 'symlink') return { finding: error('reference.unsafe', `${JSON.stringify(ref)} is a symlink; symlinks are refused`, at) };
     if (st.type !== 'file') return { finding: error('reference.unsafe', `${JSON.stringify(ref)} is not a regular file (found a ${st.type === 'dir' ? 'folder' : st.type})`, at) };
