@@ -35,19 +35,20 @@ export async function parseYaml(text: string, file: string): Promise<ParseResult
 function offsetOf(root: NodeAt, path: YamlPath, key: boolean): number {
   let node = root;
   for (let i = 0; i < path.length; i++) {
+    if (typeof node === 'number') return node;
     const seg = path[i]!;
     if (node.kind === 'map' && typeof seg === 'string') {
-      const entry = node.entries.get(seg);
-      if (entry === undefined) return node.at;
-      if (key && i === path.length - 1) return entry.keyAt;
-      node = entry.node;
+      const k = node.keys.indexOf(seg);
+      if (k < 0) return node.at;
+      if (key && i === path.length - 1) return node.keyAts[k]!;
+      node = node.nodes[k]!;
     } else if (node.kind === 'seq' && typeof seg === 'number') {
       const item = node.items[seg];
       if (item === undefined) return node.at;
       node = item;
     } else return node.at;
   }
-  return node.at;
+  return typeof node === 'number' ? node : node.at;
 }
 
 /** 1-based line and column of `offset`. */

@@ -10,11 +10,12 @@
  * position for every node and key. So it may only return what it fully understands.
  */
 
-/** Where a node (and each key of a mapping) starts, as offsets into the text. */
-export type NodeAt =
-  | { kind: 'map'; at: number; entries: Map<string, { keyAt: number; node: NodeAt }> }
-  | { kind: 'seq'; at: number; items: NodeAt[] }
-  | { kind: 'scalar'; at: number };
+/**
+ * Where a node starts, as an offset into the text: a scalar is that offset alone; a mapping also
+ * holds, in its keys' order, where each key starts and each value's node; a sequence each item's.
+ * (Arrays rather than a Map and an object per entry: this is built for every node of every file.)
+ */
+export type NodeAt = number | { kind: 'map'; at: number; keys: string[]; keyAts: number[]; nodes: NodeAt[] } | { kind: 'seq'; at: number; items: NodeAt[] };
 
 export interface SimpleDocument {
   value: unknown;
@@ -59,10 +60,10 @@ export function parseSimpleYaml(text: string): SimpleDocument | undefined {
     const r = reader(text);
     const first = r.lines[0];
     if (first === undefined) outside(); // empty: the full path explains
-    const doc = block(r, first.indent, 0);
+    const value = block(r, first.indent, 0);
     if (r.i < r.lines.length) outside();
-    if (doc.root.kind !== 'map') outside();
-    return doc;
+    if (typeof r.node === 'number' || r.node.kind !== 'map') outside();
+    return { value, root: r.node };
   } catch (e) {
     if (e === OUTSIDE) return undefined;
     throw e;
@@ -79,6 +80,8 @@ interface Reader {
   i: number;
   /** Where the last inline value read ended (plain, quoted and flow set it). */
   end: number;
+  /** The node of the value the last reading function returned. */
+  node: NodeAt;
 }
 
 function reader(text: string): Reader {
@@ -100,11 +103,11 @@ function reader(text: string): Reader {
     }
     lineStart = nl + 1;
   }
-  return { text, lines, i: 0, end: 0 };
+  return { text, lines, i: 0, end: 0, node: 0 };
 }
 
-/** The block node whose first line is the current one, at that line's indent. */
-function block(r: Reader, indent: number, depth: number): SimpleDocument {
+/** The block node whose first line is the current one, at that line's indent: its value; its node in `r.node`. */
+function block(r: Reader, indent: number, depth: number): unknown {
   if (depth > MAX_DEPTH) outside();
   const line = r.lines[r.i]!;
   if (isSeqEntry(r.text, line.start, line.end)) return sequence(r, indent, depth);
@@ -137,20 +140,23 @@ function key(t: string, p: number, colon: number): string {
  * A block mapping whose keys sit at column `indent`; its first key starts at `first` (on the
  * current line, possibly after a sequence entry's `- `).
  */
-function mapping(r: Reader, indent: number, first: number, depth: number): SimpleDocument {
+function mapping(r: Reader, indent: number, first: number, depth: number): unknown {
   const t = r.text;
   const value: Record<string, unknown> = {};
-  const entries = new Map<string, { keyAt: number; node: NodeAt }>();
+  const keys: string[] = [];
+  const keyAts: number[] = [];
+  const nodes: NodeAt[] = [];
   let p = first;
   for (;;) {
     const line = r.lines[r.i]!;
     const colon = keyAt(t, p, line.end);
     if (colon < 0) outside();
     const k = key(t, p, colon);
-    if (entries.has(k)) outside(); // duplicate: the full path reports it
-    const child = valueAfter(r, colon + 1, line.end, indent, depth + 1);
-    setOwn(value, k, child.value);
-    entries.set(k, { keyAt: p, node: child.root });
+    if (Object.hasOwn(value, k)) outside(); // duplicate: the full path reports it
+    setOwn(value, k, valueAfter(r, colon + 1, line.end, indent, depth + 1));
+    keys.push(k);
+    keyAts.push(p);
+    nodes.push(r.node);
     const next = r.lines[r.i];
     if (next === undefined || next.indent < indent) break;
     if (next.indent > indent) outside();
@@ -161,11 +167,12 @@ function mapping(r: Reader, indent: number, first: number, depth: number): Simpl
     }
     p = next.start;
   }
-  return { value, root: { kind: 'map', at: first, entries } };
+  r.node = { kind: 'map', at: first, keys, keyAts, nodes };
+  return value;
 }
 
 /** A block sequence whose `-` entries sit at column `indent`. */
-function sequence(r: Reader, indent: number, depth: number): SimpleDocument {
+function sequence(r: Reader, indent: number, depth: number): unknown {
   const t = r.text;
   const value: unknown[] = [];
   const items: NodeAt[] = [];
@@ -174,7 +181,7 @@ function sequence(r: Reader, indent: number, depth: number): SimpleDocument {
     const line = r.lines[r.i]!;
     let p = line.start + 1;
     while (p < line.end && t.charCodeAt(p) === 32) p++;
-    let child: SimpleDocument;
+    let child: unknown;
     if (p === line.end || t.charCodeAt(p) === 35) {
       // Nothing after the dash: the entry is the block on the following, deeper lines.
       r.i++;
@@ -188,21 +195,22 @@ function sequence(r: Reader, indent: number, depth: number): SimpleDocument {
       if (isSeqEntry(t, p, line.end)) outside(); // `- - x`
       child = inlineThenNewline(r, p, line.end, indent, depth + 1);
     }
-    value.push(child.value);
-    items.push(child.root);
+    value.push(child);
+    items.push(r.node);
     const next = r.lines[r.i];
     if (next === undefined || next.indent < indent) break;
     if (next.indent > indent) outside();
     if (!isSeqEntry(t, next.start, next.end)) break; // the parent mapping's next key
   }
-  return { value, root: { kind: 'seq', at, items } };
+  r.node = { kind: 'seq', at, items };
+  return value;
 }
 
 /**
  * The value of a mapping key whose colon ends at `p` on the current line: an inline value, or a
  * block on the following lines (deeper, or a sequence at the key's own indent).
  */
-function valueAfter(r: Reader, p: number, end: number, indent: number, depth: number): SimpleDocument {
+function valueAfter(r: Reader, p: number, end: number, indent: number, depth: number): unknown {
   const t = r.text;
   while (p < end && t.charCodeAt(p) === 32) p++;
   if (p < end && t.charCodeAt(p) !== 35) return inlineThenNewline(r, p, end, indent, depth);
@@ -216,14 +224,17 @@ function valueAfter(r: Reader, p: number, end: number, indent: number, depth: nu
 }
 
 /** An inline value at `p`, after which the current line must end and no deeper line follow. */
-function inlineThenNewline(r: Reader, p: number, end: number, indent: number, depth: number): SimpleDocument {
+function inlineThenNewline(r: Reader, p: number, end: number, indent: number, depth: number): unknown {
   if (depth > MAX_DEPTH) outside();
   const t = r.text;
   const c = t.charCodeAt(p);
-  let doc: SimpleDocument;
-  if (c === 91 || c === 123) doc = flow(r, p, end);
-  else if (c === 34 || c === 39) doc = quoted(r, p, end);
-  else doc = { value: resolvePlain(plain(r, p, end, false)), root: { kind: 'scalar', at: p } };
+  let value: unknown;
+  if (c === 91 || c === 123) value = flow(r, p, end);
+  else if (c === 34 || c === 39) value = quoted(r, p, end);
+  else {
+    value = resolvePlain(plain(r, p, end, false));
+    r.node = p;
+  }
   // After a value only spaces and a comment may follow.
   let q = r.end;
   while (q < end && t.charCodeAt(q) === 32) q++;
@@ -231,7 +242,7 @@ function inlineThenNewline(r: Reader, p: number, end: number, indent: number, de
   r.i++;
   const next = r.lines[r.i];
   if (next !== undefined && next.indent > indent) outside(); // a multi-line scalar, or invalid
-  return doc;
+  return value;
 }
 
 /**
@@ -266,7 +277,7 @@ function plain(r: Reader, p: number, end: number, inFlow: boolean): string {
 }
 
 /** A quoted scalar on one line: `'…'` with `''` for a quote, or `"…"` with only `\"` and `\\`. Sets `r.end`. */
-function quoted(r: Reader, p: number, end: number): SimpleDocument {
+function quoted(r: Reader, p: number, end: number): unknown {
   const t = r.text;
   const quote = t.charCodeAt(p);
   let out = '';
@@ -292,24 +303,27 @@ function quoted(r: Reader, p: number, end: number): SimpleDocument {
     while (s < end && t.charCodeAt(s) === 32) s++;
     if (s < end && t.charCodeAt(s) === 58) outside();
     r.end = q + 1;
-    return { value: out, root: { kind: 'scalar', at: p } };
+    r.node = p;
+    return out;
   }
   outside(); // not closed on this line
 }
 
 /** A flow collection closed on the same line; entries are scalars, mapping keys are plain. Sets `r.end`. */
-function flow(r: Reader, p: number, end: number): SimpleDocument {
+function flow(r: Reader, p: number, end: number): unknown {
   const t = r.text;
   const isMap = t.charCodeAt(p) === 123;
   const close = isMap ? 125 : 93;
   const seqValue: unknown[] = [];
   const items: NodeAt[] = [];
   const mapValue: Record<string, unknown> = {};
-  const entries = new Map<string, { keyAt: number; node: NodeAt }>();
+  const keys: string[] = [];
+  const keyAts: number[] = [];
   let q = skipSpaces(t, p + 1, end);
   if (t.charCodeAt(q) === close && q < end) {
     r.end = q + 1;
-    return { value: isMap ? mapValue : seqValue, root: isMap ? { kind: 'map', at: p, entries } : { kind: 'seq', at: p, items } };
+    r.node = isMap ? { kind: 'map', at: p, keys, keyAts, nodes: items } : { kind: 'seq', at: p, items };
+    return isMap ? mapValue : seqValue;
   }
   for (;;) {
     if (q >= end) outside();
@@ -320,27 +334,28 @@ function flow(r: Reader, p: number, end: number): SimpleDocument {
       const colon = keyAt(t, q, end);
       if (colon < 0 || colon + 1 >= end) outside();
       k = key(t, q, colon);
-      if (entries.has(k)) outside();
+      if (Object.hasOwn(mapValue, k)) outside();
       q = skipSpaces(t, colon + 1, end);
     }
     const c = t.charCodeAt(q);
-    let item: SimpleDocument;
+    let item: unknown;
     if (q >= end || c === 44 || c === close) outside(); // an empty entry or value
     if (c === 34 || c === 39) item = quoted(r, q, end);
     else if (c === 91 || c === 123) outside(); // nested flow collections: full path
-    else item = { value: resolvePlain(plain(r, q, end, true)), root: { kind: 'scalar', at: q } };
+    else item = resolvePlain(plain(r, q, end, true));
+    // A scalar's node is where it starts (quoted() says the same).
+    items.push(q);
     if (isMap) {
-      setOwn(mapValue, k, item.value);
-      entries.set(k, { keyAt: kAt, node: item.root });
-    } else {
-      seqValue.push(item.value);
-      items.push(item.root);
-    }
+      setOwn(mapValue, k, item);
+      keys.push(k);
+      keyAts.push(kAt);
+    } else seqValue.push(item);
     q = skipSpaces(t, r.end, end);
     const sep = t.charCodeAt(q);
     if (q < end && sep === close) {
       r.end = q + 1;
-      return { value: isMap ? mapValue : seqValue, root: isMap ? { kind: 'map', at: p, entries } : { kind: 'seq', at: p, items } };
+      r.node = isMap ? { kind: 'map', at: p, keys, keyAts, nodes: items } : { kind: 'seq', at: p, items };
+      return isMap ? mapValue : seqValue;
     }
     if (q >= end || sep !== 44) outside();
     q = skipSpaces(t, q + 1, end);
