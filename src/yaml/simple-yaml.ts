@@ -132,8 +132,18 @@ function keyAt(t: string, p: number, end: number): number {
 /** A key's text, if the reader may take it: a string under the core schema, within the size limit. */
 function key(t: string, p: number, colon: number): string {
   const k = t.slice(p, colon);
-  if (k.length > MAX_KEY || typeof resolvePlain(k) !== 'string') outside();
+  if (k.length > MAX_KEY) outside();
+  if (!isText(t.charCodeAt(p)) && typeof resolvePlain(k) !== 'string') outside();
   return k;
+}
+
+/**
+ * Whether a plain scalar starting with character code `c` is text whatever follows: a letter, but
+ * none of the first letters of null, true and false (the only other words the core schema knows).
+ */
+function isText(c: number): boolean {
+  const l = c | 32;
+  return l >= 97 && l <= 122 && l !== 110 && l !== 116 && l !== 102;
 }
 
 /**
@@ -232,7 +242,8 @@ function inlineThenNewline(r: Reader, p: number, end: number, indent: number, de
   if (c === 91 || c === 123) value = flow(r, p, end);
   else if (c === 34 || c === 39) value = quoted(r, p, end);
   else {
-    value = resolvePlain(plain(r, p, end, false));
+    const raw = plain(r, p, end, false);
+    value = isText(c) ? raw : resolvePlain(raw);
     r.node = p;
   }
   // After a value only spaces and a comment may follow.
@@ -342,7 +353,7 @@ function flow(r: Reader, p: number, end: number): unknown {
     if (q >= end || c === 44 || c === close) outside(); // an empty entry or value
     if (c === 34 || c === 39) item = quoted(r, q, end);
     else if (c === 91 || c === 123) outside(); // nested flow collections: full path
-    else item = resolvePlain(plain(r, q, end, true));
+    else item = isText(c) ? plain(r, q, end, true) : resolvePlain(plain(r, q, end, true));
     // A scalar's node is where it starts (quoted() says the same).
     items.push(q);
     if (isMap) {
