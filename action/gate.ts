@@ -78,7 +78,7 @@ function setOutput(name: string, value: string, env: NodeJS.ProcessEnv): void {
     core.warning(`could not set the ${name} output: GITHUB_OUTPUT is not set`);
     return;
   }
-  if (!/[\r\n]/.test(value)) {
+  if (!value.includes('\r') && !value.includes('\n')) {
     appendFileSync(file, `${name}=${value}\n`);
     return;
   }
