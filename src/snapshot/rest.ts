@@ -33,8 +33,8 @@ export function restClient(opts: RestClientOptions): Requester {
     async request(route, params = {}) {
       const [method, template] = route.split(' ') as [string, string];
       const rest: Record<string, unknown> = { ...params };
-      // Each {name} of the route, replaced by its parameter (scanned for rather than matched with a
-      // regex, which would cost a cold process a compilation).
+      // Each {name} of the route (a word, as in GitHub's documented routes), replaced by its
+      // parameter: scanned for rather than matched with a regex, which a cold process would compile.
       let path = '';
       for (let at = 0; ; ) {
         const open = template.indexOf('{', at);
