@@ -6,13 +6,9 @@ const d0: Desc = { t: 's' };
 const d1: Desc = { t: 's', min: 1 };
 const d2: Desc = { t: 's', f: isIsoDate };
 const d3: Desc = { t: '?', i: d2 };
-const d4: Desc = { t: 's', min: 1 };
-const d5: Desc = { t: 's', min: 1 };
-const d6: Desc = { t: 's', re: /^[^/\s]+\/[^/\s]+$/ };
-const d7: Desc = { t: 's', min: 1 };
-const d8: Desc = { t: 's', min: 1 };
-const d9: Desc = { t: 'o', k: ["token","config","now","eventName","eventPath","repository","workspace","runnerTemp"], d: [d0, d1, d3, d4, d5, d6, d7, d8] };
+const d4: Desc = { t: 's', re: /^[^/\s]+\/[^/\s]+$/ };
+const d5: Desc = { t: 'o', k: ["token","config","now","eventName","eventPath","repository","workspace","runnerTemp"], d: [d0, d1, d3, d1, d1, d4, d1, d1] };
 
 export const FAST: Record<"settings", (v: unknown) => unknown> = {
-  "settings": (v) => check(d9, v),
+  "settings": (v) => check(d5, v),
 };

@@ -78,17 +78,23 @@ class Generator {
   readonly consts: string[] = [];
   readonly imports = new Map<string, Set<string>>();
   private readonly names = new Map<z.ZodMiniType, string>();
+  /** Names by description text: descriptions are never mutated, so equal ones can be one object. */
+  private readonly byText = new Map<string, string>();
 
   constructor(private readonly refinements: Refinement[]) {}
 
-  /** The name of the description of `schema` (a schema used in several places is described once). */
+  /** The name of the description of `schema` (a schema used in several places, or described alike, once). */
   desc(schema: z.ZodMiniType): string {
     const known = this.names.get(schema);
     if (known) return known;
     const text = this.describe(defOf(schema));
-    const name = `d${this.consts.length}`;
+    let name = this.byText.get(text);
+    if (!name) {
+      name = `d${this.consts.length}`;
+      this.byText.set(text, name);
+      this.consts.push(`const ${name}: Desc = ${text};`);
+    }
     this.names.set(schema, name);
-    this.consts.push(`const ${name}: Desc = ${text};`);
     return name;
   }
 
