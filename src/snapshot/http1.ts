@@ -328,6 +328,13 @@ export class ResponseParser {
     this.bodyBytes += part.length;
   }
 
+  /** Take what has arrived of the `left` bytes still due; how many are still due after. */
+  private takeUpTo(left: number): number {
+    const n = Math.min(left, this.buffer.length);
+    this.take(n);
+    return left - n;
+  }
+
   private readBody(): boolean {
     const f = this.framing;
     if (f.kind === 'eof') {
@@ -338,9 +345,7 @@ export class ResponseParser {
     }
     if (f.kind === 'length') {
       if (this.buffer.length === 0) return false;
-      const n = Math.min(f.left, this.buffer.length);
-      this.take(n);
-      f.left -= n;
+      f.left = this.takeUpTo(f.left);
       if (f.left === 0) this.state = 'done';
       return f.left === 0;
     }
@@ -362,9 +367,7 @@ export class ResponseParser {
       }
       case 'data': {
         if (this.buffer.length === 0) return false;
-        const n = Math.min(this.chunkLeft, this.buffer.length);
-        this.take(n);
-        this.chunkLeft -= n;
+        this.chunkLeft = this.takeUpTo(this.chunkLeft);
         if (this.chunkLeft === 0) this.chunk = 'data-end';
         return this.chunkLeft === 0;
       }
