@@ -9,7 +9,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { BASE, examplesPullRequest, ROOT } from './examples-pr.mjs';
+import { examplesPullRequest, floorScript, ROOT } from './examples-pr.mjs';
 
 if (spawnSync('valgrind', ['--version']).status !== 0) {
   console.error('valgrind is not installed (apt install valgrind); nothing measured.');
@@ -17,10 +17,7 @@ if (spawnSync('valgrind', ['--version']).status !== 0) {
 }
 
 const { gh, env, tmp, reset } = await examplesPullRequest();
-const FLOOR = `const net = process.getBuiltinModule('node:net');
-const { port } = new URL(${JSON.stringify(gh.url)});
-const get = (p) => new Promise((ok, no) => { const s = net.connect({ host: '127.0.0.1', port: Number(port) }); s.on('connect', () => s.write('GET ' + p + ' HTTP/1.1\\r\\nhost: 127.0.0.1\\r\\nauthorization: Bearer t\\r\\nconnection: close\\r\\n\\r\\n')); s.on('data', () => {}); s.on('end', ok); s.on('error', no); });
-await Promise.all([get('/repos/lab/models/pulls/7/files?per_page=100&page=1'), get('/repos/lab/models/contents/.github%2Fasl-gate.yml?ref=${BASE}')]);`;
+const FLOOR = floorScript(gh.url);
 
 /** Main-thread instructions of one run, less the hash-seed setup. The stand-in runs here, so the child runs asynchronously. */
 function count(args) {

@@ -1,11 +1,10 @@
 // Small pure pieces whose edge cases are easier to state here than through a release.
 import fc from 'fast-check';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addDays, isIsoDate } from '../src/dates.js';
 import { globToRegExp } from '../src/glob.js';
 import { isNormalRelative, resolveReference } from '../src/safe-path.js';
-import { posix } from 'node:path';
 import { parseYaml } from '../src/yaml/safe-yaml.js';
 
 describe('dates', () => {

@@ -419,16 +419,13 @@ export function resolvePlain(s: string): unknown {
     if ((d === 45 || d === 43) && (s.charCodeAt(i - 1) | 32) !== 101) return s;
   }
   // Decimal numbers, the only kind release files hold, without a regex (each costs a cold process a
-  // compilation); the other forms (0o, 0x, .inf, .nan) and the rest go on to the regexes.
+  // compilation); only the other forms (0o, 0x, .inf, .nan) go on to the regexes.
   const decimal = decimalKind(s);
   if (decimal === 1) return parseInt(s, 10);
   if (decimal === 2) return parseFloat(s);
   if (/^0o[0-7]+$/.test(s)) return parseInt(s.slice(2), 8);
-  if (/^[-+]?[0-9]+$/.test(s)) return parseInt(s, 10);
   if (/^0x[0-9a-fA-F]+$/.test(s)) return parseInt(s.slice(2), 16);
   if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s)) return /nan$/i.test(s) ? NaN : s.startsWith('-') ? -Infinity : Infinity;
-  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(s)) return parseFloat(s);
-  if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(s)) return parseFloat(s);
   return s;
 }
 
