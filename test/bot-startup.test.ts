@@ -70,6 +70,12 @@ describe('npm start with NODE_ENV=production', () => {
     expect(lines(r.output)).toStrictEqual(['asl-gate: not starting (NODE_ENV=production): APP_ID "rso-approval" is not a number; PRIVATE_KEY is not a PEM private key']);
   });
 
+  it('refuses REDIS_URL, which Probot would act on with a module the App does not ship', async () => {
+    const r = await start({ ...production, APP_ID: '4242', PRIVATE_KEY: privateKey(), WEBHOOK_SECRET: 's3cret', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(r.code).toBe(2);
+    expect(lines(r.output)).toStrictEqual(['asl-gate: not starting (NODE_ENV=production): REDIS_URL is set, but this App does not use Probot\'s Redis-backed throttling (see README, "Several replicas"): unset it']);
+  });
+
   it('reads the credentials from .env as Probot does, and starts', async () => {
     const port = await freePort();
     const cwd = folder({ '.env': 'APP_ID=4242\nWEBHOOK_SECRET=s3cret\nPRIVATE_KEY_PATH=app.pem\n', 'app.pem': privateKey() });
