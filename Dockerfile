@@ -32,5 +32,7 @@ ENV HOST=0.0.0.0 PORT=3000
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/ping').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Probot stops on SIGINT: it closes the server, lets the requests in flight finish, and exits 0.
+STOPSIGNAL SIGINT
 # `npm start`'s exact command (package.json), without npm in between: signals reach Node directly.
 CMD ["node", "--max-semi-space-size=8", "lib/bot/main.js"]

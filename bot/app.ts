@@ -95,8 +95,9 @@ async function guarded(context: Context, what: string, fn: () => Promise<void>):
     await fn();
   } catch (e) {
     const err = e as { status?: number; message?: string };
-    if (e instanceof ConfigBroken) context.log.warn(`asl-gate: ${what}: ${err.message}; RSO approval set to failure`);
-    else context.log.error(`asl-gate: ${what} failed${err.status ? ` (HTTP ${err.status})` : ''}: ${err.message}; the RSO approval check was not set to success`);
+    const log = deliveryLog(context);
+    if (e instanceof ConfigBroken) log.warn(`asl-gate: ${what}: ${err.message}; RSO approval set to failure`);
+    else log.error(`asl-gate: ${what} failed${err.status ? ` (HTTP ${err.status})` : ''}: ${err.message}; the RSO approval check was not set to success`);
     throw e;
   }
 }

@@ -89,4 +89,12 @@ describe('the runtime tree (the Dockerfile\'s steps, no Docker)', () => {
     expect(gh.latestCheck(release.head)).toMatchObject({ status: 'in_progress', app_id: gh.app.id });
     expect(gh.stickyComments(2)[0]!.body).toContain('| nova-2 | deployment ASL-3, security ASL-3 | ✅ pass |');
   });
+
+  it("stops cleanly on the image's stop signal", async () => {
+    expect(runtimeStage).toMatch(/^STOPSIGNAL SIGINT$/m);
+    const exited = new Promise<number | null>((r) => bot.child.on('exit', (code) => r(code)));
+    bot.child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(bot.logs()).toContain('Server stopped');
+  });
 });
