@@ -1,6 +1,7 @@
 import type { Context, Probot } from 'probot';
 import { parseCommands, type ParsedCommand } from './commands.js';
 import type { Decision } from './decide.js';
+import { deliveryLog, logged } from './log.js';
 import { byThisApp, CHECK_NAME, ConfigBroken, listComments, reconcile, type Ctx, type PullInfo, type ReconcileResult } from './reconcile.js';
 
 const REPLY_MARKER = (id: number) => `<!-- asl-gate:reply:${id} -->`;
@@ -23,14 +24,14 @@ export function aslGateApp(app: Probot, options: AppOptions): void {
     owner,
     repo,
     appId: options.appId,
-    log: context.log,
+    log: deliveryLog(context),
     ...(options.today ? { today: options.today() } : {}),
   });
 
   app.on(['pull_request.opened', 'pull_request.reopened', 'pull_request.synchronize', 'pull_request.ready_for_review'], async (context) => {
     const { pull_request: pr, repository } = context.payload;
     await guarded(context, `PR #${pr.number}`, async () => {
-      await reconcile(ctxOf(context, repository.owner.login, repository.name), pr as unknown as PullInfo);
+      logged(deliveryLog(context), pr, await reconcile(ctxOf(context, repository.owner.login, repository.name), pr as unknown as PullInfo));
     });
   });
 
@@ -39,7 +40,10 @@ export function aslGateApp(app: Probot, options: AppOptions): void {
     if (run.name !== CHECK_NAME) return;
     await guarded(context, `check run ${run.id}`, async () => {
       const ctx = ctxOf(context, repository.owner.login, repository.name);
-      for (const p of run.pull_requests) await reconcile(ctx, await getPull(ctx, p.number), { recompute: true });
+      for (const p of run.pull_requests) {
+        const pr = await getPull(ctx, p.number);
+        logged(deliveryLog(context), pr, await reconcile(ctx, pr, { recompute: true }));
+      }
     });
   });
 
@@ -52,7 +56,7 @@ export function aslGateApp(app: Probot, options: AppOptions): void {
     await guarded(context, `comment ${comment.id}`, async () => {
       const ctx = ctxOf(context, repository.owner.login, repository.name);
       const pr = await getPull(ctx, issue.number);
-      const result = await reconcile(ctx, pr, { recompute: commands.some((c) => c.name === 'recheck') });
+      const result = logged(deliveryLog(context), pr, await reconcile(ctx, pr, { recompute: commands.some((c) => c.name === 'recheck') }));
       await answer(ctx, issue.number, comment.id, commands, result);
     });
   });
@@ -91,8 +95,9 @@ async function guarded(context: Context, what: string, fn: () => Promise<void>):
     await fn();
   } catch (e) {
     const err = e as { status?: number; message?: string };
-    if (e instanceof ConfigBroken) context.log.warn(`asl-gate: ${what}: ${err.message}; RSO approval set to failure`);
-    else context.log.error(`asl-gate: ${what} failed${err.status ? ` (HTTP ${err.status})` : ''}: ${err.message}; the RSO approval check was not set to success`);
+    const log = deliveryLog(context);
+    if (e instanceof ConfigBroken) log.warn(`asl-gate: ${what}: ${err.message}; RSO approval set to failure`);
+    else log.error(`asl-gate: ${what} failed${err.status ? ` (HTTP ${err.status})` : ''}: ${err.message}; the RSO approval check was not set to success`);
     throw e;
   }
 }

@@ -3,8 +3,15 @@
 import { run } from 'probot';
 import { aslGateApp } from './app.js';
 import { tunedOctokit } from './octokit.js';
+import { startupVerdict } from './startup.js';
 
 const env = process.env;
+// Before Probot: in production a missing credential stops here, never in Probot's setup mode.
+const verdict = startupVerdict(env, process.cwd());
+if (verdict) process.stderr.write(`${verdict.line}\n`);
+// stderr is written synchronously (a file, pipe or terminal), so the line is out before the exit.
+if (verdict?.refuse) process.exit(2);
+
 const num = (v: string | undefined) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
 const retryBaseMs = num(env.ASL_GATE_RETRY_DELAY_MS);
 const writeSpacingMs = num(env.ASL_GATE_WRITE_SPACING_MS);
