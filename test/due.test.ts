@@ -203,7 +203,7 @@ describe('asl-gate due: a repository with two releases', () => {
     const root = repo(TWO_RELEASES);
     const r = asl(['due', '--now', '2026-11-28', '--format', 'markdown'], root);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('| 2026-11-20 | ❌ overdue | atlas | assessment cbrn-refresh (CBRN-3, CBRN-4) | overdue by 6 days | complete it and set completed: in releases/atlas/assessments/cbrn-refresh.yml |');
+    expect(r.stdout).toContain('| 2026-11-20 | ❌ overdue | atlas | assessment cbrn-refresh (CBRN-3, CBRN-4) | overdue by 6 days | `releases/atlas/assessments/cbrn-refresh.yml` |');
     const gantt = /```mermaid\n([\s\S]*?)```/.exec(r.stdout)![1]!;
     expect(gantt).toContain('  assessment cbrn-refresh : crit, milestone, 2026-11-20, 0d\n');
     expect(gantt).toContain('  assessment ai-rd-prelim : milestone, 2026-11-27, 0d\n');

@@ -1,6 +1,6 @@
 import { addDays, dayNumber } from '../dates.js';
 import type { DueItem, DueReport, DueState } from '../due.js';
-import { STATE_LABEL, todoText, whatText, whenText } from './due-describe.js';
+import { STATE_LABEL, whatText, whenText } from './due-describe.js';
 import { cell, mermaidName } from './markdown.js';
 
 /** Days ahead the gantt shows. */
@@ -21,7 +21,7 @@ export function renderDueMarkdown(report: DueReport): string {
     out.push(`${count('overdue')} overdue, ${count('due_soon')} due soon (within ${report.within} days), ${count('upcoming')} upcoming.`, '');
     out.push('| Due | State | Model | What | When | File to update |', '|---|---|---|---|---|---|');
     for (const i of report.items) {
-      out.push(`| ${i.due} | ${STATE_CELL[i.state]} | ${cell(i.model)} | ${cell(whatText(i))} | ${cell(whenText(i, report.today))} | ${cell(todoText(i))} |`);
+      out.push(`| ${i.due} | ${STATE_CELL[i.state]} | ${cell(i.model)} | ${cell(whatText(i))} | ${cell(whenText(i, report.today))} | \`${cell(i.file)}\` |`);
     }
     out.push('');
     const chart = dueGantt(report);
