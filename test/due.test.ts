@@ -217,6 +217,16 @@ describe('asl-gate due: a repository with two releases', () => {
     expect(gantt).not.toContain('2027-05-18');
   });
 
+  it('a repository with no release: nothing falls due, exit 0, an empty calendar that still parses', () => {
+    const root = repo({ '.github/asl-gate.yml': 'policy: anthropic-rsp-2.2\n' });
+    const text = asl(['due', '--now', '2026-11-28'], root);
+    expect(text).toMatchObject({ code: 0, stdout: 'Nothing falls due (as of 2026-11-28).\n', stderr: '' });
+    expect(asl(['due', '--now', '2026-11-28', '--format', 'json'], root).stdout).toBe('{\n  "items": []\n}\n');
+    const ics = asl(['due', '--now', '2026-11-28', '--format', 'ics'], root).stdout;
+    expect(new ICAL.Component(ICAL.parse(ics)).getAllSubcomponents('vevent')).toHaveLength(0);
+    expect(asl(['due', '--now', '2026-11-28', '--format', 'markdown'], root).stdout).toContain('Nothing falls due.');
+  });
+
   it('a release that cannot be read in full is named on stderr; what can be read is still listed', () => {
     const root = repo({ ...TWO_RELEASES, 'releases/atlas/assessments/ai-rd-prelim.yml': 'id: [unclosed\n' });
     const r = dueJson(['--now', '2026-11-28'], root);

@@ -27,6 +27,8 @@ export function renderDueIcs(report: DueReport, opts: { stamp?: Date } = {}): st
       'END:VEVENT',
     );
   }
+  // With no item the calendar has no component, which RFC 5545's grammar does not strictly allow;
+  // parsers accept it (ical.js does, in the tests), and a feed that empties must still be served.
   lines.push('END:VCALENDAR');
   return lines.map(fold).join('\r\n') + '\r\n';
 }
