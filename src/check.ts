@@ -79,7 +79,7 @@ function missingDeclaration(where: string, name: string): Finding {
 }
 
 /** Every declaration matching the globs, and release folders that have none. */
-async function discover(snapshot: RepoSnapshot, globs: string[], safe: SafeStat): Promise<{ declarations: string[]; orphans: string[] }> {
+export async function discover(snapshot: RepoSnapshot, globs: string[], safe: SafeStat): Promise<{ declarations: string[]; orphans: string[] }> {
   const declarations = new Set<string>();
   const orphans = new Set<string>();
   for (const g of parseGlobs(globs)) {

@@ -3,11 +3,16 @@
  * a pack, render the report. No GitHub client in here; adapters bring their own ports.
  */
 export { checkRepository, type CheckOptions, type CheckReport } from './check.js';
+export { dueInRepository, dueItems, type DueItem, type DueOptions, type DueReport, type DueState } from './due.js';
 export { judgeRelease, type ReleaseResult } from './evaluate.js';
 export { FINDING_CODES, type Finding, type FindingCode, type Verdict } from './findings.js';
 export { builtinPack, loadPolicy, type Policy, type Settings } from './policy.js';
 export { DEFAULT_CAPS, type Caps } from './read-yaml.js';
 export { loadRelease } from './release.js';
+export { renderDueIcs } from './report/due-ics.js';
+export { renderDueJson } from './report/due-json.js';
+export { renderDueMarkdown } from './report/due-markdown.js';
+export { renderDueText } from './report/due-text.js';
 export { renderJson } from './report/json.js';
 export { renderMarkdown } from './report/markdown.js';
 export { renderText } from './report/text.js';

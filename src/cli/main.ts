@@ -35,6 +35,9 @@ Commands:
                     "RSO approval" checks on the branch, "RSO approval" bound to the App's id
                     (--app-id, or APP_ID). Token from GITHUB_TOKEN or GH_TOKEN; API from
                     GITHUB_API_URL (default https://api.github.com). Prints the plan as a diff.
+  due [PATH...] [--config FILE] [--now YYYY-MM-DD] [--within DAYS] [--format text|json|ics|markdown]
+                    List what falls due (open assessments, the cadence's next comprehensive
+                    ones); exit 1 when something is overdue. See: asl-gate due --help
 
 Exit codes: 0 pass, 1 fail, 2 usage or configuration error.
 `;
@@ -52,6 +55,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (command === 'check') return await check(rest, io);
     if (command === 'schema') return await schema(rest, io);
     if (command === 'protect') return await protectCommand(rest, io);
+    // `due` lives in its own module (src/cli/due.ts), loaded only when it runs.
+    if (command === 'due') return await (await import('./due.js')).dueMain(rest, { ...io, color: wantColor(io.stdout, io.env) });
     throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

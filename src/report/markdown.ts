@@ -11,7 +11,7 @@ export function cell(s: string): string {
 }
 
 /** Mermaid names: letters, digits and a few separators only (':' and '#' break the grammar). */
-function mermaidName(s: string): string {
+export function mermaidName(s: string): string {
   let out = '';
   // Character by character: a regex replace would be compiled for the few names a run has.
   for (let i = 0; i < s.length && i < 60; i++) {
