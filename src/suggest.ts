@@ -1,16 +1,21 @@
 /** "Did you mean …?" for a mistyped command, option, key or name. */
 
-/** Levenshtein distance between `a` and `b`, case-insensitive. */
+/**
+ * Edits between `a` and `b`, case-insensitive: insertions, deletions, substitutions and swaps of
+ * two neighbouring characters (`jsno` is one edit from `json`).
+ */
 export function editDistance(a: string, b: string): number {
   const x = a.toLowerCase();
   const y = b.toLowerCase();
+  let before: number[] = [];
   let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
   for (let i = 1; i <= x.length; i++) {
     const row = [i];
     for (let j = 1; j <= y.length; j++) {
       row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) row[j] = Math.min(row[j]!, before[j - 2]! + 1);
     }
-    prev = row;
+    [before, prev] = [prev, row];
   }
   return prev[y.length]!;
 }

@@ -58,7 +58,7 @@ the repository has none. Existing files are never overwritten.`,
     const declaration = declarationPath(releases[0]!, model);
     const folder = posix.dirname(declaration);
     const policyRef = hasConfig ? undefined : (packOption ?? pack.pack.id);
-    const files = skeleton(pack, { model, level, releaseDate, policy: pack.pack.id });
+    const files = skeleton(pack, { model, level, releaseDate, policy: pack.pack.id, file: posix.basename(declaration) });
     const out: Record<string, string> = {};
     for (const [p, text] of Object.entries(files)) out[`${folder}/${p}`] = text;
     if (policyRef !== undefined) out[DEFAULT_CONFIG_PATH] = configText(policyRef, pack);
@@ -105,6 +105,8 @@ interface SkeletonOptions {
   level: string;
   releaseDate: string;
   policy: string;
+  /** The declaration's file name. */
+  file: string;
 }
 
 /** The files of a new release, relative to its folder. */
@@ -196,7 +198,7 @@ export function skeleton(pack: PackIndex, o: SkeletonOptions): Record<string, st
     '#     reason: Completed 3 days after its due date; results unaffected.',
     '',
   );
-  files['asl.yml'] = lines.join('\n');
+  files[o.file] = lines.join('\n');
   return files;
 }
 
