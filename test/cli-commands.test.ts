@@ -192,3 +192,49 @@ describe('schema messages', () => {
     expect(messages).toContain('unknown key "staus" in thresholds[0]; did you mean "status"?');
   });
 });
+
+describe('schema (process)', () => {
+  /** Every schema reachable under `node` (properties, items, anyOf, records), with its path. */
+  function* walk(node: Record<string, unknown>, path = '$'): Generator<[string, Record<string, unknown>]> {
+    yield [path, node];
+    for (const [k, v] of Object.entries((node.properties as Record<string, Record<string, unknown>>) ?? {})) yield* walk(v, `${path}.${k}`);
+    if (node.items && typeof node.items === 'object') yield* walk(node.items as Record<string, unknown>, `${path}[]`);
+    if (node.additionalProperties && typeof node.additionalProperties === 'object') yield* walk(node.additionalProperties as Record<string, unknown>, `${path}.*`);
+    for (const [i, a] of ((node.anyOf as Record<string, unknown>[]) ?? []).entries()) yield* walk(a, `${path}|${i}`);
+  }
+
+  it('every field has a description; every schema an $id; dates are format: date', () => {
+    const all = JSON.parse(asl(['schema']).stdout) as Record<string, Record<string, unknown>>;
+    const ids = new Set<string>();
+    for (const [kind, schema] of Object.entries(all)) {
+      expect(schema.$id, kind).toMatch(/^urn:asl-gate:schema:/);
+      ids.add(schema.$id as string);
+      for (const [path, node] of walk(schema)) {
+        if (node.anyOf || node.type === 'null' || path.endsWith('.*') || path.includes('evals[]')) continue;
+        expect(node.description, `${kind} ${path}`).toEqual(expect.any(String));
+      }
+    }
+    expect(ids.size).toBe(4);
+    const decl = all.declaration as { properties: Record<string, Record<string, unknown>> };
+    expect(decl.properties.release_date).toMatchObject({ format: 'date', pattern: expect.any(String) });
+    const finding = (decl.properties.noncompliance as { items: { properties: { finding: { enum: string[] } } } }).items.properties.finding;
+    expect(finding.enum).toContain('evaluation.late');
+  });
+
+  it('--pack narrows to the pack: its levels, thresholds and safeguards become enums', () => {
+    const s = JSON.parse(asl(['schema', 'declaration', '--pack', 'anthropic-rsp-2.2']).stdout);
+    expect(s.$id).toBe('urn:asl-gate:schema:declaration:anthropic-rsp-2.2');
+    expect(s.properties.declared.properties.deployment.enum).toEqual(PACK.levels);
+    expect(s.properties.declared.required).toEqual(PACK.standards);
+    expect(s.properties.thresholds.items.properties.id.enum).toEqual(PACK.thresholds.map((t) => t.id));
+    expect(s.properties.safeguards.items.properties.id.enum).toEqual(PACK.safeguards.map((g) => g.id));
+    expect(readFileSync(join(ROOT, 'schema/anthropic-rsp-2.2/declaration.schema.json'), 'utf8')).toBe(asl(['schema', 'declaration', '--pack', 'anthropic-rsp-2.2']).stdout);
+    const root = writeRepo({ 'policy/pack.yml': CUSTOM_PACK });
+    const custom = JSON.parse(asl(['schema', 'assessment', '--pack', 'policy/pack.yml'], root).stdout);
+    expect(custom.properties.thresholds.items.enum).toEqual(['BIO-HIGH']);
+    // The general schema forbids no custom pack's names.
+    const general = JSON.parse(asl(['schema', 'declaration']).stdout);
+    expect(general.properties.declared.additionalProperties).toEqual({ type: 'string' });
+    expect(general.properties.thresholds.items.properties.id.enum).toBeUndefined();
+  });
+});
