@@ -4,8 +4,8 @@ export const protectCommand: Command = {
   name: 'protect',
   summary: 'Require the "ASL gate" and "RSO approval" checks on a branch (a repository ruleset).',
   synopsis: 'protect --repo OWNER/NAME [--branch main] [--app-id ID] [--gate-app-id ID] [--dry-run]',
-  details: `Creates or updates the ruleset "asl-gate: BRANCH" requiring "ASL gate: BRANCH" and
-"RSO approval: BRANCH", the latter bound to the App's id. Idempotent; prints the plan as a diff.
+  details: `Creates or updates the ruleset "asl-gate: BRANCH" requiring the "ASL gate" and "RSO approval"
+checks on BRANCH, the latter bound to the App's id. Idempotent; prints the plan as a diff.
 Token from GITHUB_TOKEN or GH_TOKEN (admin rights on the repository); API from GITHUB_API_URL
 (default https://api.github.com).
 
