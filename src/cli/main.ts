@@ -2,7 +2,6 @@
  * The command line: a table of commands (one module each under commands/), the conventions they
  * share (`help`, `--help`, `--version`), and usage errors as one line plus where to read more.
  */
-import pkg from '../../package.json' with { type: 'json' };
 import { EXIT, parseCommandArgs, usageOf, UsageError, wantsHelp, type CliIO, type Command } from './command.js';
 import { checkCommand } from './commands/check.js';
 import { explainCommand } from './commands/explain.js';
@@ -11,13 +10,14 @@ import { packsCommand } from './commands/packs.js';
 import { protectCommand } from './commands/protect.js';
 import { schemaCommand } from './commands/schema.js';
 import { closest } from '../suggest.js';
+import { VERSION as PACKAGE_VERSION } from './version.generated.js';
 
 export { EXIT, type CliIO } from './command.js';
 
 /** Every command, in the order `asl-gate help` lists them. */
 export const COMMANDS: readonly Command[] = [checkCommand, initCommand, explainCommand, packsCommand, schemaCommand, protectCommand];
 
-const VERSION = `asl-gate ${pkg.version}\n`;
+const VERSION = `asl-gate ${PACKAGE_VERSION}\n`;
 
 function globalUsage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
