@@ -238,3 +238,13 @@ describe('schema (process)', () => {
     expect(general.properties.thresholds.items.properties.id.enum).toBeUndefined();
   });
 });
+
+describe('schema messages: values', () => {
+  it('a mistyped enum value suggests the closest; paths read thresholds[0].status', () => {
+    const files = exampleRepo('nova-2');
+    files['releases/nova-2/asl.yml'] = files['releases/nova-2/asl.yml']!.replace('    status: not_ruled_out', '    status: not-ruled-out');
+    const r = asl(['check', '--format', 'json', '--now', '2026-11-28'], writeRepo(files));
+    const messages = JSON.parse(r.stdout).findings.map((f: { message: string }) => f.message);
+    expect(messages).toContain('thresholds[0].status: expected one of "ruled_out", "not_ruled_out", "crossed"; did you mean "not_ruled_out"?');
+  });
+});

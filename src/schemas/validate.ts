@@ -49,6 +49,7 @@ export async function validate<K extends FileKind>(kind: K, parsed: ParsedYaml):
       message = `expected ${issue.expected}, found ${kindOf(found)}${hintFor(issue.expected, found)}`;
     } else if (issue.code === 'invalid_value') {
       message = `expected one of ${issue.values.map((v) => quote(String(v))).join(', ')}`;
+      if (typeof found === 'string') message += suggestion(found, issue.values.map(String));
     } else {
       message = issue.message;
     }
