@@ -248,3 +248,19 @@ describe('schema messages: values', () => {
     expect(messages).toContain('thresholds[0].status: expected one of "ruled_out", "not_ruled_out", "crossed"; did you mean "not_ruled_out"?');
   });
 });
+
+describe('init with a repository pack', () => {
+  it('--pack PATH without a config: the config names the path, the declaration the pack id, and check reads them', () => {
+    const root = writeRepo({ 'policy/pack.yml': CUSTOM_PACK });
+    const r = asl(['init', '--model', 'x', '--level', 'High', '--pack', 'policy/pack.yml', '--release-date', '2026-12-01'], root);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(root, '.github/asl-gate.yml'), 'utf8')).toMatch(/^policy: policy\/pack\.yml +#/m);
+    expect(readFileSync(join(root, 'releases/x/asl.yml'), 'utf8')).toMatch(/^policy: prep-1$/m);
+    const check = JSON.parse(asl(['check', '--format', 'json', '--now', '2026-11-20'], root).stdout);
+    const codes: string[] = check.findings.map((f: { code: string }) => f.code);
+    // Only evidence still to gather: nothing about the files' shape, names or pack.
+    const evidence = ['threshold.unassessed', 'evaluation.stale', 'evaluation.overdue', 'safeguard.unverified', 'reference.missing', 'report.missing', 'review.missing'];
+    expect(codes.filter((c) => !evidence.includes(c))).toEqual([]);
+    expect(codes).toContain('safeguard.unverified');
+  });
+});

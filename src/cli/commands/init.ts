@@ -91,6 +91,11 @@ function declarationPath(glob: string, model: string): string {
   return `releases/${model}/asl.yml`;
 }
 
+/** A line of YAML with a comment, the comments of a file aligned in one column. */
+function commented(code: string, comment: string): string {
+  return `${code.padEnd(36)} # ${comment}`;
+}
+
 /** A YAML plain scalar when safe, else a double-quoted one. */
 function y(s: string): string {
   return /^[A-Za-z][A-Za-z0-9._/-]*$/.test(s) && !/^(true|false|yes|no|on|off|null|y|n)$/i.test(s) ? s : JSON.stringify(s);
@@ -126,9 +131,9 @@ export function skeleton(pack: PackIndex, o: SkeletonOptions): Record<string, st
       `id: ${y(s)}`,
       'kind: comprehensive                  # preliminary | comprehensive',
       `thresholds: [${y(t.id)}]`,
-      `due: ${o.releaseDate}                    # the day it must be completed by`,
+      commented(`due: ${o.releaseDate}`, 'the day it must be completed by'),
       'completed: null                      # YYYY-MM-DD once completed',
-      'result: null                         # e.g. {' + `${y(t.id)}: ruled_out}` + ' (ruled_out | not_ruled_out | crossed)',
+      commented('result: null', `e.g. {${y(t.id)}: ruled_out} (ruled_out | not_ruled_out | crossed)`),
       '# report: reports/' + s + '.md',
       '',
     ].join('\n');
@@ -141,7 +146,7 @@ export function skeleton(pack: PackIndex, o: SkeletonOptions): Record<string, st
     `model: ${y(o.model)}`,
     `policy: ${y(o.policy)}`,
     `release_date: ${o.releaseDate}`,
-    'declared:                            # one level per standard: ' + p.levels.join(' | '),
+    commented('declared:', `one level per standard: ${p.levels.join(' | ')}`),
     ...p.standards.map((s) => `  ${y(s)}: ${y(o.level)}`),
     '  # basis: precautionary             # optional: determined | precautionary',
     '# effective_compute_since_last_comprehensive: 1   # optional, a number >= 1',
@@ -153,9 +158,10 @@ export function skeleton(pack: PackIndex, o: SkeletonOptions): Record<string, st
   for (const t of p.thresholds) {
     const carried = levelCovers(pack, o.level, t);
     lines.push(
-      `  # ${t.description}; when not ruled out it requires ${Object.entries(t.requires).map(([s, l]) => `${s} ${l}`).join(', ')}${carried ? '' : ` (above ${o.level}: rule it out)`}`,
+      `  # ${t.description}`,
+      `  # Unless ruled out it requires ${Object.entries(t.requires).map(([s, l]) => `${s} ${l}`).join(', ')}${carried ? '' : `: above ${o.level}, so rule it out`}`,
       `  - id: ${y(t.id)}`,
-      `    status: ${carried ? 'not_ruled_out' : 'ruled_out'}        # ruled_out | not_ruled_out | crossed`,
+      commented(`    status: ${carried ? 'not_ruled_out' : 'ruled_out'}`, 'ruled_out | not_ruled_out | crossed'),
       `    assessments: [${y(assessmentIds.get(t.id)!)}]`,
     );
   }
@@ -165,7 +171,7 @@ export function skeleton(pack: PackIndex, o: SkeletonOptions): Record<string, st
   else {
     lines.push('safeguards:');
     for (const g of safeguards) {
-      lines.push(`  # ${g.description} (${g.standard}, from ${g.from})`, `  - id: ${y(g.id)}`, '    status: planned                  # implemented | planned | not_applicable', '    # evidence: https://…');
+      lines.push(`  # ${g.description} (${g.standard}, from ${g.from})`, `  - id: ${y(g.id)}`, commented('    status: planned', 'implemented | planned | not_applicable'), '    # evidence: https://…');
     }
   }
   lines.push('', '# Reports: write each file at the path given (relative to this folder).', 'reports:');
@@ -205,14 +211,14 @@ export function skeleton(pack: PackIndex, o: SkeletonOptions): Record<string, st
 function configText(policy: string, pack: PackIndex): string {
   return [
     '# asl-gate repository config, read from the base branch of a pull request. Every key is optional.',
-    `policy: ${y(policy)}                 # a built-in pack id, or a path to a pack file in the repository`,
+    commented(`policy: ${y(policy)}`, 'a built-in pack id, or a path to a pack file in the repository'),
     'releases: ["releases/*/asl.yml"]     # where declarations live',
     'grace_days: 0                        # days an evaluation may pass its due date',
     '# rso:                               # who may approve releases in the RSO approval App',
     '#   users: [github-login]',
     '#   teams: [team-slug]',
     '# approval:',
-    `#   from_level: ${pack.pack.levels[0]}               # declared levels at or above need RSO approval`,
+    commented(`#   from_level: ${pack.pack.levels[0]}`, 'declared levels at or above need RSO approval'),
     '#   allow_author: false',
     '',
   ].join('\n');
