@@ -217,6 +217,9 @@ describe('schema (process)', () => {
     expect(ids.size).toBe(4);
     const decl = all.declaration as { properties: Record<string, Record<string, unknown>> };
     expect(decl.properties.release_date).toMatchObject({ format: 'date', pattern: expect.any(String) });
+    const day = new RegExp(decl.properties.release_date!.pattern as string, 'u');
+    for (const ok of ['2026-12-01', '2028-02-29', '2000-01-01']) expect(day.test(ok), ok).toBe(true);
+    for (const bad of ['2026-13-01', '2026-12-32', '1999-12-31', '2026-1-01', '26-12-01']) expect(day.test(bad), bad).toBe(false);
     const finding = (decl.properties.noncompliance as { items: { properties: { finding: { enum: string[] } } } }).items.properties.finding;
     expect(finding.enum).toContain('evaluation.late');
   });

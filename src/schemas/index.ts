@@ -26,7 +26,10 @@ const isoDate = z.string().check(
   z.refine(isIsoDate, 'expected a real calendar date'),
 );
 /** A date field: YYYY-MM-DD, a real UTC calendar day. */
-const date = (description: string) => doc(isoDate, `${description} (YYYY-MM-DD, a UTC day)`, { format: 'date' });
+// For editors, the pattern also refuses months and days that cannot be, and years before 2000 (which
+// the engine refuses); `format: date` lets a validator that asserts formats catch a 30 February.
+const date = (description: string) =>
+  doc(isoDate, `${description} (YYYY-MM-DD, a UTC day, from 2000-01-01)`, { format: 'date', pattern: '^[2-9]\\d{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])$' });
 /** A repository path relative to the declaration's folder, or an `https://` link. */
 const pathOrLink = z.string().check(z.minLength(1, 'expected a path or an https:// link'), z.maxLength(4096));
 const fileOrLink = (what: string) => doc(pathOrLink, `${what}: a path relative to the declaration's folder (inside the repository), or an https:// link`);
