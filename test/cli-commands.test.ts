@@ -267,3 +267,13 @@ describe('init with a repository pack', () => {
     expect(codes).toContain('safeguard.unverified');
   });
 });
+
+describe('init from a subfolder', () => {
+  it('writes at the repository root around the working folder', () => {
+    const root = writeRepo({ 'src/model/README.md': 'x\n' });
+    const r = asl(['init', '--model', 'sub', '--level', 'ASL-2'], join(root, 'src/model'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(root, 'releases/sub/asl.yml'))).toBe(true);
+    expect(existsSync(join(root, '.github/asl-gate.yml'))).toBe(true);
+  });
+});

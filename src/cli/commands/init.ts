@@ -1,17 +1,17 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix, resolve } from 'node:path';
 import { isIsoDate, todayUtc } from '../../dates.js';
-import { DEFAULT_CONFIG_PATH, DEFAULT_RELEASES, type PackIndex } from '../../policy.js';
+import { DEFAULT_CONFIG_PATH, DEFAULT_POLICY, DEFAULT_RELEASES, type PackIndex } from '../../policy.js';
 import { EXIT, stringOption, UsageError, type Command } from '../command.js';
 import { documentsFor, levelCovers, safeguardsFor } from '../pack-facts.js';
-import { packOf, policyOf, configError, shown } from '../repository.js';
+import { configError, findRoot, packOf, policyOf, shown } from '../repository.js';
 import { didYouMean } from '../../suggest.js';
 
 export const initCommand: Command = {
   name: 'init',
   summary: 'Write the skeleton of a release: declaration, assessment stubs, and the config if missing.',
   synopsis: 'init [DIR] --model NAME --level LEVEL [--pack ID|PATH] [--release-date YYYY-MM-DD]',
-  details: `DIR is the repository root (default: .). The release goes where the config's first
+  details: `DIR is the repository root (default: the one around the working folder). The release goes where the config's first
 \`releases\` glob puts it (default releases/NAME/asl.yml). The declaration lists every threshold
 of the pack and every safeguard LEVEL requires, commented; \`asl-gate check\` afterwards reports
 only the evidence still to fill in. The config (${DEFAULT_CONFIG_PATH}) is written only when
@@ -24,7 +24,7 @@ the repository has none. Existing files are never overwritten.`,
   },
   async run(args, io) {
     if (args.positionals.length > 1) throw new UsageError('init takes one folder: the repository root');
-    const root = resolve(io.cwd, args.positionals[0] ?? '.');
+    const root = args.positionals[0] !== undefined ? resolve(io.cwd, args.positionals[0]) : findRoot(io.cwd, io.cwd);
     const model = stringOption(args, 'model');
     if (model === undefined) throw new UsageError('init needs --model NAME');
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(model)) throw new UsageError(`--model must be letters, digits, ".", "_" or "-", not ${JSON.stringify(model)}`);
@@ -48,7 +48,7 @@ the repository has none. Existing files are never overwritten.`,
       }
       releases = settings.releases;
     } else {
-      const loaded = await packOf(root, packOption ?? 'anthropic-rsp-2.2', undefined, io);
+      const loaded = await packOf(root, packOption ?? DEFAULT_POLICY, undefined, io);
       if (!loaded.ok) return loaded.code;
       pack = loaded.index;
     }
