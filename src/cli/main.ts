@@ -63,7 +63,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return EXIT.pass;
   }
   if (name === 'help') {
-    if (rest.length === 0) {
+    if (rest.length === 0 || rest[0] === 'help' || rest[0] === 'version') {
       io.stdout.write(globalUsage());
       return EXIT.pass;
     }
