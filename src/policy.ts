@@ -3,7 +3,7 @@ import { BUILTIN_PACKS } from './packs/builtin.generated.js';
 import { DEFAULT_CAPS, loadYamlFile } from './read-yaml.js';
 import { resolveReference, SafeStat } from './safe-path.js';
 import type { Config, Pack } from './schemas/index.js';
-import { quote } from './schemas/validate.js';
+import { describePath, quote } from './schemas/validate.js';
 import type { RepoSnapshot } from './snapshot/port.js';
 import type { ParsedYaml } from './yaml/safe-yaml.js';
 
@@ -104,9 +104,10 @@ export function builtinPack(id: string): PackIndex | undefined {
   return idx;
 }
 
-type PackResult = { ok: true; index: PackIndex } | { ok: false; findings: Finding[] };
+export type PackResult = { ok: true; index: PackIndex } | { ok: false; findings: Finding[] };
 
-async function loadPack(snapshot: RepoSnapshot, safe: SafeStat, ref: string, at: { file?: string; line?: number; column?: number }): Promise<PackResult> {
+/** A pack by built-in id, or by a path to a pack file in `snapshot`. */
+export async function loadPack(snapshot: RepoSnapshot, safe: SafeStat, ref: string, at: { file?: string; line?: number; column?: number }): Promise<PackResult> {
   const builtin = builtinPack(ref);
   if (builtin) return { ok: true, index: builtin };
   const builtins = Object.keys(BUILTIN_PACKS).join(', ');
@@ -135,7 +136,7 @@ export function indexPack(loaded: { data: Pack; parsed: ParsedYaml }): PackResul
   const standards = new Set<string>();
   pack.standards.forEach((s, i) => (standards.has(s) ? bad(['standards', i], `standards: ${quote(s)} is listed twice`) : standards.add(s)));
   const level = (path: (string | number)[], l: string | undefined) => {
-    if (l !== undefined && !rank.has(l)) bad(path, `${path.join('.')}: ${quote(l)} is not one of the pack's levels`);
+    if (l !== undefined && !rank.has(l)) bad(path, `${describePath('', path)}: ${quote(l)} is not one of the pack's levels`);
   };
   const thresholds = new Map<string, Pack['thresholds'][number]>();
   pack.thresholds.forEach((t, i) => {

@@ -6,6 +6,18 @@
 import * as z from 'zod/mini';
 z.config({ jitless: true });
 import { isIsoDate } from '../dates.js';
+import { FINDING_CODES } from '../findings.js';
+
+/**
+ * `schema` with a description (and other JSON Schema keywords) for editors and `asl-gate schema`.
+ * Kept in zod's global registry rather than as a check, so validation is unchanged; a clone, so a
+ * schema shared by several fields carries each field's own description.
+ */
+function doc<T extends z.ZodMiniType>(schema: T, description: string, extra: Record<string, unknown> = {}): T {
+  const described = schema.clone() as T;
+  z.globalRegistry.add(described, { description, ...extra });
+  return described;
+}
 
 const text = z.string().check(z.minLength(1, 'expected a non-empty string'));
 const id = z.string().check(z.minLength(1, 'expected a non-empty id'), z.maxLength(200, 'expected an id of at most 200 characters'));
@@ -13,129 +25,241 @@ const isoDate = z.string().check(
   z.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD'),
   z.refine(isIsoDate, 'expected a real calendar date'),
 );
+/** A date field: YYYY-MM-DD, a real UTC calendar day. */
+// For editors, the pattern also refuses months and days that cannot be, and years before 2000 (which
+// the engine refuses); `format: date` lets a validator that asserts formats catch a 30 February.
+const date = (description: string) =>
+  doc(isoDate, `${description} (YYYY-MM-DD, a UTC day, from 2000-01-01)`, { format: 'date', pattern: '^[2-9]\\d{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])$' });
 /** A repository path relative to the declaration's folder, or an `https://` link. */
 const pathOrLink = z.string().check(z.minLength(1, 'expected a path or an https:// link'), z.maxLength(4096));
+const fileOrLink = (what: string) => doc(pathOrLink, `${what}: a path relative to the declaration's folder (inside the repository), or an https:// link`);
+/** A level name of the pack in use. */
+const level = (description: string) => doc(text, `${description}: one of the pack's levels (built-in pack: ASL-1, ASL-2, ASL-3, ASL-4)`);
 
 export const thresholdStatus = z.enum(['ruled_out', 'not_ruled_out', 'crossed']);
 export type ThresholdStatus = z.infer<typeof thresholdStatus>;
+const status = (description: string) =>
+  doc(thresholdStatus, `${description}: ruled_out (an assessment shows the model is below the threshold), not_ruled_out (it cannot be shown to be below), or crossed (it is above)`);
 
-export const declarationSchema = z.strictObject({
-  model: id,
-  snapshot: z.optional(text),
-  policy: id,
-  release_date: isoDate,
-  // One level per standard of the pack plus an optional `basis`; keys are checked against the pack.
-  declared: z.record(z.string(), z.string()),
-  effective_compute_since_last_comprehensive: z.optional(z.number().check(z.gte(1, 'expected a number >= 1'))),
-  thresholds: z.optional(
-    z.array(
-      z.strictObject({
-        id,
-        status: thresholdStatus,
-        assessments: z.optional(z.array(id)),
-      }),
+export const declarationSchema = doc(
+  z.strictObject({
+    model: doc(id, 'The model being released, e.g. nova-2'),
+    snapshot: z.optional(doc(text, 'The exact model snapshot released, e.g. a digest (sha256:…)')),
+    policy: doc(id, "The pack the release is judged by (its id, e.g. anthropic-rsp-2.2); must be the repository config's pack"),
+    release_date: date('The planned release day; cadence is judged at the later of this and the day of the check'),
+    declared: doc(
+      z.record(z.string(), z.string()),
+      'The declared level per standard of the pack (built-in pack: deployment and security, each one of ASL-1 … ASL-4), plus an optional basis: determined | precautionary',
+      { examples: [{ deployment: 'ASL-3', security: 'ASL-3', basis: 'precautionary' }] },
     ),
-  ),
-  safeguards: z.optional(
-    z.array(
-      z.strictObject({
-        id,
-        status: z.enum(['implemented', 'planned', 'not_applicable']),
-        evidence: z.optional(pathOrLink),
-      }),
+    effective_compute_since_last_comprehensive: z.optional(
+      doc(z.number().check(z.gte(1, 'expected a number >= 1')), "Effective compute of this model as a multiple of the last comprehensively assessed one (>= 1); at the pack's multiple a new comprehensive assessment is due", { minimum: 1 }),
     ),
-  ),
-  reports: z.optional(
-    z.strictObject({
-      capability: z.optional(pathOrLink),
-      safeguards: z.optional(z.record(z.string(), pathOrLink)),
-    }),
-  ),
-  reviews: z.optional(
-    z.strictObject({
-      internal: z.optional(z.array(z.strictObject({ by: text, date: isoDate, evidence: z.optional(pathOrLink) }))),
-      external: z.optional(z.array(z.strictObject({ org: text, shared_on: isoDate, receipt: z.optional(pathOrLink) }))),
-    }),
-  ),
-  assessments: z.optional(z.array(pathOrLink)),
-  noncompliance: z.optional(
-    z.array(
-      z.strictObject({
-        finding: text,
-        assessment: z.optional(id),
-        reason: text,
-        report: z.optional(pathOrLink),
-      }),
+    thresholds: z.optional(
+      doc(
+        z.array(
+          doc(
+            z.strictObject({
+              id: doc(id, 'A threshold id of the pack (built-in pack: CBRN-3, CBRN-4, AI-RD-CHECKPOINT, AI-RD-4, AI-RD-5)'),
+              status: status('What the assessments show for this threshold'),
+              assessments: z.optional(doc(z.array(doc(id, 'The id of an assessment of this release')), 'The assessments that support the status (their ids)')),
+            }),
+            'The status of one capability threshold',
+          ),
+        ),
+        'One entry per threshold of the pack',
+      ),
     ),
-  ),
-});
+    safeguards: z.optional(
+      doc(
+        z.array(
+          doc(
+            z.strictObject({
+              id: doc(id, 'A safeguard id of the pack, e.g. deployment.realtime-monitoring'),
+              status: doc(z.enum(['implemented', 'planned', 'not_applicable']), 'implemented (needs evidence), planned, or not_applicable; a safeguard the declared level requires must be implemented'),
+              evidence: z.optional(fileOrLink('Evidence that the safeguard is implemented (required when implemented)')),
+            }),
+            'One safeguard and its state',
+          ),
+        ),
+        'The safeguards in place; every safeguard the declared levels require must be listed, implemented, with evidence',
+      ),
+    ),
+    reports: z.optional(
+      doc(
+        z.strictObject({
+          capability: z.optional(fileOrLink("The capability report (required from the pack's reports.capability_from)")),
+          safeguards: z.optional(
+            doc(z.record(z.string(), fileOrLink('A safeguards report')), "A safeguards report per standard declared at or above the pack's reports.safeguards_from, keyed by standard"),
+          ),
+        }),
+        'The reports behind the release',
+      ),
+    ),
+    reviews: z.optional(
+      doc(
+        z.strictObject({
+          internal: z.optional(
+            doc(
+              z.array(
+                doc(
+                  z.strictObject({
+                    by: doc(text, 'Who reviewed, e.g. alignment-stress-testing'),
+                    date: date('When the review was done'),
+                    evidence: z.optional(fileOrLink('The review')),
+                  }),
+                  'One internal review',
+                ),
+              ),
+              "Internal stress-testing of the capability case (at least one from the pack's reviews.internal_from)",
+            ),
+          ),
+          external: z.optional(
+            doc(
+              z.array(
+                doc(
+                  z.strictObject({
+                    org: doc(text, 'The organisation the assessment was shared with, e.g. US AISI'),
+                    shared_on: date('When it was shared'),
+                    receipt: z.optional(fileOrLink('The receipt of the organisation (required for the review to count)')),
+                  }),
+                  'One external review',
+                ),
+              ),
+              "Assessments shared with an outside body such as an AI Safety Institute (at least one with a receipt from the pack's reviews.external_from)",
+            ),
+          ),
+        }),
+        'Reviews of the capability case',
+      ),
+    ),
+    assessments: z.optional(doc(z.array(doc(pathOrLink, "An assessment file: a path relative to the declaration's folder")), 'The assessment files of the release')),
+    noncompliance: z.optional(
+      doc(
+        z.array(
+          doc(
+            z.strictObject({
+              finding: doc(text, 'The finding code acknowledged, e.g. evaluation.late', { enum: [...FINDING_CODES] }),
+              assessment: z.optional(doc(id, 'The id of the assessment the finding is about')),
+              reason: doc(text, 'Why, in a sentence; shown with the finding'),
+              report: z.optional(fileOrLink('The noncompliance report')),
+            }),
+            'One acknowledged deviation',
+          ),
+        ),
+        'Deviations the lab reports about itself: a matching evaluation.late becomes a warning, and RSO approval becomes required',
+      ),
+    ),
+  }),
+  'The ASL declaration of one model release (releases/<model>/asl.yml)',
+);
 export type Declaration = z.infer<typeof declarationSchema>;
 
-export const assessmentSchema = z.strictObject({
-  id,
-  kind: z.enum(['preliminary', 'comprehensive']),
-  thresholds: z.array(id),
-  due: isoDate,
-  completed: z.optional(z.nullable(isoDate)),
-  result: z.optional(z.nullable(z.record(z.string(), thresholdStatus))),
-  report: z.optional(pathOrLink),
-  evals: z.optional(z.array(z.record(z.string(), z.unknown()))),
-});
+export const assessmentSchema = doc(
+  z.strictObject({
+    id: doc(id, 'The assessment id, unique within the release; the declaration cites it'),
+    kind: doc(z.enum(['preliminary', 'comprehensive']), "preliminary or comprehensive; only comprehensive ones meet the pack's cadence"),
+    thresholds: doc(z.array(doc(id, 'A threshold id of the pack')), 'The thresholds this assessment covers'),
+    due: date('The day the assessment must be completed by'),
+    completed: z.optional(z.nullable(date('The day it was completed; absent or null while not complete'))),
+    result: z.optional(
+      z.nullable(doc(z.record(z.string(), status('The outcome for this threshold')), 'The outcome per covered threshold (threshold id: status); absent or null while not complete', { examples: [{ 'CBRN-3': 'not_ruled_out' }] })),
+    ),
+    report: z.optional(fileOrLink('The assessment report')),
+    evals: z.optional(doc(z.array(z.record(z.string(), z.unknown())), 'Free-form detail: a list of objects (name, metric, value, …), not judged')),
+  }),
+  'One capability assessment of a release (a file listed under assessments: in the declaration)',
+);
 export type Assessment = z.infer<typeof assessmentSchema>;
 
-export const configSchema = z.strictObject({
-  policy: z.optional(id),
-  releases: z.optional(z.array(text).check(z.minLength(1, 'expected at least one glob'))),
-  grace_days: z.optional(z.int().check(z.gte(0, 'expected a whole number >= 0'), z.lte(365, 'expected at most 365 days'))),
-  rso: z.optional(
-    z.strictObject({
-      users: z.optional(z.array(text)),
-      teams: z.optional(z.array(text)),
-    }),
-  ),
-  approval: z.optional(
-    z.strictObject({
-      from_level: z.optional(text),
-      allow_author: z.optional(z.boolean()),
-    }),
-  ),
-});
+export const configSchema = doc(
+  z.strictObject({
+    policy: z.optional(doc(id, 'The pack: a built-in pack id (anthropic-rsp-2.2, the default) or a path to a pack file in the repository', { examples: ['anthropic-rsp-2.2'] })),
+    releases: z.optional(doc(z.array(doc(text, 'A glob of declaration files')).check(z.minLength(1, 'expected at least one glob')), 'Where declarations live (default: ["releases/*/asl.yml"])')),
+    grace_days: z.optional(
+      doc(z.int().check(z.gte(0, 'expected a whole number >= 0'), z.lte(365, 'expected at most 365 days')), 'Days an evaluation may pass its due date before it is late or overdue (default 0)'),
+    ),
+    rso: z.optional(
+      doc(
+        z.strictObject({
+          users: z.optional(doc(z.array(doc(text, 'A GitHub login')), 'GitHub logins of Responsible Scaling Officers (compared by numeric user id)')),
+          teams: z.optional(doc(z.array(doc(text, 'A team slug')), "Team slugs in the repository owner's organisation whose active members are RSOs")),
+        }),
+        'Who may approve a release in the RSO approval App',
+      ),
+    ),
+    approval: z.optional(
+      doc(
+        z.strictObject({
+          from_level: z.optional(level('Declared levels at or above this need RSO approval (default: the lowest level)')),
+          allow_author: z.optional(doc(z.boolean(), "May the PR's author approve as RSO? (default false)")),
+        }),
+        'When RSO approval is required, and from whom',
+      ),
+    ),
+  }),
+  'The repository config (.github/asl-gate.yml), read from the base branch of a pull request; every key is optional',
+);
 export type Config = z.infer<typeof configSchema>;
 
 function buildPackSchema() {
-  return z.strictObject({
-    id,
-    name: text,
-    levels: z.array(id).check(z.minLength(1, 'expected at least one level')),
-    standards: z.array(id).check(z.minLength(1, 'expected at least one standard')),
-    thresholds: z.array(
-      z.strictObject({
-        id,
-        description: text,
-        requires: z.record(z.string(), id),
-      }),
-    ),
-    safeguards: z.array(
-      z.strictObject({
-        id,
-        standard: id,
-        from: id,
-        description: text,
-      }),
-    ),
-    cadence: z.strictObject({
-      comprehensive_max_age_days: z.int().check(z.gte(1)),
-      effective_compute_multiple: z.number().check(z.gt(1)),
+  return doc(
+    z.strictObject({
+      id: doc(id, 'The pack id, named by configs and declarations, e.g. anthropic-rsp-2.2'),
+      name: doc(text, 'A human name for the policy'),
+      levels: doc(z.array(doc(id, 'A level name')).check(z.minLength(1, 'expected at least one level')), 'The levels, lowest first, e.g. [ASL-1, ASL-2, ASL-3, ASL-4]'),
+      standards: doc(z.array(doc(id, 'A standard name')).check(z.minLength(1, 'expected at least one standard')), "The standards a declaration declares a level for (the keys of its declared:), e.g. [deployment, security]"),
+      thresholds: doc(
+        z.array(
+          doc(
+            z.strictObject({
+              id: doc(id, 'The threshold id, e.g. CBRN-3'),
+              description: doc(text, 'What crossing it means'),
+              requires: doc(z.record(z.string(), doc(id, 'A level of the pack')), 'The level each standard must be declared at or above when the threshold is not ruled out'),
+            }),
+            'One capability threshold',
+          ),
+        ),
+        'The capability thresholds',
+      ),
+      safeguards: doc(
+        z.array(
+          doc(
+            z.strictObject({
+              id: doc(id, 'The safeguard id, e.g. deployment.realtime-monitoring'),
+              standard: doc(id, 'The standard it belongs to'),
+              from: doc(id, 'The lowest level that requires it (every higher level does too)'),
+              description: doc(text, 'What the safeguard is'),
+            }),
+            'One safeguard',
+          ),
+        ),
+        'The safeguards, cumulative by level',
+      ),
+      cadence: doc(
+        z.strictObject({
+          comprehensive_max_age_days: doc(z.int().check(z.gte(1)), 'How old the newest comprehensive assessment of a threshold may be, in days'),
+          effective_compute_multiple: doc(z.number().check(z.gt(1)), 'Effective compute growth since the last comprehensive assessment that makes a new one due'),
+        }),
+        'How often thresholds must be assessed',
+      ),
+      reports: doc(
+        z.strictObject({
+          capability_from: z.optional(doc(id, 'A capability report is required when any standard is declared at or above this level')),
+          safeguards_from: z.optional(doc(id, 'A safeguards report is required per standard declared at or above this level')),
+        }),
+        'Which reports a release needs',
+      ),
+      reviews: doc(
+        z.strictObject({
+          internal_from: z.optional(doc(id, 'An internal review is required from this level')),
+          external_from: z.optional(doc(id, 'An external review with a receipt is required from this level')),
+        }),
+        'Which reviews a release needs',
+      ),
     }),
-    reports: z.strictObject({
-      capability_from: z.optional(id),
-      safeguards_from: z.optional(id),
-    }),
-    reviews: z.strictObject({
-      internal_from: z.optional(id),
-      external_from: z.optional(id),
-    }),
-  });
+    'A policy pack: levels, capability thresholds, safeguards and cadence, as data',
+  );
 }
 let packSchemaBuilt: ReturnType<typeof buildPackSchema> | undefined;
 /** Built on first use: most runs judge by a built-in pack, validated when it was generated. */

@@ -1,4 +1,5 @@
 import { error, type Finding } from '../findings.js';
+import { closest } from '../suggest.js';
 import type { ParsedYaml, YamlPath } from '../yaml/safe-yaml.js';
 import { FAST } from './fast.generated.js';
 import { UNSURE } from './fast-runtime.js';
@@ -32,7 +33,8 @@ export async function validate<K extends FileKind>(kind: K, parsed: ParsedYaml):
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        findings.push(schemaError(parsed, [...path, key], `unknown key ${quote(key)} in ${describePath(kind, path)}`, true));
+        const known = keysAt(SCHEMAS[kind], path).filter((k) => !Object.hasOwn(valueAt(parsed.value, path) ?? {}, k));
+        findings.push(schemaError(parsed, [...path, key], `unknown key ${quote(key)} in ${describePath(kind, path)}${suggestion(key, known)}`, true));
       }
       continue;
     }
@@ -47,6 +49,7 @@ export async function validate<K extends FileKind>(kind: K, parsed: ParsedYaml):
       message = `expected ${issue.expected}, found ${kindOf(found)}${hintFor(issue.expected, found)}`;
     } else if (issue.code === 'invalid_value') {
       message = `expected one of ${issue.values.map((v) => quote(String(v))).join(', ')}`;
+      if (typeof found === 'string') message += suggestion(found, issue.values.map(String));
     } else {
       message = issue.message;
     }
@@ -62,6 +65,43 @@ export function schemaError(parsed: ParsedYaml, path: YamlPath, message: string,
 export function describePath(what: string, path: readonly (string | number)[]): string {
   if (path.length === 0) return what;
   return path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${p}` : p), '');
+}
+
+/** The keys an object schema at `path` of `schema` allows (through optionals, nullables, lists and records). */
+function keysAt(schema: unknown, path: readonly (string | number)[]): string[] {
+  let def = defOf(schema);
+  for (const p of path) {
+    def = unwrap(def);
+    if (def?.type === 'object' && typeof p === 'string') def = defOf(def.shape?.[p]);
+    else if (def?.type === 'array' && typeof p === 'number') def = defOf(def.element);
+    else if (def?.type === 'record') def = defOf(def.valueType);
+    else return [];
+  }
+  def = unwrap(def);
+  return def?.type === 'object' ? Object.keys(def.shape ?? {}) : [];
+}
+
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, unknown>;
+  element?: unknown;
+  valueType?: unknown;
+  innerType?: unknown;
+}
+
+function defOf(schema: unknown): SchemaDef | undefined {
+  return (schema as { _zod?: { def: SchemaDef } } | undefined)?._zod?.def;
+}
+
+function unwrap(def: SchemaDef | undefined): SchemaDef | undefined {
+  while (def && (def.type === 'optional' || def.type === 'nullable')) def = defOf(def.innerType);
+  return def;
+}
+
+/** `; did you mean "status"?` when an allowed key is a plausible typo of `key`. */
+function suggestion(key: string, known: readonly string[]): string {
+  const near = closest(key, known);
+  return near === undefined ? '' : `; did you mean ${quote(near)}?`;
 }
 
 function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
