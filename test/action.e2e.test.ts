@@ -109,7 +109,7 @@ describe('ASL gate Action on pull_request', () => {
     const files = Array.from({ length: 3001 }, (_, i) => `data/f${i}.txt`);
     const run = await runAction({ workspace: exampleRepo('nova-2'), event: pr(files), apiUrl: gh.url });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/::error::This pull request changes 3001 files; GitHub lists at most 3000/);
+    expect(run.stdout).toMatch(/::error::This pull request changes more than 3000 files \(3001\); GitHub lists at most 3000/);
     expect(gh.calls(/pulls/)).toEqual([]);
   });
 

@@ -10,6 +10,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { location, renderText, wantColor } from '../report/text.js';
 import { FILE_KINDS, type FileKind } from '../schemas/validate.js';
 import { FsSnapshot } from '../snapshot/fs.js';
+import { RequestGivenUp } from '../snapshot/retry.js';
 
 /** What the CLI needs from its process; tests pass their own. */
 export interface CliIO {
@@ -155,8 +156,8 @@ async function protectCommand(argv: string[], io: CliIO): Promise<number> {
   const token = io.env.GITHUB_TOKEN || io.env.GH_TOKEN;
   if (!token) throw new UsageError('protect needs a token with admin rights on the repository in GITHUB_TOKEN or GH_TOKEN');
   // Loaded on demand: `check` never needs them.
-  const [{ protect, ProtectError }, { restClient }] = await Promise.all([import('../protect.js'), import('../snapshot/rest.js')]);
-  const api = restClient({ baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', token });
+  const [{ protect, ProtectError }, { cliOctokit }] = await Promise.all([import('../protect.js'), import('./github.js')]);
+  const api = cliOctokit(token, io.env.GITHUB_API_URL || 'https://api.github.com');
   const opts = { owner: m[1]!, repo: m[2]!, branch: values.branch, appId, ...(gateAppId !== undefined ? { gateAppId } : {}), dryRun: values['dry-run'] };
   try {
     const r = await protect(api, opts);
@@ -170,7 +171,7 @@ async function protectCommand(argv: string[], io: CliIO): Promise<number> {
       return EXIT.usage;
     }
     const status = (e as { status?: number }).status;
-    if (status !== undefined || (e as Error).name === 'TypeError') {
+    if (status !== undefined || (e as Error).name === 'TypeError' || e instanceof RequestGivenUp) {
       io.stderr.write(`asl-gate protect: GitHub API error: ${(e as Error).message}\n`);
       return EXIT.usage;
     }
