@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import { todayUtc } from '../src/dates.js';
 import { GitHubSnapshot, listPullFiles, type GitHubApi } from '../src/snapshot/github.js';
+import { REQUEST_DEADLINE_MS } from '../src/snapshot/retry.js';
 import { gatePullRequest, gateRepository } from './gate.js';
 import { actionOctokit, ApiError } from './octokit.js';
 import { readSettings, SettingsError } from './settings.js';
@@ -26,7 +27,7 @@ export async function run(deps: RunDeps = {}): Promise<void> {
       if (settings.eventName === 'pull_request_target') {
         core.warning('asl-gate runs on pull_request; under pull_request_target the workspace may not be the PR head. See the README.');
       }
-      const api = deps.api ?? actionOctokit(settings.token, { retry: { attempts: 4, baseDelayMs: retryDelay() } });
+      const api = deps.api ?? actionOctokit(settings.token, { retry: { attempts: 4, baseDelayMs: knob('ASL_GATE_RETRY_DELAY_MS', 1000), deadlineMs: knob('ASL_GATE_DEADLINE_MS', REQUEST_DEADLINE_MS) } });
       const [owner, repo] = settings.repository.split('/') as [string, string];
       const pr = event.pull_request;
       const changed = await listPullFiles(api, owner, repo, pr.number, pr.changed_files);
@@ -53,10 +54,14 @@ function readEvent(path: string): Partial<PullRequestEvent> {
   }
 }
 
-/** First retry delay; ASL_GATE_RETRY_DELAY_MS exists so tests need not wait. */
-function retryDelay(): number {
-  const ms = Number(process.env.ASL_GATE_RETRY_DELAY_MS);
-  return Number.isFinite(ms) && ms >= 0 ? ms : 1000;
+/**
+ * A duration in ms from the environment, else `fallback`: the first retry delay
+ * (ASL_GATE_RETRY_DELAY_MS) and the request deadline (ASL_GATE_DEADLINE_MS), so tests need not wait.
+ */
+function knob(name: string, fallback: number): number {
+  const v = process.env[name];
+  const ms = Number(v);
+  return v !== undefined && v !== '' && Number.isFinite(ms) && ms >= 0 ? ms : fallback;
 }
 
 /** The changed-file listing cannot be the whole change: the gate fails rather than judge part of it. */

@@ -83,19 +83,22 @@ export interface HookOptions {
  * Octokit's `hook.wrap('request', …)`: `send` is the request the hook wraps.
  */
 export function guardedRequest<O extends HookOptions, R>(send: (options: O) => Promise<R>, options: O, policy: RetryPolicy): Promise<R> {
-  return retrying(() => withDeadline(send, options, policy.deadlineMs ?? REQUEST_DEADLINE_MS), policy);
+  // The caller's own signal, if any, taken once: each attempt replaces the one on the options.
+  const given = options.request?.signal;
+  return retrying(() => withDeadline(send, options, given, policy.deadlineMs ?? REQUEST_DEADLINE_MS), policy);
 }
 
-async function withDeadline<O extends HookOptions, R>(send: (options: O) => Promise<R>, options: O, ms: number): Promise<R> {
+async function withDeadline<O extends HookOptions, R>(send: (options: O) => Promise<R>, options: O, given: AbortSignal | undefined, ms: number): Promise<R> {
   const deadline = AbortSignal.timeout(ms);
-  const given = options.request?.signal;
   const signal = given ? AbortSignal.any([given, deadline]) : deadline;
   const late = (cause?: unknown) => new RequestGivenUp(`no complete answer within ${Math.round(ms / 1000)} s`, { cause });
+  // Set on the options object itself: Octokit's hooks hand the inner request the options they were
+  // called with, whatever a hook passes on. fetch aborts on the signal while the body is still
+  // arriving too, so a server that drips bytes cannot hold the request open.
+  options.request = { ...options.request, signal };
   let response: R;
   try {
-    // fetch aborts on the signal while the body is still arriving too, so a server that drips
-    // bytes cannot hold the request open.
-    response = await send({ ...options, request: { ...options.request, signal } });
+    response = await send(options);
   } catch (e) {
     if (deadline.aborted) throw late(e);
     throw e;
