@@ -156,7 +156,7 @@ describe('ASL gate Action on pull_request', () => {
     expect(run.code).toBe(0);
   });
 
-  it("behind a proxy it uses @actions/github's Octokit (here bypassing the proxy for the stand-in)", async () => {
+  it("behind a proxy, @actions/github's Octokit honours the runner's proxy settings (here NO_PROXY for the stand-in)", async () => {
     const workspace = exampleRepo('nova-2');
     const run = await runAction({ workspace, event: pr(['releases/nova-2/asl.yml']), apiUrl: gh.url, env: { HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1' } });
     expect(run.stderr).toBe('');
