@@ -1,5 +1,5 @@
-// The engine half of a run (run.ts gathers the settings and starts the API requests): judge the
-// change with the engine, then report.
+// The engine half of a run (run.ts gathers the settings and the changed files): judge the change
+// with the engine, then report.
 import * as core from '@actions/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
