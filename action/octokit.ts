@@ -1,6 +1,7 @@
 import { getOctokit } from '@actions/github';
+import type { Octokit } from '@octokit/core';
 import type { GitHubApi } from '../src/snapshot/github.js';
-import { guardedRequest, RequestGivenUp, type HookOptions, type RetryPolicy } from '../src/snapshot/retry.js';
+import { guardedRequest, RequestGivenUp, type RetryPolicy } from '../src/snapshot/retry.js';
 
 /** A request that failed for good; its message is the one line the user sees. */
 export class ApiError extends Error {}
@@ -20,7 +21,7 @@ export interface OctokitOptions {
  */
 export function actionOctokit(token: string, opts: OctokitOptions = {}): GitHubApi {
   const policy = opts.retry ?? { attempts: 4, baseDelayMs: 1000 };
-  const guard = (octokit: { hook: { wrap(name: 'request', fn: (send: (o: HookOptions) => Promise<unknown>, o: HookOptions) => Promise<unknown>): void } }) => {
+  const guard = (octokit: Octokit) => {
     octokit.hook.wrap('request', async (send, options) => {
       let attempts = 0;
       try {
@@ -41,5 +42,5 @@ export function actionOctokit(token: string, opts: OctokitOptions = {}): GitHubA
     });
   };
   // A `request` option replaces the defaults' proxy-aware fetch, so it is passed only for tests.
-  return getOctokit(token, opts.fetch ? { request: { fetch: opts.fetch } } : {}, guard as never);
+  return getOctokit(token, opts.fetch ? { request: { fetch: opts.fetch } } : {}, guard);
 }

@@ -1,7 +1,7 @@
 import { Octokit } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
 import type { GitHubApi } from '../snapshot/github.js';
-import { guardedRequest, type HookOptions } from '../snapshot/retry.js';
+import { guardedRequest } from '../snapshot/retry.js';
 
 /**
  * The Octokit `asl-gate protect` talks to GitHub with (the engine gets it as its port): the token,
@@ -10,6 +10,6 @@ import { guardedRequest, type HookOptions } from '../snapshot/retry.js';
  */
 export function cliOctokit(token: string, baseUrl: string): GitHubApi {
   const octokit = new (Octokit.plugin(paginateRest))({ auth: token, baseUrl, userAgent: 'asl-gate' });
-  octokit.hook.wrap('request', (send, options) => guardedRequest(send as never, options as unknown as HookOptions, { attempts: 3, baseDelayMs: 1000 }) as never);
-  return octokit as unknown as GitHubApi;
+  octokit.hook.wrap('request', (send, options) => guardedRequest(send, options, { attempts: 3, baseDelayMs: 1000 }));
+  return octokit;
 }

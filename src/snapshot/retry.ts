@@ -82,13 +82,13 @@ export interface HookOptions {
  * One request under `policy`: each attempt has the deadline, retries as above. The shape of
  * Octokit's `hook.wrap('request', …)`: `send` is the request the hook wraps.
  */
-export function guardedRequest<O extends HookOptions, R>(send: (options: O) => Promise<R>, options: O, policy: RetryPolicy): Promise<R> {
+export function guardedRequest<O extends HookOptions, R>(send: (options: O) => R | Promise<R>, options: O, policy: RetryPolicy): Promise<R> {
   // The caller's own signal, if any, taken once: each attempt replaces the one on the options.
   const given = options.request?.signal;
   return retrying(() => withDeadline(send, options, given, policy.deadlineMs ?? REQUEST_DEADLINE_MS), policy);
 }
 
-async function withDeadline<O extends HookOptions, R>(send: (options: O) => Promise<R>, options: O, given: AbortSignal | undefined, ms: number): Promise<R> {
+async function withDeadline<O extends HookOptions, R>(send: (options: O) => R | Promise<R>, options: O, given: AbortSignal | undefined, ms: number): Promise<R> {
   const deadline = AbortSignal.timeout(ms);
   const signal = given ? AbortSignal.any([given, deadline]) : deadline;
   const late = (cause?: unknown) => new RequestGivenUp(`no complete answer within ${Math.round(ms / 1000)} s`, { cause });
