@@ -1,7 +1,7 @@
-// The engine half of a run (run.ts gathers the settings and starts the API requests): judge the
-// change with the engine, then report.
+// The engine half of a run (run.ts gathers the settings and the changed files): judge the change
+// with the engine, then report.
 import * as core from '@actions/core';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkRepository, type CheckReport } from '../src/check.js';
 import type { Finding } from '../src/findings.js';
@@ -17,23 +17,22 @@ export const MAX_ANNOTATIONS = 50;
 
 export interface Gate {
   settings: Settings;
-  env: NodeJS.ProcessEnv;
   /** YYYY-MM-DD (UTC). */
   today: string;
 }
 
 /**
  * A pull request: the policy from `base` (the base commit, never the head it judges), the
- * release files from the workspace (the checked-out head), only the releases `changed` touches.
+ * release files from the workspace (the checked-out head), only the releases `changedFiles` touches.
  */
-export async function gatePullRequest(gate: Gate, base: RepoSnapshot, changed: Promise<string[]>): Promise<void> {
-  const [changedFiles, policy] = await Promise.all([changed, loadPolicy(base, gate.settings.config)]);
+export async function gatePullRequest(gate: Gate, base: RepoSnapshot, changedFiles: string[]): Promise<void> {
+  const policy = await loadPolicy(base, gate.settings.config);
   if (!policy.ok) return configError(policy.findings, gate);
   const report = await checkRepository({ snapshot: new FsSnapshot(gate.settings.workspace), policy: policy.policy, today: gate.today, changedFiles });
   if (report.releases.length === 0 && report.findings.length === 0) {
     core.notice('This pull request touches no model release: nothing for the ASL gate to check.');
   }
-  publish(report, gate);
+  await publish(report, gate);
 }
 
 /** push, workflow_dispatch, schedule: the commit itself is on the branch, so its config is the trusted one. */
@@ -41,7 +40,7 @@ export async function gateRepository(gate: Gate): Promise<void> {
   const workspace = new FsSnapshot(gate.settings.workspace);
   const policy = await loadPolicy(workspace, gate.settings.config);
   if (!policy.ok) return configError(policy.findings, gate);
-  publish(await checkRepository({ snapshot: workspace, policy: policy.policy, today: gate.today }), gate);
+  await publish(await checkRepository({ snapshot: workspace, policy: policy.policy, today: gate.today }), gate);
 }
 
 function annotate(findings: Finding[]): void {
@@ -66,50 +65,21 @@ function writeReport(report: CheckReport, settings: Settings): string {
   return path;
 }
 
-/**
- * Set a step output, in the runner's file format: `name=value`, or for a value with a line break
- * a heredoc whose delimiter nobody can guess (so a value cannot end it early and add outputs of its
- * own). Not core.setOutput: it makes that delimiter for every value, so node:crypto would load at
- * every start; our values are one line each (a verdict, a count, a path).
- */
-function setOutput(name: string, value: string, env: NodeJS.ProcessEnv): void {
-  const file = env.GITHUB_OUTPUT;
-  if (!file) {
-    core.warning(`could not set the ${name} output: GITHUB_OUTPUT is not set`);
-    return;
-  }
-  if (!value.includes('\r') && !value.includes('\n')) {
-    appendFileSync(file, `${name}=${value}\n`);
-    return;
-  }
-  const { randomUUID } = process.getBuiltinModule('node:crypto') as typeof import('node:crypto');
-  const delimiter = `ghadelimiter_${randomUUID()}`;
-  appendFileSync(file, `${name}<<${delimiter}\n${value}\n${delimiter}\n`);
-}
-
-/**
- * Append to the job summary (GITHUB_STEP_SUMMARY). Written directly rather than through
- * core.summary, whose module reads fs.promises at load time and so costs every run a few ms.
- */
-function summarise(markdown: string, env: NodeJS.ProcessEnv): void {
-  const file = env.GITHUB_STEP_SUMMARY;
-  if (!file) {
-    core.warning('could not write the job summary: GITHUB_STEP_SUMMARY is not set');
-    return;
-  }
+/** Append to the job summary; a runner without one (or a write that fails) costs a warning, not the verdict. */
+async function summarise(markdown: string): Promise<void> {
   try {
-    appendFileSync(file, `${markdown}\n`);
+    await core.summary.addRaw(markdown, true).write();
   } catch (e) {
     core.warning(`could not write the job summary: ${(e as Error).message}`);
   }
 }
 
-function publish(report: CheckReport, { settings, today, env }: Gate): void {
+async function publish(report: CheckReport, { settings, today }: Gate): Promise<void> {
   annotate(report.findings);
-  setOutput('verdict', report.verdict, env);
-  setOutput('releases', String(report.releases.length), env);
-  setOutput('report', writeReport(report, settings), env);
-  summarise(renderMarkdown(report, today), env);
+  core.setOutput('verdict', report.verdict);
+  core.setOutput('releases', report.releases.length);
+  core.setOutput('report', writeReport(report, settings));
+  await summarise(renderMarkdown(report, today));
   const n = report.releases.length;
   if (report.verdict === 'fail') {
     const errors = report.findings.filter((f) => f.severity === 'error').length;
@@ -120,12 +90,12 @@ function publish(report: CheckReport, { settings, today, env }: Gate): void {
   }
 }
 
-function configError(findings: Finding[], { settings, env }: Gate): void {
+async function configError(findings: Finding[], { settings }: Gate): Promise<void> {
   annotate(findings);
   const report: CheckReport = { verdict: 'fail', releases: [], findings };
-  setOutput('verdict', 'fail', env);
-  setOutput('releases', '0', env);
-  setOutput('report', writeReport(report, settings), env);
-  summarise(`## ASL gate: ❌ configuration error\n\n${findings.map((f) => `- \`${f.code}\` ${f.file ?? settings.config}${f.line ? `:${f.line}` : ''}: ${cell(f.message)}`).join('\n')}\n`, env);
+  core.setOutput('verdict', 'fail');
+  core.setOutput('releases', 0);
+  core.setOutput('report', writeReport(report, settings));
+  await summarise(`## ASL gate: ❌ configuration error\n\n${findings.map((f) => `- \`${f.code}\` ${f.file ?? settings.config}${f.line ? `:${f.line}` : ''}: ${cell(f.message)}`).join('\n')}\n`);
   core.setFailed(`ASL gate configuration error in ${settings.config}: ${findings[0]!.message}`);
 }

@@ -1,18 +1,15 @@
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import { todayUtc } from '../src/dates.js';
-import { resolveReference } from '../src/safe-path.js';
-import { GitHubSnapshot, listPullFiles, MAX_PULL_FILES, type Requester } from '../src/snapshot/github.js';
-import { restClient } from '../src/snapshot/rest.js';
+import { GitHubSnapshot, listPullFiles, type GitHubApi } from '../src/snapshot/github.js';
+import { REQUEST_DEADLINE_MS } from '../src/snapshot/retry.js';
 import { gatePullRequest, gateRepository } from './gate.js';
-import { ApiError, withRetries, type RetryOptions } from './retry.js';
-import { readSettings, SettingsError, type Settings } from './settings.js';
+import { actionOctokit, ApiError } from './octokit.js';
+import { readSettings, SettingsError } from './settings.js';
 
 export interface RunDeps {
-  env?: NodeJS.ProcessEnv;
-  /** The REST client; built from the token (and GITHUB_API_URL) when absent. Tests inject one. */
-  api?: Requester;
-  retry?: RetryOptions;
+  /** The REST client; the Action's Octokit for the token input when absent. Tests inject one. */
+  api?: GitHubApi;
 }
 
 interface PullRequestEvent {
@@ -20,52 +17,33 @@ interface PullRequestEvent {
   pull_request: { number: number; changed_files?: number; base: { sha: string }; head: { sha: string } };
 }
 
-/**
- * One run of the Action: gather, evaluate, report. Sets the exit code through core.setFailed.
- *
- * On a pull request both API requests (the changed files, the base config) go out together, before
- * any other work: the answers travel while the engine starts.
- */
+/** One run of the Action: gather, evaluate, report. Sets the exit code through core.setFailed. */
 export async function run(deps: RunDeps = {}): Promise<void> {
-  const env = deps.env ?? process.env;
   try {
-    const settings = await readSettings(env);
+    const settings = readSettings();
     const event = readEvent(settings.eventPath);
-    const gate = { settings, env, today: settings.now ?? todayUtc() };
+    const gate = { settings, today: settings.now ?? todayUtc() };
     if ((settings.eventName === 'pull_request' || settings.eventName === 'pull_request_target') && event.pull_request) {
       if (settings.eventName === 'pull_request_target') {
         core.warning('asl-gate runs on pull_request; under pull_request_target the workspace may not be the PR head. See the README.');
       }
-      const api = withRetries(deps.api ?? (await makeApi(settings, env)), deps.retry ?? { attempts: 4, baseDelayMs: retryDelay(env) });
+      const api = deps.api ?? actionOctokit(settings.token, { retry: { attempts: 4, baseDelayMs: knob('ASL_GATE_RETRY_DELAY_MS', 1000), deadlineMs: knob('ASL_GATE_DEADLINE_MS', REQUEST_DEADLINE_MS) } });
       const [owner, repo] = settings.repository.split('/') as [string, string];
       const pr = event.pull_request;
+      const changed = await listPullFiles(api, owner, repo, pr.number, pr.changed_files);
+      if (!changed.ok) throw new IncompleteChange(changed.problem);
       // The policy that judges a PR comes from its base, never from the head it is judging.
-      const base = new GitHubSnapshot(api, owner, repo, pr.base.sha);
-      const changed = listChangedFiles(api, owner, repo, pr.number, pr.changed_files);
-      prefetch(base, settings.config);
-      // A failure is handled where `changed` is awaited; this only keeps Node from calling it
-      // unhandled should it come before that.
-      changed.catch(() => {});
-      await gatePullRequest(gate, base, changed);
+      await gatePullRequest(gate, new GitHubSnapshot(api, owner, repo, pr.base.sha), changed.paths);
     } else {
       await gateRepository(gate);
     }
   } catch (e) {
-    if (e instanceof SettingsError || e instanceof ApiError || e instanceof TooManyFiles) {
+    if (e instanceof SettingsError || e instanceof ApiError || e instanceof IncompleteChange) {
       core.setFailed(e.message);
       return;
     }
     core.setFailed(`asl-gate failed unexpectedly (please report it): ${(e as Error).stack ?? String(e)}`);
   }
-}
-
-/**
- * Ask for the config file at the base now; the snapshot keeps the answer (or the failure, which
- * loadPolicy then meets and reports) for when the engine reads it.
- */
-function prefetch(base: GitHubSnapshot, config: string): void {
-  const resolved = resolveReference('', config, {});
-  if (resolved.ok) base.stat(resolved.path).catch(() => {});
 }
 
 function readEvent(path: string): Partial<PullRequestEvent> {
@@ -76,29 +54,15 @@ function readEvent(path: string): Partial<PullRequestEvent> {
   }
 }
 
-/** First retry delay; ASL_GATE_RETRY_DELAY_MS exists so tests need not wait. */
-function retryDelay(env: NodeJS.ProcessEnv): number {
-  const ms = Number(env.ASL_GATE_RETRY_DELAY_MS);
-  return Number.isFinite(ms) && ms >= 0 ? ms : 1000;
+/**
+ * A duration in ms from the environment, else `fallback`: the first retry delay
+ * (ASL_GATE_RETRY_DELAY_MS) and the request deadline (ASL_GATE_DEADLINE_MS), so tests need not wait.
+ */
+function knob(name: string, fallback: number): number {
+  const v = process.env[name];
+  const ms = Number(v);
+  return v !== undefined && v !== '' && Number.isFinite(ms) && ms >= 0 ? ms : fallback;
 }
 
-async function makeApi(settings: Settings, env: NodeJS.ProcessEnv): Promise<Requester> {
-  const baseUrl = env.GITHUB_API_URL || 'https://api.github.com';
-  // Behind a proxy, @actions/github's Octokit knows the runner's proxy settings; otherwise the
-  // small REST client (src/snapshot/rest.ts) does the two or three calls without paying for the
-  // start-up of Node's fetch or node:http.
-  if (env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy) {
-    const { getOctokit } = await import('@actions/github');
-    return getOctokit(settings.token, { baseUrl });
-  }
-  return restClient({ baseUrl, token: settings.token, userAgent: 'asl-gate-action' });
-}
-
-class TooManyFiles extends Error {}
-
-async function listChangedFiles(api: Requester, owner: string, repo: string, pull: number, expected: number | undefined): Promise<string[]> {
-  const paths = await listPullFiles(api, owner, repo, pull, expected);
-  if (paths) return paths;
-  const n = expected !== undefined && expected > MAX_PULL_FILES ? String(expected) : `more than ${MAX_PULL_FILES}`;
-  throw new TooManyFiles(`This pull request changes ${n} files; GitHub lists at most ${MAX_PULL_FILES}, so the ASL gate cannot see the whole change. Split it into smaller pull requests.`);
-}
+/** The changed-file listing cannot be the whole change: the gate fails rather than judge part of it. */
+class IncompleteChange extends Error {}

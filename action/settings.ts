@@ -1,5 +1,6 @@
-import { UNSURE } from '../src/schemas/fast-runtime.js';
-import { FAST } from './settings.generated.js';
+import * as core from '@actions/core';
+import * as z from 'zod/mini';
+import { isIsoDate } from '../src/dates.js';
 
 /** Everything one run of the Action needs to know, from its inputs and the runner's environment. */
 export interface Settings {
@@ -8,7 +9,7 @@ export interface Settings {
   /** Repository path of the gate config, read from the base branch on pull requests. */
   config: string;
   /** The day to judge on (testing only); today (UTC) when empty. */
-  now?: string;
+  now?: string | undefined;
   /** `pull_request`, `push`, `workflow_dispatch`, ... */
   eventName: string;
   /** The webhook payload that triggered the run. */
@@ -21,30 +22,31 @@ export interface Settings {
   runnerTemp: string;
 }
 
-/** Read inputs (`INPUT_*`, as @actions/core does) and the runner's variables into Settings. */
-export async function readSettings(env: NodeJS.ProcessEnv): Promise<Settings> {
-  const input = (name: string) => (env[`INPUT_${name.toUpperCase()}`] ?? '').trim();
-  const raw = {
-    token: input('token'),
-    config: input('config') || '.github/asl-gate.yml',
-    now: input('now') || undefined,
+const settingsSchema = z.object({
+  token: z.string(),
+  config: z.string().check(z.minLength(1, 'the config input must not be empty')),
+  now: z.optional(z.string().check(z.refine(isIsoDate, 'the now input must be a date as YYYY-MM-DD'))),
+  eventName: z.string().check(z.minLength(1, 'GITHUB_EVENT_NAME is not set: is this running in GitHub Actions?')),
+  eventPath: z.string().check(z.minLength(1, 'GITHUB_EVENT_PATH is not set')),
+  repository: z.string().check(z.regex(/^[^/\s]+\/[^/\s]+$/, 'GITHUB_REPOSITORY must be owner/name')),
+  workspace: z.string().check(z.minLength(1, 'GITHUB_WORKSPACE is not set')),
+  runnerTemp: z.string().check(z.minLength(1, 'RUNNER_TEMP is not set')),
+});
+
+/** Read the inputs (through @actions/core) and the runner's variables into Settings. */
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const result = settingsSchema.safeParse({
+    token: core.getInput('token'),
+    config: core.getInput('config') || '.github/asl-gate.yml',
+    now: core.getInput('now') || undefined,
     eventName: env.GITHUB_EVENT_NAME ?? '',
     eventPath: env.GITHUB_EVENT_PATH ?? '',
     repository: env.GITHUB_REPOSITORY ?? '',
     workspace: env.GITHUB_WORKSPACE ?? '',
     runnerTemp: env.RUNNER_TEMP ?? '',
-  };
-  // The checker generated from the zod schema (settings-schema.ts) accepts good settings; zod,
-  // loaded only then, words what is wrong.
-  let s = FAST.settings(raw) as Settings | typeof UNSURE;
-  if (s === UNSURE) {
-    const { settingsSchema } = await import('./settings-schema.js');
-    const { prettifyError } = await import('zod/mini');
-    const result = settingsSchema.safeParse(raw);
-    if (!result.success) throw new SettingsError(prettifyError(result.error), { cause: result.error });
-    s = result.data as Settings;
-  }
-  return { ...s, ...(s.now === undefined ? {} : { now: s.now }) } as Settings;
+  } satisfies Settings);
+  if (!result.success) throw new SettingsError(z.prettifyError(result.error), { cause: result.error });
+  return result.data;
 }
 
 export class SettingsError extends Error {}

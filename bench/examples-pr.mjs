@@ -1,4 +1,4 @@
-// The pull request both Action benchmarks run: every file of the examples' releases added, the
+// The pull request the Action benchmark runs: every file of the examples' releases added, the
 // examples' config on the base commit, served by the loopback GitHub stand-in.
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,15 +40,4 @@ export async function examplesPullRequest() {
     writeFileSync(env.GITHUB_STEP_SUMMARY, '');
   };
   return { gh, env, changed, tmp, reset };
-}
-
-/**
- * The floor for any Action that reads a PR's files and its base config: an ES module that does only
- * the same two GETs to the stand-in at `url`, over node:net as the Action's own client does.
- */
-export function floorScript(url) {
-  return `const net = process.getBuiltinModule('node:net');
-const { port } = new URL(${JSON.stringify(url)});
-const get = (p) => new Promise((ok, no) => { const s = net.connect({ host: '127.0.0.1', port: Number(port) }); s.on('connect', () => s.write('GET ' + p + ' HTTP/1.1\\r\\nhost: 127.0.0.1\\r\\nauthorization: Bearer t\\r\\nconnection: close\\r\\n\\r\\n')); s.on('data', () => {}); s.on('end', ok); s.on('error', no); });
-await Promise.all([get('/repos/lab/models/pulls/7/files?per_page=100&page=1'), get('/repos/lab/models/contents/.github%2Fasl-gate.yml?ref=${BASE}')]);`;
 }

@@ -1,7 +1,7 @@
 import { checkRepository, releasePathMatcher } from '../src/check.js';
 import { todayUtc } from '../src/dates.js';
 import { DEFAULT_CONFIG_PATH, loadPolicy, type Policy } from '../src/policy.js';
-import { GitHubSnapshot, GitTreeSnapshot, listPullFiles, type Requester } from '../src/snapshot/github.js';
+import { GitHubSnapshot, GitTreeSnapshot, listPullFiles, type GitHubApi } from '../src/snapshot/github.js';
 import { parseCommands } from './commands.js';
 import { decide, type Authorize, type CommentInfo, type Decision, type Outcome } from './decide.js';
 import { decodeState, renderCheck, renderSticky, STICKY_MARKER, type GateSummary } from './render.js';
@@ -10,7 +10,7 @@ export const CHECK_NAME = 'RSO approval';
 
 /** What a handler needs from Probot's context: the REST client and the repository. */
 export interface Ctx {
-  api: Requester;
+  api: GitHubApi;
   owner: string;
   repo: string;
   /** This App's id: only its own check runs and comments are trusted as state. */
@@ -90,12 +90,12 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: { recompute?: bool
 
 /** The gate verdict on the head: which changed files are releases, the config or a pack, and the engine's verdict on them. */
 async function computeGate(ctx: Ctx, pr: PullInfo, policy: Policy, today: string): Promise<GateSummary> {
-  const files = await listPullFiles(ctx.api, ctx.owner, ctx.repo, pr.number, pr.changed_files);
-  if (!files) {
-    // GitHub lists at most 3,000 files: past that the change cannot be seen whole. Fail closed.
-    const message = 'the pull request changes more than 3000 files; GitHub lists no more, so the gate cannot see the whole change: split it';
-    return { relevant: true, verdict: 'fail', approvalRequired: true, policyChanged: false, releases: [], findings: [{ code: 'input.too_large', where: '', message }] };
+  const listed = await listPullFiles(ctx.api, ctx.owner, ctx.repo, pr.number, pr.changed_files);
+  if (!listed.ok) {
+    // The change cannot be seen whole (past GitHub's 3,000-file listing, or a short one). Fail closed.
+    return { relevant: true, verdict: 'fail', approvalRequired: true, policyChanged: false, releases: [], findings: [{ code: 'input.too_large', where: '', message: listed.problem }] };
   }
+  const files = listed.paths;
   const inRelease = releasePathMatcher(policy.settings.releases);
   const packPath = policy.pack.file.startsWith('built-in:') ? undefined : policy.pack.file;
   const policyFiles = files.filter((f) => f === (policy.settings.file ?? DEFAULT_CONFIG_PATH) || f === packPath || f.startsWith('packs/'));

@@ -19,7 +19,7 @@ export interface CheckOptions {
   /** Check exactly these declaration paths. */
   declarations?: string[];
   /**
-   * Pull-request mode: the files the change adds or modifies. Only the releases they touch are
+   * Pull-request mode: the paths the change adds, modifies or removes (a rename: both). Only the releases they touch are
    * checked, and release-folder changes with no declaration are reported.
    */
   changedFiles?: string[];

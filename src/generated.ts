@@ -3,8 +3,6 @@ import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { indexPack } from './policy.js';
 import { parseAndValidate } from './read-yaml.js';
-import { isIsoDate } from './dates.js';
-import { renderFastValidators } from './schemas/fast-codegen.js';
 import { SCHEMAS, type Pack } from './schemas/index.js';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; items?: JsonSchema; anyOf?: JsonSchema[]; additionalProperties?: unknown };
@@ -66,10 +64,6 @@ function narrowToPack(kind: keyof typeof SCHEMAS, schema: JsonSchema, pack: Pack
 export async function renderGenerated(root: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const kind of Object.keys(SCHEMAS) as Array<keyof typeof SCHEMAS>) out[`schema/${kind}.schema.json`] = jsonSchemaOf(kind);
-  out['src/schemas/fast.generated.ts'] = renderFastValidators(
-    { declaration: SCHEMAS.declaration, assessment: SCHEMAS.assessment, config: SCHEMAS.config, pack: SCHEMAS.pack },
-    { source: 'src/schemas/index.ts', refinements: [{ fn: isIsoDate, name: 'isIsoDate', from: '../dates.js' }] },
-  );
   const packs: Record<string, unknown> = {};
   for (const name of readdirSync(join(root, 'packs')).filter((n) => n.endsWith('.yml')).sort()) {
     // Parsed and checked here, once, with the same safe reader, schema and cross-checks as a

@@ -1,4 +1,4 @@
-import type { Requester } from './snapshot/github.js';
+import type { GitHubApi } from './snapshot/github.js';
 
 /** The two required checks (SPEC §3–5). */
 export const GATE_CHECK = 'ASL gate';
@@ -105,7 +105,7 @@ export function diffRulesets(before: Ruleset | undefined, after: Ruleset): strin
  * Create or update the repository ruleset that requires both checks on the branch. Idempotent: a
  * second run finds nothing to change. Keeps any other rule the ruleset already had.
  */
-export async function protect(api: Requester, o: ProtectOptions): Promise<ProtectResult> {
+export async function protect(api: GitHubApi, o: ProtectOptions): Promise<ProtectResult> {
   const repoPath = `${o.owner}/${o.repo}`;
   const explain = (e: unknown, doing: string): never => {
     const status = (e as { status?: number }).status;
@@ -122,9 +122,7 @@ export async function protect(api: Requester, o: ProtectOptions): Promise<Protec
   }
   let summaries: Array<{ id: number; name: string; source_type?: string }> = [];
   try {
-    ({ data: summaries } = (await api.request('GET /repos/{owner}/{repo}/rulesets', { owner: o.owner, repo: o.repo, includes_parents: 'true', per_page: 100 })) as {
-      data: Array<{ id: number; name: string; source_type?: string }>;
-    });
+    summaries = (await api.paginate('GET /repos/{owner}/{repo}/rulesets', { owner: o.owner, repo: o.repo, includes_parents: 'true', per_page: 100 })) as typeof summaries;
   } catch (e) {
     explain(e, 'listing rulesets');
   }

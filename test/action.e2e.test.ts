@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { prEvent, runAction } from './helpers/action.js';
 import { edit, exampleRepo } from './helpers/repo.js';
 import { webhook } from './helpers/webhooks.js';
-import { GitHubStandIn } from './standin/github.js';
+import { GitHubStandIn, type PullFile } from './standin/github.js';
 
 const BASE = 'b'.repeat(40);
 const HEAD = 'c'.repeat(40);
@@ -20,6 +20,12 @@ beforeEach(async () => {
   gh.commits.set(BASE, { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml']!, 'README.md': '# models\n' });
 });
 afterEach(() => gh.stop());
+
+/** A PR whose listing is `changed` as given (removals, renames), the event's count its length. */
+function prOf(changed: PullFile[], number = 7) {
+  gh.pullFiles.set(number, changed);
+  return prEvent({ number, base: BASE, head: HEAD, changedFiles: changed.length });
+}
 
 function pr(files: string[], status: 'added' | 'modified' = 'added', number = 7) {
   gh.pullFiles.set(number, files.map((filename) => ({ filename, status })));
@@ -45,14 +51,13 @@ describe('ASL gate Action on pull_request', () => {
     expect(gh.requests.length).toBeLessThanOrEqual(2 + Math.ceil(changed.length / 100));
   });
 
-  it('an output with a line break (a RUNNER_TEMP path holding one) takes the heredoc form', async () => {
+  it('an output with a line break (a RUNNER_TEMP path holding one) reaches GITHUB_OUTPUT whole', async () => {
     const workspace = exampleRepo('nova-2');
     const temp = join(mkdtempSync(join(tmpdir(), 'asl-gate-odd-')), 'runner\ntemp');
     mkdirSync(temp);
     const run = await runAction({ workspace, event: pr(['releases/nova-2/asl.yml']), apiUrl: gh.url, env: { RUNNER_TEMP: temp } });
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({ verdict: 'pass', releases: '1', report: join(temp, 'asl-gate/report.json') });
-    expect(run.rawOutput).toMatch(/^verdict=pass\nreleases=1\nreport<<ghadelimiter_[0-9a-f-]{36}\n/);
   });
 
   it('fails a late evaluation with an annotation at file:line:column', async () => {
@@ -109,7 +114,7 @@ describe('ASL gate Action on pull_request', () => {
     const files = Array.from({ length: 3001 }, (_, i) => `data/f${i}.txt`);
     const run = await runAction({ workspace: exampleRepo('nova-2'), event: pr(files), apiUrl: gh.url });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/::error::This pull request changes 3001 files; GitHub lists at most 3000/);
+    expect(run.stdout).toMatch(/::error::This pull request changes more than 3000 files \(3001\); GitHub lists at most 3000/);
     expect(gh.calls(/pulls/)).toEqual([]);
   });
 
@@ -151,7 +156,7 @@ describe('ASL gate Action on pull_request', () => {
     expect(run.code).toBe(0);
   });
 
-  it("behind a proxy it uses @actions/github's Octokit (here bypassing the proxy for the stand-in)", async () => {
+  it("behind a proxy, @actions/github's Octokit honours the runner's proxy settings (here NO_PROXY for the stand-in)", async () => {
     const workspace = exampleRepo('nova-2');
     const run = await runAction({ workspace, event: pr(['releases/nova-2/asl.yml']), apiUrl: gh.url, env: { HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1' } });
     expect(run.stderr).toBe('');
@@ -166,9 +171,7 @@ describe('ASL gate Action on pull_request', () => {
     expect(run.stdout).not.toMatch(/please report it/);
   });
 
-  it('files off the fast paths load the YAML package and zod on demand, and are judged the same', async () => {
-    // nova-2 in YAML the simple reader leaves to the yaml package (a block scalar);
-    // lyra-3 with a schema error, which only zod words.
+  it('a block scalar is read and a schema error is worded at its line', async () => {
     let workspace = { ...exampleRepo('nova-2'), ...exampleRepo('lyra-3') };
     workspace = edit(workspace, 'releases/nova-2/asl.yml', 'policy: anthropic-rsp-2.2', 'policy: anthropic-rsp-2.2\nsnapshot: |\n  nova-2-2026-12-01\n  (second line)');
     workspace = edit(workspace, 'releases/lyra-3/asl.yml', /release_date: .*/, 'release_date: 2026-02-30');
@@ -185,6 +188,77 @@ describe('ASL gate Action on pull_request', () => {
     const run = await runAction({ workspace: exampleRepo('nova-2'), event: pr(['releases/nova-2/asl.yml']), apiUrl: gh.url, inputs: { now: '28/11/2026' } });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/::error::.*the now input must be a date as YYYY-MM-DD/);
+  });
+});
+
+describe('ASL gate Action: what a change touches, and a listing it cannot trust', () => {
+  const without = (files: Record<string, string>, path: string) => {
+    const { [path]: gone, ...rest } = files;
+    if (gone === undefined) throw new Error(`no file ${path}`);
+    return rest;
+  };
+
+  it('a PR that deletes a release\'s capability report checks that release and fails', async () => {
+    const report = 'releases/nova-2/reports/capability.md';
+    const run = await runAction({ workspace: without(exampleRepo('nova-2'), report), event: prOf([{ filename: report, status: 'removed' }]), apiUrl: gh.url });
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ verdict: 'fail', releases: '1' });
+    expect(run.annotations.map((a) => [a.props.title, a.props.file])).toContainEqual(['reference.missing', 'releases/nova-2/asl.yml']);
+  });
+
+  it('a PR that renames a review receipt out of the release folder checks the release it left', async () => {
+    const receipt = 'releases/nova-2/reviews/us-aisi-receipt.md';
+    const repo = exampleRepo('nova-2');
+    const workspace = { ...without(repo, receipt), 'archive/us-aisi-receipt.md': repo[receipt]! };
+    const run = await runAction({ workspace, event: prOf([{ filename: 'archive/us-aisi-receipt.md', previous_filename: receipt, status: 'renamed' }]), apiUrl: gh.url });
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ verdict: 'fail', releases: '1' });
+    expect(run.annotations.map((a) => a.props.title)).toContain('reference.missing');
+  });
+
+  it('a rename into a release folder checks that release', async () => {
+    const run = await runAction({
+      workspace: exampleRepo('orion-1'),
+      event: prOf([{ filename: 'releases/orion-1/assessments/cbrn.yml', previous_filename: 'drafts/cbrn.yml', status: 'renamed' }]),
+      apiUrl: gh.url,
+    });
+    expect(run.code).toBe(1);
+    expect(run.annotations.map((a) => a.props.title)).toContain('evaluation.late');
+  });
+
+  it('an empty listing against the event\'s changed_files fails closed with one line', async () => {
+    gh.pullFiles.set(7, []);
+    const run = await runAction({ workspace: exampleRepo('nova-2'), event: prEvent({ number: 7, base: BASE, head: HEAD, changedFiles: 12 }), apiUrl: gh.url });
+    expect(run.code).toBe(1);
+    expect(run.outputs.verdict).toBeUndefined();
+    expect(run.annotations).toEqual([{ kind: 'error', props: {}, message: expect.stringMatching(/^GitHub listed no changed files for this pull request/) }]);
+  });
+
+  it('a listing shorter than the event\'s changed_files fails closed with one line', async () => {
+    gh.pullFiles.set(7, [{ filename: 'releases/nova-2/asl.yml', status: 'modified' }]);
+    const run = await runAction({ workspace: exampleRepo('nova-2'), event: prEvent({ number: 7, base: BASE, head: HEAD, changedFiles: 12 }), apiUrl: gh.url });
+    expect(run.code).toBe(1);
+    expect(run.annotations).toEqual([{ kind: 'error', props: {}, message: 'GitHub listed 1 of the 12 files this pull request changes, so the ASL gate cannot see the whole change; re-run the check.' }]);
+  });
+
+  it('a server that sends headers, then drips the body, fails at the deadline instead of hanging', async () => {
+    gh.drip({ method: 'GET', path: /\/pulls\/7\/files$/, everyMs: 200 });
+    const t0 = Date.now();
+    // The deadline is 60 s; shortened here so the test need not wait a minute.
+    const run = await runAction({ workspace: exampleRepo('nova-2'), event: pr(['releases/nova-2/asl.yml']), apiUrl: gh.url, env: { ASL_GATE_DEADLINE_MS: '1500' } });
+    expect(run.code).toBe(1);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(run.outputs.verdict).toBeUndefined();
+    expect(run.stdout).toMatch(/::error::GitHub API GET \S+\/pulls\/7\/files\S* failed: no complete answer within 2 s \(after 1 attempt\)\n/);
+    expect(gh.calls(/pulls/)).toHaveLength(1); // a request past its deadline is not retried
+  });
+
+  it('a rate limit with Retry-After: 2000000 fails closed with one line instead of sleeping', async () => {
+    gh.rateLimit({ method: 'GET', path: /\/pulls\/7\/files$/, retryAfter: 2_000_000 });
+    const run = await runAction({ workspace: exampleRepo('nova-2'), event: pr(['releases/nova-2/asl.yml']), apiUrl: gh.url });
+    expect(run.code).toBe(1);
+    expect(run.outputs.verdict).toBeUndefined();
+    expect(run.annotations).toEqual([{ kind: 'error', props: {}, message: expect.stringMatching(/failed: rate limited, and GitHub asks to wait 2000000 s, over the 60 s asl-gate waits \(after 1 attempt\)$/) }]);
   });
 });
 

@@ -1,11 +1,12 @@
 // The Action's runner in-process, its REST calls mocked with nock (no network at all).
-import { getOctokit } from '@actions/github';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { actionOctokit } from '../action/octokit.js';
 import { run } from '../action/run.js';
+import type { RetryPolicy } from '../src/snapshot/retry.js';
 import { exampleRepo, writeRepo } from './helpers/repo.js';
 import { parseOutputs, prEvent } from './helpers/action.js';
 
@@ -52,9 +53,11 @@ const verdict = () => parseOutputs(readFileSync(join(tmp, 'out'), 'utf8')).verdi
 const findingCodes = () => (JSON.parse(readFileSync(join(tmp, 'asl-gate/report.json'), 'utf8')).findings as Array<{ code: string }>).map((f) => f.code);
 
 // nock sees the global fetch, not the undici copy inside @actions/github: inject it.
-const api = () => getOctokit('t', { request: { fetch: globalThis.fetch } });
+const api = (retry: RetryPolicy) => actionOctokit('t', { fetch: globalThis.fetch, retry });
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const config = exampleRepo()['.github/asl-gate.yml']!;
+/** GitHub's Link header pointing at page `n` of the PR's files (octokit.paginate follows it). */
+const next = (n: number) => ({ link: `<${API}/repos/lab/models/pulls/7/files?per_page=100&page=${n}>; rel="next"` });
 const fileItem = (path: string, text: string) => ({ type: 'file', path, name: path.split('/').pop(), size: text.length, encoding: 'base64', content: b64(text) });
 
 describe('Action runner (nock)', () => {
@@ -62,11 +65,11 @@ describe('Action runner (nock)', () => {
     const files = [...Array.from({ length: 249 }, (_, i) => ({ filename: `docs/f${i}.md`, status: 'added' })), { filename: 'releases/nova-2/asl.yml', status: 'modified' }];
     runner(exampleRepo('nova-2'), prEvent({ base: BASE, head: 'b'.repeat(40), changedFiles: 250 }));
     const scope = nock(API)
-      .get('/repos/lab/models/pulls/7/files').query({ per_page: 100, page: 1 }).reply(200, files.slice(0, 100))
-      .get('/repos/lab/models/pulls/7/files').query({ per_page: 100, page: 2 }).reply(200, files.slice(100, 200))
+      .get('/repos/lab/models/pulls/7/files').query({ per_page: 100 }).reply(200, files.slice(0, 100), next(2))
+      .get('/repos/lab/models/pulls/7/files').query({ per_page: 100, page: 2 }).reply(200, files.slice(100, 200), next(3))
       .get('/repos/lab/models/pulls/7/files').query({ per_page: 100, page: 3 }).reply(200, files.slice(200))
       .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, fileItem('.github/asl-gate.yml', config));
-    await run({ api: api(), retry: { attempts: 1, baseDelayMs: 0 } });
+    await run({ api: api({ attempts: 1, baseDelayMs: 0 }) });
     expect(scope.pendingMocks()).toStrictEqual([]);
     expect(verdict()).toBe('pass');
   });
@@ -78,7 +81,7 @@ describe('Action runner (nock)', () => {
       .get('/repos/lab/models/pulls/7/files').query(true).reply(200, [{ filename: 'releases/nova-2/asl.yml', status: 'modified' }])
       .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, fileItem('.github/asl-gate.yml', 'policy: policy/lab.yml\n'))
       .get('/repos/lab/models/contents/policy%2Flab.yml').query({ ref: BASE }).reply(200, fileItem('policy/lab.yml', pack));
-    await run({ api: api(), retry: { attempts: 1, baseDelayMs: 0 } });
+    await run({ api: api({ attempts: 1, baseDelayMs: 0 }) });
     expect(scope.pendingMocks()).toStrictEqual([]);
     expect(verdict()).toBe('fail');
     expect(findingCodes()).toContain('policy.mismatch'); // nova-2 names anthropic-rsp-2.2
@@ -89,7 +92,7 @@ describe('Action runner (nock)', () => {
     const scope = nock(API)
       .get('/repos/lab/models/pulls/7/files').query(true).reply(200, [{ filename: 'releases/nova-2/asl.yml', status: 'modified' }])
       .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, fileItem('docs/lenient.yml', 'grace_days: 99\n'));
-    await run({ api: api(), retry: { attempts: 1, baseDelayMs: 0 } });
+    await run({ api: api({ attempts: 1, baseDelayMs: 0 }) });
     expect(scope.pendingMocks()).toStrictEqual([]);
     expect(verdict()).toBe('fail');
     expect(findingCodes()).toEqual(['reference.unsafe']);
@@ -103,7 +106,7 @@ describe('Action runner (nock)', () => {
       .get('/repos/lab/models/pulls/7/files').query(true).reply(200, [{ filename: 'releases/nova-2/asl.yml', status: 'modified' }])
       .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, fileItem('.github/asl-gate.yml', config));
     const sleeps: number[] = [];
-    await run({ api: api(), retry: { attempts: 4, baseDelayMs: 5, sleep: async (ms) => void sleeps.push(ms) } });
+    await run({ api: api({ attempts: 4, baseDelayMs: 5, sleep: async (ms) => void sleeps.push(ms) }) });
     expect(scope.pendingMocks()).toStrictEqual([]);
     expect(verdict()).toBe('pass');
     expect(sleeps).toEqual([5, 0]); // back-off for the 502, then Retry-After: 0
@@ -112,10 +115,38 @@ describe('Action runner (nock)', () => {
   it('a 403 that is not a rate limit fails at once', async () => {
     runner(exampleRepo('nova-2'), prEvent({ base: BASE, head: 'b'.repeat(40), changedFiles: 1 }));
     const scope = nock(API)
-      .get('/repos/lab/models/pulls/7/files').query(true).reply(403, { message: 'Resource not accessible by integration' })
-      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query(true).reply(200, fileItem('.github/asl-gate.yml', config));
-    await run({ api: api(), retry: { attempts: 4, baseDelayMs: 0 } });
+      .get('/repos/lab/models/pulls/7/files').query(true).reply(403, { message: 'Resource not accessible by integration' });
+    await run({ api: api({ attempts: 4, baseDelayMs: 0 }) });
     expect(scope.pendingMocks()).toStrictEqual([]);
     expect(verdict()).toBeUndefined(); // failed before any verdict: never a pass
+  });
+
+  it.each([429, 403])('a %i rate limit asking to wait over 60 s fails closed with one line, without sleeping', async (status) => {
+    runner(exampleRepo('nova-2'), prEvent({ base: BASE, head: 'b'.repeat(40), changedFiles: 1 }));
+    const scope = nock(API).get('/repos/lab/models/pulls/7/files').query(true).reply(status, { message: 'API rate limit exceeded' }, { 'retry-after': '2000000' });
+    const sleeps: number[] = [];
+    await run({ api: api({ attempts: 4, baseDelayMs: 5, sleep: async (ms) => void sleeps.push(ms) }) });
+    expect(scope.pendingMocks()).toStrictEqual([]);
+    expect(sleeps).toEqual([]);
+    expect(verdict()).toBeUndefined();
+    expect(process.exitCode).toBe(1);
+    const out = vi.mocked(process.stdout.write).mock.calls.map((c) => String(c[0])).join('');
+    expect(out).toContain('::error::GitHub API GET https://api.github.com/repos/lab/models/pulls/7/files?per_page=100 failed: rate limited, and GitHub asks to wait 2000000 s, over the 60 s asl-gate waits (after 1 attempt)\n');
+  });
+
+  it('removed files and both paths of a rename are changed paths: a receipt renamed out of its release checks the release', async () => {
+    // The receipt moved out of nova-2's folder: only its old path names the release.
+    const workspace = exampleRepo('nova-2');
+    const receipt = 'releases/nova-2/reviews/us-aisi-receipt.md';
+    workspace['archive/us-aisi-receipt.md'] = workspace[receipt]!;
+    delete workspace[receipt];
+    runner(workspace, prEvent({ base: BASE, head: 'b'.repeat(40), changedFiles: 1 }));
+    const scope = nock(API)
+      .get('/repos/lab/models/pulls/7/files').query(true).reply(200, [{ filename: 'archive/us-aisi-receipt.md', previous_filename: receipt, status: 'renamed' }])
+      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, fileItem('.github/asl-gate.yml', config));
+    await run({ api: api({ attempts: 1, baseDelayMs: 0 }) });
+    expect(scope.pendingMocks()).toStrictEqual([]);
+    expect(verdict()).toBe('fail');
+    expect(findingCodes()).toContain('reference.missing');
   });
 });

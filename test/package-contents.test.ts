@@ -24,7 +24,7 @@ const entries = [...Object.values(pkg.bin), ...Object.values(pkg.exports), start
 function importsOf(file: string): string[] {
   // JavaScript has no `import type`: that text is TypeScript in a string (code a generator writes).
   const text = readFileSync(join(ROOT, file), 'utf8').replace(/import type [^;\n]*/g, '');
-  return [...text.matchAll(/(?:\bfrom|\bimport|\brequire)\s*\(?\s*["'](\.{1,2}\/[^"'`$]+)["']/g)].map((m) => normalize(join(dirname(file), m[1]!)));
+  return [...text.matchAll(/(?:\bfrom|\bimport|\brequire)\s*\(?\s*["'`](\.{1,2}\/[^"'`$]+)["'`]/g)].map((m) => normalize(join(dirname(file), m[1]!)));
 }
 
 describe('npm pack', () => {
@@ -35,16 +35,15 @@ describe('npm pack', () => {
 
   it('ships every entry point, the built-in packs and the JSON Schemas', () => {
     for (const entry of entries) expect(shipped.has(entry), entry).toBe(true);
-    expect(shipped.has('lib/cli/process.cjs')).toBe(true);
     expect(shipped.has('action.yml')).toBe(true);
     expect([...shipped].filter((p) => p.startsWith('packs/')).length).toBeGreaterThan(0);
-    expect([...shipped].filter((p) => p.startsWith('schema/')).sort()).toStrictEqual(['assessment', 'config', 'declaration', 'pack'].map((k) => `schema/${k}.schema.json`));
+    for (const k of ['assessment', 'config', 'declaration', 'pack']) expect(shipped.has(`schema/${k}.schema.json`), k).toBe(true);
   });
 
-  it('every module an entry reaches is shipped, and so is the CLI bundle it loads', () => {
+  it('every module an entry reaches is shipped', () => {
     const seen = new Set<string>();
     const missing: string[] = [];
-    const queue = [...entries, 'lib/cli/process.cjs'];
+    const queue = [...entries];
     while (queue.length) {
       const file = queue.pop()!;
       if (seen.has(file)) continue;
@@ -60,7 +59,7 @@ describe('npm pack', () => {
 
   it('ships no module of the App, the CLI or the engine that nothing runs', () => {
     const seen = new Set<string>();
-    const queue = [...entries, 'lib/cli/process.cjs'];
+    const queue = [...entries];
     while (queue.length) {
       const file = queue.pop()!;
       if (seen.has(file) || !shipped.has(file)) continue;

@@ -28,7 +28,7 @@ describe('asl-gate protect (nock)', () => {
       .get('/repos/lab/models').reply(200, { id: 1 })
       .get('/repos/lab/models/rulesets').query(true).reply(200, [])
       .post('/repos/lab/models/rulesets', (b) => b.name === 'asl-gate: main' && JSON.stringify(b.rules[0].parameters.required_status_checks) === JSON.stringify(WANT) && b.conditions.ref_name.include[0] === 'refs/heads/main')
-      .matchHeader('authorization', 'Bearer ghp_admin')
+      .matchHeader('authorization', 'token ghp_admin')
       .reply(201, { id: 9 });
     const r = await cli(['protect', '--repo', 'lab/models', '--app-id', '4242'], ROOT, env);
     expect(scope.pendingMocks()).toStrictEqual([]);

@@ -7,7 +7,11 @@ const gh = new GitHubStandIn();
 beforeAll(async () => {
   await gh.start();
   gh.commits.set('sha1', { 'a/b.yml': 'x: 1\n', 'a/link.yml': { symlink: 'b.yml' }, 'a/dangling': { symlink: '../nowhere' } });
-  gh.pullFiles.set(1, [{ filename: 'a/b.yml', status: 'modified' }]);
+  gh.pullFiles.set(1, [
+    { filename: 'a/b.yml', status: 'modified' },
+    { filename: 'a/gone.yml', status: 'removed' },
+    { filename: 'a/new.yml', previous_filename: 'old/new.yml', status: 'renamed' },
+  ]);
 });
 afterAll(() => gh.stop());
 
@@ -65,6 +69,24 @@ describe('stand-in conforms to GitHub OpenAPI', () => {
     checks.push(['GET', '/repos/{owner}/{repo}/git/blobs/{file_sha}', blob.status, blob.body]);
     const problems = checks.flatMap(([method, template, status, body]) => responseProblems(method, template, status, body).map((p) => `${method} ${template}: ${p}`));
     expect(problems).toEqual([]);
+  });
+
+  it('pages the files listing with a Link header, as GitHub does (octokit.paginate follows it)', async () => {
+    gh.pullFiles.set(2, Array.from({ length: 150 }, (_, i) => ({ filename: `f${i}`, status: 'added' as const })));
+    const first = await fetch(`${gh.url}/repos/o/r/pulls/2/files?per_page=100`);
+    expect(first.headers.get('link')).toBe(`<${gh.url}/repos/o/r/pulls/2/files?per_page=100&page=2>; rel="next", <${gh.url}/repos/o/r/pulls/2/files?per_page=100&page=2>; rel="last"`);
+    const last = await fetch(`${gh.url}/repos/o/r/pulls/2/files?per_page=100&page=2`);
+    expect(last.headers.get('link')).toBeNull();
+    expect(await last.json()).toHaveLength(50);
+  });
+
+  it('removed and renamed files have GitHub\'s shape', async () => {
+    const { body } = await get('/repos/o/r/pulls/1/files?per_page=100&page=1');
+    expect((body as Array<Record<string, unknown>>).map((f) => [f.filename, f.status, f.previous_filename])).toEqual([
+      ['a/b.yml', 'modified', undefined],
+      ['a/gone.yml', 'removed', undefined],
+      ['a/new.yml', 'renamed', 'old/new.yml'],
+    ]);
   });
 
   it('the checker itself catches a wrong shape', () => {

@@ -1,5 +1,4 @@
-// The CLI as one process: argv and the standard streams in, an exit code out. Bundled as CommonJS
-// (lib/cli/process.cjs) so that index.ts can load it with a code cache.
+// The CLI as one process: argv and the standard streams in, an exit code out.
 import { run } from './main.js';
 import { networkErrorLine } from './network-error.js';
 import { plainStdout } from './stdout.js';

@@ -1,9 +1,7 @@
 import { error, type Finding } from '../findings.js';
 import { closest } from '../suggest.js';
 import type { ParsedYaml, YamlPath } from '../yaml/safe-yaml.js';
-import { FAST } from './fast.generated.js';
-import { UNSURE } from './fast-runtime.js';
-import type { Assessment, Config, Declaration, Pack } from './index.js';
+import { SCHEMAS, type Assessment, type Config, type Declaration, type Pack } from './index.js';
 
 /** The file kinds of SPEC §1, by the name findings and `asl-gate schema` use. */
 export const FILE_KINDS = ['declaration', 'assessment', 'config', 'pack'] as const;
@@ -17,15 +15,8 @@ export interface FileData {
 
 export type Validated<T> = { ok: true; data: T } | { ok: false; findings: Finding[] };
 
-/**
- * Validate parsed YAML as a file of `kind`; every issue becomes a `schema.invalid` at its node.
- * A check against a description generated from the zod schema answers first (fast-codegen.ts);
- * only what it does not accept is parsed by zod, which is loaded then, and words the findings.
- */
+/** Validate parsed YAML as a file of `kind`; every issue becomes a `schema.invalid` at its node. */
 export async function validate<K extends FileKind>(kind: K, parsed: ParsedYaml): Promise<Validated<FileData[K]>> {
-  const fast = FAST[kind](parsed.value);
-  if (fast !== UNSURE) return { ok: true, data: fast as FileData[K] };
-  const { SCHEMAS } = await import('./index.js');
   const result = SCHEMAS[kind].safeParse(parsed.value);
   if (result.success) return { ok: true, data: result.data as FileData[K] };
   const findings: Finding[] = [];

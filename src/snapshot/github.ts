@@ -1,12 +1,18 @@
 import type { Entry, EntryType, RepoSnapshot } from './port.js';
 
 /**
- * The one Octokit method the engine's GitHub port needs (`octokit.request` has this shape).
- * Errors carry the HTTP `status`, as Octokit's RequestError does.
+ * The engine's GitHub port: the two Octokit methods it uses (`octokit.request` and
+ * `octokit.paginate` have these shapes), so tests can pass a plain object. Errors carry the HTTP
+ * `status`, as Octokit's RequestError does.
  */
-export interface Requester {
+export interface GitHubApi {
   request(route: string, params?: Record<string, unknown>): Promise<{ status: number; data: unknown }>;
+  /** Every item of a paginated list (each page one request). */
+  paginate(route: string, params?: Record<string, unknown>): Promise<unknown[]>;
 }
+
+/** The part of the port that reading files needs. */
+export type Requester = Pick<GitHubApi, 'request'>;
 
 interface ContentItem {
   type: string;
@@ -174,19 +180,42 @@ function entryType(e: TreeEntry): EntryType {
 /** GitHub lists at most this many files of a pull request. */
 export const MAX_PULL_FILES = 3000;
 
+/** The paths a pull request changes, or why they cannot all be known (one line, for the user). */
+export type PullFiles = { ok: true; paths: string[] } | { ok: false; problem: string };
+
 /**
- * Paths a pull request adds or modifies (removed files have nothing to read), paginated; or
- * undefined when the change is past GitHub's 3,000-file listing, so it cannot be seen whole.
- * `expected` (the PR's `changed_files`, when known) saves the page that would only confirm the end.
+ * Every path a pull request changes, through the paginated files listing: added, modified and
+ * removed files, and both the old and the new path of a rename (a file renamed out of a release
+ * folder changes that release as much as one deleted from it).
+ *
+ * Fails closed when the listing cannot be the whole change: past GitHub's 3,000-file cap, empty,
+ * or shorter than the event's `changed_files` (`expected`, counted in files, a rename once).
  */
-export async function listPullFiles(api: Requester, owner: string, repo: string, pull: number, expected?: number): Promise<string[] | undefined> {
-  if (expected !== undefined && expected > MAX_PULL_FILES) return undefined;
-  const paths: string[] = [];
-  for (let page = 1; page * 100 <= MAX_PULL_FILES; page++) {
-    const { data } = await api.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { owner, repo, pull_number: pull, per_page: 100, page });
-    const files = data as Array<{ filename: string; status: string }>;
-    for (const f of files) if (f.status !== 'removed') paths.push(f.filename);
-    if (files.length < 100 || (expected !== undefined && page * 100 >= expected)) return paths;
+export async function listPullFiles(api: GitHubApi, owner: string, repo: string, pull: number, expected?: number): Promise<PullFiles> {
+  const tooMany = (count: string): PullFiles => ({
+    ok: false,
+    problem: `This pull request changes more than ${MAX_PULL_FILES} files${count}; GitHub lists at most ${MAX_PULL_FILES}, so the ASL gate cannot see the whole change. Split it into smaller pull requests.`,
+  });
+  if (expected !== undefined && expected > MAX_PULL_FILES) return tooMany(` (${expected})`);
+  const files = (await api.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { owner, repo, pull_number: pull, per_page: 100 })) as PullFile[];
+  // GitHub stops listing at the cap: without a count to compare with, a full listing may be cut short.
+  if (files.length >= MAX_PULL_FILES && (expected === undefined || files.length < expected)) return tooMany('');
+  if (files.length === 0) return { ok: false, problem: 'GitHub listed no changed files for this pull request, so the ASL gate cannot tell what it changes; re-run the check.' };
+  if (expected !== undefined && files.length < expected) {
+    return { ok: false, problem: `GitHub listed ${files.length} of the ${expected} files this pull request changes, so the ASL gate cannot see the whole change; re-run the check.` };
   }
-  return undefined;
+  const paths = new Set<string>();
+  for (const f of files) {
+    if (typeof f?.filename !== 'string') return { ok: false, problem: 'GitHub answered the changed-files listing with something other than files; the ASL gate cannot see the change.' };
+    paths.add(f.filename);
+    if (f.status === 'renamed' && typeof f.previous_filename === 'string') paths.add(f.previous_filename);
+  }
+  return { ok: true, paths: [...paths] };
+}
+
+/** One entry of GitHub's pull request files listing (the fields read here). */
+interface PullFile {
+  filename: string;
+  status: 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';
+  previous_filename?: string;
 }

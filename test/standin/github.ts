@@ -33,6 +33,15 @@ export interface Fault {
 export interface PullFile {
   filename: string;
   status: 'added' | 'modified' | 'removed' | 'renamed';
+  /** The path before a rename (GitHub sends it with `status: renamed`). */
+  previous_filename?: string;
+}
+
+/** A server that sends its status and headers at once, then the body one byte every `everyMs`. */
+export interface Drip {
+  method: string;
+  path: RegExp;
+  everyMs: number;
 }
 
 export interface HandlerRequest {
@@ -110,13 +119,14 @@ export class GitHubStandIn {
   /** pull number -> changed files */
   readonly pullFiles = new Map<number, PullFile[]>();
   readonly faults: Fault[] = [];
+  readonly drips: Drip[] = [];
   private readonly routes: Array<{ method: string; re: RegExp; handler: Handler }> = [];
   private server?: Server;
   url = '';
 
   constructor() {
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/contents(?:\/(.*))?$/, ({ params, query }) => this.contents(params[2] ?? '', query.ref ?? ''));
-    this.get(/^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/, ({ params, query }) => this.pullFilesPage(Number(params[2]), query));
+    this.get(/^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/, ({ params, query }) => this.pullFilesPage(params[0]!, params[1]!, Number(params[2]), query));
     this.appRoutes();
   }
 
@@ -399,6 +409,24 @@ export class GitHubStandIn {
     return this.on('GET', re, handler);
   }
 
+  /** Answer matching requests with a body that never ends, one byte at a time (a slow-drip server). */
+  drip(drip: Drip): this {
+    this.drips.push(drip);
+    return this;
+  }
+
+  /** Rate-limit matching requests as GitHub does: `status` (429 or 403) with Retry-After in seconds. */
+  rateLimit(opts: { method: string; path: RegExp; retryAfter: number; status?: 403 | 429; times?: number }): this {
+    return this.fail({
+      method: opts.method,
+      path: opts.path,
+      status: opts.status ?? 429,
+      ...(opts.times !== undefined ? { times: opts.times } : {}),
+      headers: { 'retry-after': String(opts.retryAfter), 'x-ratelimit-remaining': '0' },
+      body: { message: 'API rate limit exceeded', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' },
+    });
+  }
+
   /** Fail matching requests with `status`, `times` times (default: always). */
   fail(fault: Omit<Fault, 'times'> & { times?: number }): this {
     this.faults.push({ times: Infinity, ...fault });
@@ -439,6 +467,14 @@ export class GitHubStandIn {
     const method = req.method ?? 'GET';
     this.requests.push({ at: Date.now(), method, path, query, body, headers: req.headers });
 
+    const drip = this.drips.find((d) => d.method === method && d.path.test(path));
+    if (drip) {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.write('[');
+      const timer = setInterval(() => res.write(' '), drip.everyMs);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
     const fault = this.faults.find((f) => f.method === method && f.path.test(path) && f.times > 0);
     if (fault) {
       fault.times -= 1;
@@ -492,25 +528,29 @@ export class GitHubStandIn {
     };
   }
 
-  private pullFilesPage(pull: number, query: Record<string, string>): HandlerResponse {
+  private pullFilesPage(owner: string, repo: string, pull: number, query: Record<string, string>): HandlerResponse {
     const files = this.pullFiles.get(pull);
     if (!files) return { status: 404, body: { message: 'Not Found' } };
     const perPage = Number(query.per_page ?? 30);
     const page = Number(query.page ?? 1);
     // Like GitHub, the listing stops at 3,000 files.
-    const slice = files.slice(0, 3000).slice((page - 1) * perPage, page * perPage);
+    const listed = files.slice(0, 3000);
+    const slice = listed.slice((page - 1) * perPage, page * perPage);
     return {
       status: 200,
+      headers: linkHeader(`${this.url}/repos/${owner}/${repo}/pulls/${pull}/files`, page, perPage, listed.length),
       body: slice.map((f, i) => ({
         sha: (i + 1).toString(16).padStart(40, '0'),
         filename: f.filename,
         status: f.status,
-        additions: 1,
-        deletions: 0,
-        changes: 1,
+        // A removed file has only deletions; a pure rename changes no line.
+        additions: f.status === 'removed' || f.status === 'renamed' ? 0 : 1,
+        deletions: f.status === 'removed' ? 1 : 0,
+        changes: f.status === 'renamed' ? 0 : 1,
         blob_url: `https://github.com/o/r/blob/x/${f.filename}`,
         raw_url: `https://github.com/o/r/raw/x/${f.filename}`,
         contents_url: `https://api.github.com/repos/o/r/contents/${f.filename}`,
+        ...(f.status === 'renamed' ? { previous_filename: f.previous_filename } : {}),
       })),
     };
   }
@@ -578,6 +618,13 @@ function appJson(app: { id: number; slug: string }, at: string): Record<string, 
     permissions: { checks: 'write' },
     events: ['pull_request'],
   };
+}
+
+/** GitHub's pagination header: the next and last pages, when there is a next one. */
+function linkHeader(url: string, page: number, perPage: number, total: number): Record<string, string> {
+  const last = Math.max(1, Math.ceil(total / perPage));
+  if (page >= last) return {};
+  return { link: `<${url}?per_page=${perPage}&page=${page + 1}>; rel="next", <${url}?per_page=${perPage}&page=${last}>; rel="last"` };
 }
 
 function page<T>(items: T[], query: Record<string, string>): T[] {

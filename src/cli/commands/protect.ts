@@ -1,4 +1,6 @@
+import { RequestGivenUp } from '../../snapshot/retry.js';
 import { EXIT, stringOption, UsageError, type Command } from '../command.js';
+import { networkErrorLine } from '../network-error.js';
 
 export const protectCommand: Command = {
   name: 'protect',
@@ -32,8 +34,9 @@ Exit codes: 0 done (or nothing to change), 2 usage or API error.`,
     const token = io.env.GITHUB_TOKEN || io.env.GH_TOKEN;
     if (!token) throw new UsageError('protect needs a token with admin rights on the repository in GITHUB_TOKEN or GH_TOKEN');
     // Loaded on demand: `check` never needs them.
-    const [{ protect, ProtectError }, { restClient }] = await Promise.all([import('../../protect.js'), import('../../snapshot/rest.js')]);
-    const api = restClient({ baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com', token });
+    const baseUrl = io.env.GITHUB_API_URL || 'https://api.github.com';
+    const [{ protect, ProtectError }, { cliOctokit }] = await Promise.all([import('../../protect.js'), import('../github.js')]);
+    const api = cliOctokit(token, baseUrl);
     const branch = stringOption(args, 'branch')!;
     const opts = { owner: m[1]!, repo: m[2]!, branch, appId, ...(gateAppId !== undefined ? { gateAppId } : {}), dryRun: args.values['dry-run'] === true };
     try {
@@ -47,8 +50,14 @@ Exit codes: 0 done (or nothing to change), 2 usage or API error.`,
         io.stderr.write(`asl-gate protect: ${e.message}\n`);
         return EXIT.usage;
       }
+      // Octokit reports an unreachable host as a RequestError with status 500: name the network problem.
+      const network = networkErrorLine(e, 'protect', baseUrl);
+      if (network) {
+        io.stderr.write(`${network}\n`);
+        return EXIT.usage;
+      }
       const status = (e as { status?: number }).status;
-      if (status !== undefined || (e as Error).name === 'TypeError') {
+      if (status !== undefined || (e as Error).name === 'TypeError' || e instanceof RequestGivenUp) {
         io.stderr.write(`asl-gate protect: GitHub API error: ${(e as Error).message}\n`);
         return EXIT.usage;
       }
