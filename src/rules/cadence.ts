@@ -1,0 +1,54 @@
+import { dayNumber } from '../dates.js';
+import { error, type Finding } from '../findings.js';
+import type { LoadedAssessment } from '../release.js';
+import type { ReleaseContext } from './context.js';
+
+/**
+ * Cadence: every threshold needs a comprehensive assessment recent enough at the release, and a new
+ * one once effective compute since the last reached the pack's multiple.
+ */
+export function cadence(ctx: Pick<ReleaseContext, 'pack' | 'declaration' | 'at' | 'assessments'>, entries: ReadonlyMap<string, number>): Finding[] {
+  const { pack, declaration: d, at } = ctx;
+  const findings: Finding[] = [];
+  const releaseN = dayNumber(d.release_date);
+  const maxAge = pack.cadence.comprehensive_max_age_days;
+  for (const threshold of pack.thresholds) {
+    const newest = newestComprehensive(ctx.assessments.values(), threshold.id);
+    if (!newest) {
+      const i = entries.get(threshold.id);
+      findings.push(error('evaluation.stale', `threshold ${threshold.id} has no completed comprehensive assessment`, at(i === undefined ? [] : ['thresholds', i])));
+      continue;
+    }
+    const age = releaseN - dayNumber(newest.data.completed!);
+    if (age > maxAge) {
+      findings.push(
+        error(
+          'evaluation.stale',
+          `the newest comprehensive assessment of ${threshold.id} (${newest.data.id}, completed ${newest.data.completed}) is ${age} days old at release_date ${d.release_date}; the policy allows ${maxAge}`,
+          newest.parsed.locate(['completed']),
+        ),
+      );
+    }
+  }
+  const compute = d.effective_compute_since_last_comprehensive;
+  if (compute !== undefined && compute >= pack.cadence.effective_compute_multiple) {
+    findings.push(
+      error(
+        'evaluation.stale',
+        `effective compute grew ${compute}x since the last comprehensive assessment; the policy requires a new one at ${pack.cadence.effective_compute_multiple}x`,
+        at(['effective_compute_since_last_comprehensive']),
+      ),
+    );
+  }
+  return findings;
+}
+
+/** The completed comprehensive assessment covering `threshold` completed last (the first of a tie). */
+export function newestComprehensive(assessments: Iterable<LoadedAssessment>, threshold: string): LoadedAssessment | undefined {
+  let newest: LoadedAssessment | undefined;
+  for (const a of assessments) {
+    if (a.data.kind !== 'comprehensive' || !a.data.completed || !a.data.thresholds.includes(threshold)) continue;
+    if (!newest || a.data.completed > newest.data.completed!) newest = a;
+  }
+  return newest;
+}
