@@ -1,30 +1,34 @@
 import { dayNumber } from '../dates.js';
 import { error, type Finding } from '../findings.js';
 import type { LoadedAssessment } from '../release.js';
-import type { ReleaseContext } from './context.js';
+import { plural, type ReleaseContext } from './context.js';
 
 /**
- * Cadence: every threshold needs a comprehensive assessment recent enough at the release, and a new
- * one once effective compute since the last reached the pack's multiple.
+ * Cadence: every threshold needs a comprehensive assessment recent enough at the later of
+ * `release_date` and the day of the check (a release cannot be backdated into freshness), and a
+ * new one once effective compute since the last reached the pack's multiple.
  */
-export function cadence(ctx: Pick<ReleaseContext, 'pack' | 'declaration' | 'at' | 'assessments'>, entries: ReadonlyMap<string, number>): Finding[] {
+export function cadence(ctx: Pick<ReleaseContext, 'pack' | 'declaration' | 'at' | 'assessments' | 'today'>, entries: ReadonlyMap<string, number>): Finding[] {
   const { pack, declaration: d, at } = ctx;
   const findings: Finding[] = [];
   const releaseN = dayNumber(d.release_date);
+  const todayN = dayNumber(ctx.today);
+  const judgedAt = todayN > releaseN ? `the check day ${ctx.today} (after release_date ${d.release_date})` : `release_date ${d.release_date}`;
   const maxAge = pack.cadence.comprehensive_max_age_days;
   for (const threshold of pack.thresholds) {
     const newest = newestComprehensive(ctx.assessments.values(), threshold.id);
     if (!newest) {
       const i = entries.get(threshold.id);
-      findings.push(error('evaluation.stale', `threshold ${threshold.id} has no completed comprehensive assessment`, at(i === undefined ? [] : ['thresholds', i])));
+      // A threshold with no entry at all is one finding, threshold.unassessed, which says this too.
+      if (i !== undefined) findings.push(error('evaluation.stale', `threshold ${threshold.id} has no completed comprehensive assessment`, at(['thresholds', i])));
       continue;
     }
-    const age = releaseN - dayNumber(newest.data.completed!);
+    const age = Math.max(releaseN, todayN) - dayNumber(newest.data.completed!);
     if (age > maxAge) {
       findings.push(
         error(
           'evaluation.stale',
-          `the newest comprehensive assessment of ${threshold.id} (${newest.data.id}, completed ${newest.data.completed}) is ${age} days old at release_date ${d.release_date}; the policy allows ${maxAge}`,
+          `the newest comprehensive assessment of ${threshold.id} (${newest.data.id}, completed ${newest.data.completed}) is ${plural(age, 'day')} old at ${judgedAt}; the policy allows ${maxAge}`,
           newest.parsed.locate(['completed']),
         ),
       );

@@ -33,7 +33,6 @@ export interface ReleaseContext {
 }
 
 export const SEVERITY = { ruled_out: 0, not_ruled_out: 1, crossed: 2 } as const;
-export const STATUS_BY_SEVERITY = ['ruled_out', 'not_ruled_out', 'crossed'] as const;
 
 /** "1 day", "3 days". */
 export function plural(n: number, word: string): string {

@@ -1,12 +1,42 @@
 import { error, type Finding } from '../findings.js';
 import type { LoadedAssessment } from '../release.js';
 import { quote } from '../schemas/validate.js';
-import { SEVERITY, STATUS_BY_SEVERITY, type ReleaseContext } from './context.js';
+import type { ThresholdStatus } from '../schemas/index.js';
+import { newestComprehensive } from './cadence.js';
+import { SEVERITY, type ReleaseContext } from './context.js';
+
+/** What the release's evidence says of one threshold, at its worst (SPEC §2 "What a threshold requires"). */
+export interface Evidence {
+  status: ThresholdStatus;
+  /** The assessment that found it (the first completed, of those that found the worst). */
+  by: LoadedAssessment;
+}
+
+/**
+ * The most severe `result` for `threshold` among the newest completed comprehensive assessment
+ * that covers it and every assessment completed on or after that day, cited by the declaration or
+ * not; every completed assessment covering it when none is comprehensive. Undefined when no
+ * completed assessment of the release has a result for it.
+ */
+export function evidenceFor(assessments: Iterable<LoadedAssessment>, threshold: string): Evidence | undefined {
+  const list = [...assessments];
+  const since = newestComprehensive(list, threshold)?.data.completed;
+  let worst: Evidence | undefined;
+  for (const a of list) {
+    const completed = a.data.completed;
+    const found = a.data.result?.[threshold];
+    if (!completed || found === undefined || !a.data.thresholds.includes(threshold)) continue;
+    // The same day counts as after: which of two assessments completed on one day came last is unknown.
+    if (since && completed < since) continue;
+    if (!worst || SEVERITY[found] > SEVERITY[worst.status] || (found === worst.status && completed < worst.by.data.completed!)) worst = { status: found, by: a };
+  }
+  return worst;
+}
 
 /**
  * Levels and thresholds: every pack threshold needs an entry resting on completed assessments that
- * cover it; a threshold not ruled out requires the levels the pack names for it, and a declared
- * level below that is understated.
+ * cover it, and a status no milder than the release's evidence; a threshold not ruled out requires
+ * the levels the pack names for it, and a declared level below that is understated.
  */
 export function levelsAndThresholds(ctx: ReleaseContext, entries: ReadonlyMap<string, number>): { findings: Finding[]; required: Record<string, string> } {
   const { pack, index, declaration: d, at, levels } = ctx;
@@ -14,13 +44,18 @@ export function levelsAndThresholds(ctx: ReleaseContext, entries: ReadonlyMap<st
   const required = new Map<string, { rank: number; because: Array<{ rank: number; text: string }> }>();
   for (const s of pack.standards) required.set(s, { rank: 0, because: [] });
   for (const threshold of pack.thresholds) {
+    const evidence = evidenceFor(ctx.assessments.values(), threshold.id);
     const i = entries.get(threshold.id);
-    // Fail closed: a threshold with no entry, or no evidence, counts as not ruled out.
-    let severity: number = SEVERITY.not_ruled_out;
+    // The evidence sets what a threshold requires; with none, it fails closed as not ruled out.
+    let severity = evidence ? SEVERITY[evidence.status] : SEVERITY.not_ruled_out;
+    let label: string = evidence ? evidence.status : 'unassessed';
     if (i === undefined) {
-      findings.push(error('threshold.unassessed', `threshold ${threshold.id} has no entry under thresholds`, at(d.thresholds ? ['thresholds'] : [], true)));
+      // One finding for a missing entry: `cadence` leaves a threshold with no entry and no comprehensive assessment to this one.
+      const noComprehensive = newestComprehensive(ctx.assessments.values(), threshold.id) ? '' : ', and no completed comprehensive assessment of the release covers it';
+      findings.push(error('threshold.unassessed', `threshold ${threshold.id} has no entry under thresholds${noComprehensive}`, at(d.thresholds ? ['thresholds'] : [], true)));
     } else {
       const entry = d.thresholds![i]!;
+      const status = at(['thresholds', i, 'status']);
       const supporting: LoadedAssessment[] = [];
       (entry.assessments ?? []).forEach((id, j) => {
         const a = ctx.assessments.get(id);
@@ -31,25 +66,36 @@ export function levelsAndThresholds(ctx: ReleaseContext, entries: ReadonlyMap<st
         }
       });
       if (supporting.length === 0) {
-        findings.push(error('threshold.unassessed', `threshold ${threshold.id} is declared ${entry.status} but no completed assessment it cites covers it`, at(['thresholds', i, 'status'])));
-        severity = Math.max(severity, SEVERITY[entry.status]);
-      } else {
-        severity = SEVERITY[entry.status];
-        for (const a of supporting) {
-          const found = a.data.result?.[threshold.id];
-          if (found !== undefined && found !== entry.status) {
-            findings.push(error('threshold.contradicted', `threshold ${threshold.id} is declared ${entry.status}, but assessment ${a.data.id} found ${found}`, at(['thresholds', i, 'status'])));
-          }
-          if (found !== undefined) severity = Math.max(severity, SEVERITY[found]);
-        }
+        findings.push(error('threshold.unassessed', `threshold ${threshold.id} is declared ${entry.status} but no completed assessment it cites covers it`, status));
       }
+      const contradicted = new Set<LoadedAssessment>();
+      for (const a of supporting) {
+        const found = a.data.result?.[threshold.id];
+        if (found === undefined) continue;
+        if (found !== entry.status) {
+          contradicted.add(a);
+          findings.push(error('threshold.contradicted', `threshold ${threshold.id} is declared ${entry.status}, but assessment ${a.data.id} found ${found}`, status));
+        }
+        if (SEVERITY[found] > severity) [severity, label] = [SEVERITY[found], found];
+      }
+      if (evidence && SEVERITY[evidence.status] > SEVERITY[entry.status] && !contradicted.has(evidence.by)) {
+        findings.push(
+          error(
+            'threshold.contradicted',
+            `threshold ${threshold.id} is declared ${entry.status}, but assessment ${evidence.by.data.id} found ${evidence.status}; ` +
+              `the newest comprehensive assessment of a threshold and every assessment completed since decide its status, cited or not`,
+            status,
+          ),
+        );
+      }
+      if (SEVERITY[entry.status] > severity) [severity, label] = [SEVERITY[entry.status], entry.status];
     }
     if (severity === SEVERITY.ruled_out) continue;
     for (const [s, level] of Object.entries(threshold.requires)) {
       const req = required.get(s)!;
       const r = index.rank.get(level)!;
       if (r > req.rank) req.rank = r;
-      req.because.push({ rank: r, text: `${threshold.id} (${STATUS_BY_SEVERITY[severity]}) requires ${level}` });
+      req.because.push({ rank: r, text: `${threshold.id} (${label}) requires ${level}` });
     }
   }
   for (const s of pack.standards) {

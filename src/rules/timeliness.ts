@@ -36,7 +36,7 @@ export function timeliness(
       }
     } else if (todayN > dueN) {
       t.overdue = true;
-      findings.push(error('evaluation.overdue', `assessment ${a.data.id} was due ${a.data.due}${graceText} and is not completed (${todayN - dueN} days overdue)`, a.parsed.locate(['due'])));
+      findings.push(error('evaluation.overdue', `assessment ${a.data.id} was due ${a.data.due}${graceText} and is not completed (${plural(todayN - dueN, 'day')} overdue)`, a.parsed.locate(['due'])));
     }
   }
   return { findings, timeline };

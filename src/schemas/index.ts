@@ -5,13 +5,13 @@
  */
 import * as z from 'zod/mini';
 z.config({ jitless: true });
-import { isIsoDate } from '../dates.js';
+import { EARLIEST_DATE, isIsoDate } from '../dates.js';
 
 const text = z.string().check(z.minLength(1, 'expected a non-empty string'));
 const id = z.string().check(z.minLength(1, 'expected a non-empty id'), z.maxLength(200, 'expected an id of at most 200 characters'));
 const isoDate = z.string().check(
   z.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD'),
-  z.refine(isIsoDate, 'expected a real calendar date'),
+  z.refine(isIsoDate, { error: (issue) => (String(issue.input) < EARLIEST_DATE ? `expected a date on or after ${EARLIEST_DATE}` : 'expected a real calendar date') }),
 );
 /** A repository path relative to the declaration's folder, or an `https://` link. */
 const pathOrLink = z.string().check(z.minLength(1, 'expected a path or an https:// link'), z.maxLength(4096));
