@@ -1,6 +1,7 @@
 import { sortFindings, verdictOf, type Finding, type Verdict } from './findings.js';
 import type { Policy } from './policy.js';
 import type { LoadedRelease } from './release.js';
+import type { Declaration } from './schemas/index.js';
 import { indexAssessments } from './rules/assessments.js';
 import { cadence } from './rules/cadence.js';
 import type { At, ReleaseContext } from './rules/context.js';
@@ -63,31 +64,54 @@ export function judgeRelease(release: LoadedRelease, policy: Policy, today: stri
   const index = policy.pack;
   const declaration = decl.data;
   const at: At = (path, key = false) => decl.parsed.locate(path, { key });
+  // A declaration that failed the schema in some fields is still judged on the others, by the
+  // rules that need none of them: every finding that can be computed arrives in one run.
+  const readable = (...fields: Array<keyof Declaration>) => fields.every((f) => !decl.unreadable?.has(f));
   result.model = declaration.model;
-  findings.push(...policyMatches(declaration, index, at));
+  if (readable('policy')) findings.push(...policyMatches(declaration, index, at));
+  if (!readable('declared')) return finish(result);
   const declared = declaredLevels(declaration.declared, index, at);
   findings.push(...declared.findings);
   result.declared = declared.levels.names;
+  result.approvalRequired = declared.levels.atOrAbove(policy.settings.approval.fromLevel);
   const indexed = indexAssessments(release.assessments, index, today);
   findings.push(...indexed.findings);
 
-  const ctx: ReleaseContext = { pack: index.pack, index, settings: policy.settings, today, declaration, at, levels: declared.levels, assessments: indexed.assessments };
-  const acknowledged = noncompliance(ctx);
-  findings.push(...acknowledged.findings);
-  result.noncompliance = acknowledged.acknowledged;
-  const entries = thresholdEntries(ctx);
-  findings.push(...entries.findings);
-  const thresholds = levelsAndThresholds(ctx, entries.entries);
-  findings.push(...thresholds.findings);
-  result.required = thresholds.required;
-  findings.push(...safeguards(ctx));
-  const onTime = timeliness(indexed.assessments.values(), { today, graceDays: policy.settings.graceDays, lateAcknowledged: acknowledged.lateAcknowledged });
-  findings.push(...onTime.findings);
-  result.timeline = onTime.timeline;
-  findings.push(...cadence(ctx, entries.entries));
-  findings.push(...reportsAndReviews(ctx));
+  const ctx: ReleaseContext = {
+    pack: index.pack,
+    index,
+    settings: policy.settings,
+    today,
+    declaration,
+    at,
+    levels: declared.levels,
+    assessments: indexed.assessments,
+    unreadableAssessments: release.unreadableAssessments ?? new Set(),
+  };
+  let lateAcknowledged: ReadonlyMap<string, string> = new Map();
+  if (readable('noncompliance', 'assessments')) {
+    const acknowledged = noncompliance(ctx);
+    findings.push(...acknowledged.findings);
+    result.noncompliance = acknowledged.acknowledged;
+    lateAcknowledged = acknowledged.lateAcknowledged;
+  }
+  if (readable('thresholds', 'assessments')) {
+    const entries = thresholdEntries(ctx);
+    findings.push(...entries.findings);
+    const thresholds = levelsAndThresholds(ctx, entries.entries);
+    findings.push(...thresholds.findings);
+    result.required = thresholds.required;
+    if (readable('release_date', 'effective_compute_since_last_comprehensive')) findings.push(...cadence(ctx, entries.entries));
+  }
+  if (readable('safeguards')) findings.push(...safeguards(ctx));
+  if (readable('assessments')) {
+    const onTime = timeliness(indexed.assessments.values(), { today, graceDays: policy.settings.graceDays, lateAcknowledged });
+    findings.push(...onTime.findings);
+    result.timeline = onTime.timeline;
+  }
+  if (readable('reports', 'reviews')) findings.push(...reportsAndReviews(ctx));
 
-  result.approvalRequired = declared.levels.atOrAbove(policy.settings.approval.fromLevel) || result.noncompliance.length > 0;
+  result.approvalRequired ||= result.noncompliance.length > 0;
   return finish(result);
 }
 

@@ -3,6 +3,7 @@ import { mapLimited, READ_CONCURRENCY } from './concurrency.js';
 import { error, type Finding, type Where } from './findings.js';
 import { kib, loadYamlFile, type Caps } from './read-yaml.js';
 import { isLink, resolveReference, SafeStat } from './safe-path.js';
+import type { ZodMiniType } from 'zod/mini';
 import type { Assessment, Declaration } from './schemas/index.js';
 import type { RepoSnapshot } from './snapshot/port.js';
 import type { ParsedYaml, YamlPath } from './yaml/safe-yaml.js';
@@ -13,11 +14,24 @@ export interface LoadedAssessment {
   parsed: ParsedYaml;
 }
 
+/**
+ * A declaration as read. When it failed the schema in some top-level fields only, `unreadable`
+ * names them: `data` then holds just the fields that passed, and rules that need an unreadable
+ * field do not run (its schema findings already fail the release).
+ */
+export interface LoadedDeclaration {
+  data: Declaration;
+  parsed: ParsedYaml;
+  unreadable?: ReadonlySet<keyof Declaration>;
+}
+
 /** Everything read for one release: what parsed, plus the findings of reading it. */
 export interface LoadedRelease {
   file: string;
-  declaration?: { data: Declaration; parsed: ParsedYaml };
+  declaration?: LoadedDeclaration;
   assessments: LoadedAssessment[];
+  /** Ids of the assessment files that failed the schema but still name an id (their findings say why). */
+  unreadableAssessments?: ReadonlySet<string>;
   /** Repository paths of every file the release references (assessments, reports, evidence). */
   referenced: string[];
   findings: Finding[];
@@ -53,12 +67,11 @@ export async function loadRelease(snapshot: RepoSnapshot, declarationPath: strin
     return out;
   }
   budget.take(checked.entry.size);
-  const decl = await loadYamlFile(snapshot, declarationPath, checked.entry.size, 'declaration', caps);
-  if (!decl.ok) {
-    out.findings.push(...decl.findings);
-    return out;
-  }
-  out.declaration = { data: decl.data, parsed: decl.parsed };
+  const loaded = await loadYamlFile(snapshot, declarationPath, checked.entry.size, 'declaration', caps);
+  if (!loaded.ok) out.findings.push(...loaded.findings);
+  const decl = loaded.ok ? { data: loaded.data, parsed: loaded.parsed } : loaded.parsed && (await readableFields(loaded.parsed));
+  if (!decl) return out;
+  out.declaration = decl;
   const d = decl.data;
   // Lazy: a position is looked up only when a finding needs it.
   const at = (path: YamlPath): Where => () => decl.parsed.locate(path);
@@ -100,10 +113,13 @@ export async function loadRelease(snapshot: RepoSnapshot, declarationPath: strin
     else assessmentFiles.push({ path: r.path, size: c.entry.size });
   }
   const inBudget = assessmentFiles.filter((f) => budget.take(f.size));
-  const loaded = await mapLimited(inBudget, READ_CONCURRENCY, async (f) => ({ f, l: await loadYamlFile(snapshot, f.path, f.size, 'assessment', caps) }));
-  for (const { f, l } of loaded) {
+  const assessmentsRead = await mapLimited(inBudget, READ_CONCURRENCY, async (f) => ({ f, l: await loadYamlFile(snapshot, f.path, f.size, 'assessment', caps) }));
+  const unreadable = new Set<string>();
+  for (const { f, l } of assessmentsRead) {
     if (!l.ok) {
       out.findings.push(...l.findings);
+      const id = (l.parsed?.value as { id?: unknown } | undefined)?.id;
+      if (typeof id === 'string') unreadable.add(id);
       continue;
     }
     out.assessments.push({ file: f.path, data: l.data, parsed: l.parsed });
@@ -121,6 +137,7 @@ export async function loadRelease(snapshot: RepoSnapshot, declarationPath: strin
     if ('finding' in c) out.findings.push(c.finding);
     else budget.take(c.entry.size);
   }
+  if (unreadable.size > 0) out.unreadableAssessments = unreadable;
   if (budget.exceeded) {
     out.findings.push(
       error(
@@ -131,4 +148,25 @@ export async function loadRelease(snapshot: RepoSnapshot, declarationPath: strin
     );
   }
   return out;
+}
+
+/**
+ * The top-level fields of a declaration that failed the schema which pass it on their own, so the
+ * rules that need only those still run in the same pass (one wave of findings). Undefined when
+ * the document is not a mapping.
+ */
+async function readableFields(parsed: ParsedYaml): Promise<LoadedDeclaration | undefined> {
+  // zod is loaded only when a file fails the fast check, as validate() does.
+  const { declarationSchema } = await import('./schemas/index.js');
+  const value = parsed.value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const data: Record<string, unknown> = {};
+  const unreadable = new Set<keyof Declaration>();
+  for (const [key, schema] of Object.entries(declarationSchema.shape) as Array<[keyof Declaration, ZodMiniType]>) {
+    const field = (value as Record<string, unknown>)[key];
+    const r = schema.safeParse(field);
+    if (!r.success) unreadable.add(key);
+    else if (r.data !== undefined) data[key] = r.data;
+  }
+  return { data: data as Declaration, parsed, unreadable };
 }

@@ -8,7 +8,7 @@ import { plural, type ReleaseContext } from './context.js';
  * `release_date` and the day of the check (a release cannot be backdated into freshness), and a
  * new one once effective compute since the last reached the pack's multiple.
  */
-export function cadence(ctx: Pick<ReleaseContext, 'pack' | 'declaration' | 'at' | 'assessments' | 'today'>, entries: ReadonlyMap<string, number>): Finding[] {
+export function cadence(ctx: Pick<ReleaseContext, 'pack' | 'declaration' | 'at' | 'assessments' | 'unreadableAssessments' | 'today'>, entries: ReadonlyMap<string, number>): Finding[] {
   const { pack, declaration: d, at } = ctx;
   const findings: Finding[] = [];
   const releaseN = dayNumber(d.release_date);
@@ -19,8 +19,10 @@ export function cadence(ctx: Pick<ReleaseContext, 'pack' | 'declaration' | 'at' 
     const newest = newestComprehensive(ctx.assessments.values(), threshold.id);
     if (!newest) {
       const i = entries.get(threshold.id);
-      // A threshold with no entry at all is one finding, threshold.unassessed, which says this too.
-      if (i !== undefined) findings.push(error('evaluation.stale', `threshold ${threshold.id} has no completed comprehensive assessment`, at(['thresholds', i])));
+      // A threshold with no entry at all is one finding, threshold.unassessed, which says this too;
+      // one resting on an assessment file that failed the schema is left to that file's findings.
+      const citesUnreadable = i !== undefined && d.thresholds![i]!.assessments?.some((id) => ctx.unreadableAssessments.has(id));
+      if (i !== undefined && !citesUnreadable) findings.push(error('evaluation.stale', `threshold ${threshold.id} has no completed comprehensive assessment`, at(['thresholds', i])));
       continue;
     }
     const age = Math.max(releaseN, todayN) - dayNumber(newest.data.completed!);

@@ -1,4 +1,5 @@
-import { error, type Finding } from '../findings.js';
+import { didYouMean } from '../did-you-mean.js';
+import { error, type Finding, type Location } from '../findings.js';
 import type { LoadedAssessment } from '../release.js';
 import { quote } from '../schemas/validate.js';
 import type { ThresholdStatus } from '../schemas/index.js';
@@ -43,11 +44,12 @@ export function levelsAndThresholds(ctx: ReleaseContext, entries: ReadonlyMap<st
   const findings: Finding[] = [];
   const required = new Map<string, { rank: number; because: Array<{ rank: number; text: string }> }>();
   for (const s of pack.standards) required.set(s, { rank: 0, because: [] });
+  const unknownIds = citedUnknownIds(ctx);
   for (const threshold of pack.thresholds) {
     const evidence = evidenceFor(ctx.assessments.values(), threshold.id);
     const i = entries.get(threshold.id);
     // The evidence sets what a threshold requires; with none, it fails closed as not ruled out.
-    let severity = evidence ? SEVERITY[evidence.status] : SEVERITY.not_ruled_out;
+    let severity: number = evidence ? SEVERITY[evidence.status] : SEVERITY.not_ruled_out;
     let label: string = evidence ? evidence.status : 'unassessed';
     if (i === undefined) {
       // One finding for a missing entry: `cadence` leaves a threshold with no entry and no comprehensive assessment to this one.
@@ -55,17 +57,11 @@ export function levelsAndThresholds(ctx: ReleaseContext, entries: ReadonlyMap<st
       findings.push(error('threshold.unassessed', `threshold ${threshold.id} has no entry under thresholds${noComprehensive}`, at(d.thresholds ? ['thresholds'] : [], true)));
     } else {
       const entry = d.thresholds![i]!;
-      const status = at(['thresholds', i, 'status']);
-      const supporting: LoadedAssessment[] = [];
-      (entry.assessments ?? []).forEach((id, j) => {
-        const a = ctx.assessments.get(id);
-        if (!a) {
-          findings.push(error('threshold.unassessed', `threshold ${threshold.id} cites ${quote(id)}, which is not an assessment of this release`, at(['thresholds', i, 'assessments', j])));
-        } else if (a.data.thresholds.includes(threshold.id) && a.data.completed) {
-          supporting.push(a);
-        }
-      });
-      if (supporting.length === 0) {
+      const status = () => at(['thresholds', i, 'status']);
+      const cited = (entry.assessments ?? []).map((id) => ctx.assessments.get(id));
+      const supporting = cited.filter((a): a is LoadedAssessment => a !== undefined && a.data.thresholds.includes(threshold.id) && Boolean(a.data.completed));
+      // A citation of an id the release lacks is reported once per id (citedUnknownIds), not again here.
+      if (supporting.length === 0 && cited.every((a) => a !== undefined)) {
         findings.push(error('threshold.unassessed', `threshold ${threshold.id} is declared ${entry.status} but no completed assessment it cites covers it`, status));
       }
       const contradicted = new Set<LoadedAssessment>();
@@ -98,6 +94,7 @@ export function levelsAndThresholds(ctx: ReleaseContext, entries: ReadonlyMap<st
       req.because.push({ rank: r, text: `${threshold.id} (${label}) requires ${level}` });
     }
   }
+  findings.push(...unknownIds);
   for (const s of pack.standards) {
     const req = required.get(s)!;
     const have = levels.rankOf(s);
@@ -120,4 +117,24 @@ export function thresholdEntries(ctx: Pick<ReleaseContext, 'index' | 'declaratio
     else entries.set(t.id, i);
   });
   return { entries, findings };
+}
+
+/**
+ * One `threshold.unassessed` per cited id that is no assessment of the release, at its first
+ * citation, naming the closest id: a mistyped id is one finding, however often it is cited. An id
+ * of an assessment file that failed the schema is left to that file's findings.
+ */
+function citedUnknownIds(ctx: Pick<ReleaseContext, 'declaration' | 'assessments' | 'unreadableAssessments' | 'at'>): Finding[] {
+  const citers = new Map<string, { at: Location; thresholds: string[] }>();
+  ctx.declaration.thresholds?.forEach((t, i) => {
+    t.assessments?.forEach((id, j) => {
+      if (ctx.assessments.has(id) || ctx.unreadableAssessments.has(id)) return;
+      const c = citers.get(id);
+      if (c) c.thresholds.includes(t.id) || c.thresholds.push(t.id);
+      else citers.set(id, { at: ctx.at(['thresholds', i, 'assessments', j]), thresholds: [t.id] });
+    });
+  });
+  return [...citers].map(([id, c]) =>
+    error('threshold.unassessed', `${quote(id)} is not an assessment of this release${didYouMean(id, ctx.assessments.keys())}; cited for ${c.thresholds.join(', ')}`, c.at),
+  );
 }
