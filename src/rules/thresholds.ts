@@ -130,7 +130,9 @@ function citedUnknownIds(ctx: Pick<ReleaseContext, 'declaration' | 'assessments'
     t.assessments?.forEach((id, j) => {
       if (ctx.assessments.has(id) || ctx.unreadableAssessments.has(id)) return;
       const c = citers.get(id);
-      if (c) c.thresholds.includes(t.id) || c.thresholds.push(t.id);
+      if (c) {
+        if (!c.thresholds.includes(t.id)) c.thresholds.push(t.id);
+      }
       else citers.set(id, { at: ctx.at(['thresholds', i, 'assessments', j]), thresholds: [t.id] });
     });
   });
