@@ -130,10 +130,8 @@ function citedUnknownIds(ctx: Pick<ReleaseContext, 'declaration' | 'assessments'
     t.assessments?.forEach((id, j) => {
       if (ctx.assessments.has(id) || ctx.unreadableAssessments.has(id)) return;
       const c = citers.get(id);
-      if (c) {
-        if (!c.thresholds.includes(t.id)) c.thresholds.push(t.id);
-      }
-      else citers.set(id, { at: ctx.at(['thresholds', i, 'assessments', j]), thresholds: [t.id] });
+      if (!c) citers.set(id, { at: ctx.at(['thresholds', i, 'assessments', j]), thresholds: [t.id] });
+      else if (!c.thresholds.includes(t.id)) c.thresholds.push(t.id);
     });
   });
   return [...citers].map(([id, c]) =>
