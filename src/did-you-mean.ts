@@ -1,9 +1,10 @@
 /**
  * The candidate closest to a mistyped `word`, when one is close enough to be what was meant:
- * at most a third of the word's length in edits (insert, delete, substitute, swap two neighbours).
+ * at most a quarter of the word's length in edits, and never more than three (insert, delete,
+ * substitute, swap two neighbours).
  */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.max(1, Math.floor(word.length / 3));
+  const limit = Math.max(1, Math.min(3, Math.floor(word.length / 4)));
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const c of candidates) {

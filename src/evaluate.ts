@@ -86,7 +86,7 @@ export function judgeRelease(release: LoadedRelease, policy: Policy, today: stri
     at,
     levels: declared.levels,
     assessments: indexed.assessments,
-    unreadableAssessments: release.unreadableAssessments ?? new Set(),
+    unreadable: release.unreadableAssessments ?? { files: [], ids: new Set() },
   };
   let lateAcknowledged: ReadonlyMap<string, string> = new Map();
   if (readable('noncompliance', 'assessments')) {

@@ -30,8 +30,11 @@ export interface LoadedRelease {
   file: string;
   declaration?: LoadedDeclaration;
   assessments: LoadedAssessment[];
-  /** Ids of the assessment files that failed the schema but still name an id (their findings say why). */
-  unreadableAssessments?: ReadonlySet<string>;
+  /**
+   * Assessment files listed but not read (their findings say why), and the ids the ones that
+   * failed only the schema still name: the rules leave their consequences to those findings.
+   */
+  unreadableAssessments?: { files: string[]; ids: ReadonlySet<string> };
   /** Repository paths of every file the release references (assessments, reports, evidence). */
   referenced: string[];
   findings: Finding[];
@@ -89,17 +92,20 @@ export async function loadRelease(snapshot: RepoSnapshot, declarationPath: strin
   d.noncompliance?.forEach((n, i) => ref(n.report, ['noncompliance', i, 'report']));
 
   // Assessment files: resolve and stat them all first (cheap), then parse the ones in budget.
+  const unreadable = { files: [] as string[], ids: new Set<string>() };
   const seen = new Set<string>();
   const assessmentFiles: Array<{ path: string; size: number }> = [];
   for (const [i, a] of (d.assessments ?? []).entries()) {
     const where = at(['assessments', i]);
     if (isLink(a)) {
       out.findings.push(error('schema.invalid', `assessments[${i}]: an assessment must be a file in the repository, not a link`, where));
+      unreadable.files.push(a);
       continue;
     }
     const r = resolveReference(dir, a, where);
     if (!r.ok) {
       out.findings.push(r.finding);
+      unreadable.files.push(a);
       continue;
     }
     if (seen.has(r.path)) {
@@ -109,17 +115,23 @@ export async function loadRelease(snapshot: RepoSnapshot, declarationPath: strin
     seen.add(r.path);
     out.referenced.push(r.path);
     const c = await safe.checkFile(r.path, a, where);
-    if ('finding' in c) out.findings.push(c.finding);
-    else assessmentFiles.push({ path: r.path, size: c.entry.size });
+    if ('finding' in c) {
+      out.findings.push(c.finding);
+      unreadable.files.push(r.path);
+    } else assessmentFiles.push({ path: r.path, size: c.entry.size });
   }
-  const inBudget = assessmentFiles.filter((f) => budget.take(f.size));
+  const inBudget: typeof assessmentFiles = [];
+  for (const f of assessmentFiles) {
+    if (budget.take(f.size)) inBudget.push(f);
+    else unreadable.files.push(f.path);
+  }
   const assessmentsRead = await mapLimited(inBudget, READ_CONCURRENCY, async (f) => ({ f, l: await loadYamlFile(snapshot, f.path, f.size, 'assessment', caps) }));
-  const unreadable = new Set<string>();
   for (const { f, l } of assessmentsRead) {
     if (!l.ok) {
       out.findings.push(...l.findings);
+      unreadable.files.push(f.path);
       const id = (l.parsed?.value as { id?: unknown } | undefined)?.id;
-      if (typeof id === 'string') unreadable.add(id);
+      if (typeof id === 'string') unreadable.ids.add(id);
       continue;
     }
     out.assessments.push({ file: f.path, data: l.data, parsed: l.parsed });
@@ -137,7 +149,7 @@ export async function loadRelease(snapshot: RepoSnapshot, declarationPath: strin
     if ('finding' in c) out.findings.push(c.finding);
     else budget.take(c.entry.size);
   }
-  if (unreadable.size > 0) out.unreadableAssessments = unreadable;
+  if (unreadable.files.length > 0) out.unreadableAssessments = unreadable;
   if (budget.exceeded) {
     out.findings.push(
       error(

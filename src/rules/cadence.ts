@@ -1,14 +1,14 @@
 import { dayNumber } from '../dates.js';
 import { error, type Finding } from '../findings.js';
-import type { LoadedAssessment } from '../release.js';
 import { plural, type ReleaseContext } from './context.js';
+import { evidenceFor, newestComprehensive } from './evidence.js';
 
 /**
  * Cadence: every threshold needs a comprehensive assessment recent enough at the later of
  * `release_date` and the day of the check (a release cannot be backdated into freshness), and a
  * new one once effective compute since the last reached the pack's multiple.
  */
-export function cadence(ctx: Pick<ReleaseContext, 'pack' | 'declaration' | 'at' | 'assessments' | 'unreadableAssessments' | 'today'>, entries: ReadonlyMap<string, number>): Finding[] {
+export function cadence(ctx: Pick<ReleaseContext, 'pack' | 'declaration' | 'at' | 'assessments' | 'today'>, entries: ReadonlyMap<string, number>): Finding[] {
   const { pack, declaration: d, at } = ctx;
   const findings: Finding[] = [];
   const releaseN = dayNumber(d.release_date);
@@ -18,11 +18,12 @@ export function cadence(ctx: Pick<ReleaseContext, 'pack' | 'declaration' | 'at' 
   for (const threshold of pack.thresholds) {
     const newest = newestComprehensive(ctx.assessments.values(), threshold.id);
     if (!newest) {
+      // Only when some completed assessment covers it: with none, levelsAndThresholds reports the
+      // threshold unassessed, and says this too (one finding per root cause).
       const i = entries.get(threshold.id);
-      // A threshold with no entry at all is one finding, threshold.unassessed, which says this too;
-      // one resting on an assessment file that failed the schema is left to that file's findings.
-      const citesUnreadable = i !== undefined && d.thresholds![i]!.assessments?.some((id) => ctx.unreadableAssessments.has(id));
-      if (i !== undefined && !citesUnreadable) findings.push(error('evaluation.stale', `threshold ${threshold.id} has no completed comprehensive assessment`, at(['thresholds', i])));
+      if (i !== undefined && evidenceFor(ctx.assessments.values(), threshold.id)) {
+        findings.push(error('evaluation.stale', `threshold ${threshold.id} has no completed comprehensive assessment`, at(['thresholds', i])));
+      }
       continue;
     }
     const age = Math.max(releaseN, todayN) - dayNumber(newest.data.completed!);
@@ -47,14 +48,4 @@ export function cadence(ctx: Pick<ReleaseContext, 'pack' | 'declaration' | 'at' 
     );
   }
   return findings;
-}
-
-/** The completed comprehensive assessment covering `threshold` completed last (the first of a tie). */
-export function newestComprehensive(assessments: Iterable<LoadedAssessment>, threshold: string): LoadedAssessment | undefined {
-  let newest: LoadedAssessment | undefined;
-  for (const a of assessments) {
-    if (a.data.kind !== 'comprehensive' || !a.data.completed || !a.data.thresholds.includes(threshold)) continue;
-    if (!newest || a.data.completed > newest.data.completed!) newest = a;
-  }
-  return newest;
 }

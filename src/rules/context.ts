@@ -30,8 +30,8 @@ export interface ReleaseContext {
   levels: DeclaredLevels;
   /** The release's readable assessments by id (the first of a duplicated id). */
   assessments: ReadonlyMap<string, LoadedAssessment>;
-  /** Ids of assessment files that failed the schema: their own findings report them. */
-  unreadableAssessments: ReadonlySet<string>;
+  /** Assessment files listed but not read, and the ids those that failed only the schema name: their own findings report them. */
+  unreadable: { files: readonly string[]; ids: ReadonlySet<string> };
 }
 
 export const SEVERITY = { ruled_out: 0, not_ruled_out: 1, crossed: 2 } as const;

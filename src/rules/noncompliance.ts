@@ -16,7 +16,7 @@ const ACKNOWLEDGEABLE = 'evaluation.late';
  * assessment that was not late is a `schema.invalid` warning, since the entry then changes nothing
  * (it still makes RSO approval required, as every entry does).
  */
-export function noncompliance(ctx: Pick<ReleaseContext, 'declaration' | 'assessments' | 'unreadableAssessments' | 'settings' | 'at'>): {
+export function noncompliance(ctx: Pick<ReleaseContext, 'declaration' | 'assessments' | 'unreadable' | 'settings' | 'at'>): {
   findings: Finding[];
   acknowledged: AcknowledgedNoncompliance[];
   /** Assessment id -> the reason its lateness is acknowledged. */
@@ -43,7 +43,7 @@ export function noncompliance(ctx: Pick<ReleaseContext, 'declaration' | 'assessm
     const a = ctx.assessments.get(n.assessment);
     if (!a) {
       // An assessment file that failed the schema has its own findings; its lateness is unknown.
-      if (!ctx.unreadableAssessments.has(n.assessment)) invalid(['assessment'], `no assessment of this release has id ${quote(n.assessment)}${didYouMean(n.assessment, ctx.assessments.keys())}`);
+      if (!ctx.unreadable.ids.has(n.assessment)) invalid(['assessment'], `no assessment of this release has id ${quote(n.assessment)}${didYouMean(n.assessment, ctx.assessments.keys())}`);
       return;
     }
     lateAcknowledged.set(n.assessment, n.reason);

@@ -2,37 +2,8 @@ import { didYouMean } from '../did-you-mean.js';
 import { error, type Finding, type Location } from '../findings.js';
 import type { LoadedAssessment } from '../release.js';
 import { quote } from '../schemas/validate.js';
-import type { ThresholdStatus } from '../schemas/index.js';
-import { newestComprehensive } from './cadence.js';
+import { evidenceFor, newestComprehensive } from './evidence.js';
 import { SEVERITY, type ReleaseContext } from './context.js';
-
-/** What the release's evidence says of one threshold, at its worst (SPEC §2 "What a threshold requires"). */
-export interface Evidence {
-  status: ThresholdStatus;
-  /** The assessment that found it (the first completed, of those that found the worst). */
-  by: LoadedAssessment;
-}
-
-/**
- * The most severe `result` for `threshold` among the newest completed comprehensive assessment
- * that covers it and every assessment completed on or after that day, cited by the declaration or
- * not; every completed assessment covering it when none is comprehensive. Undefined when no
- * completed assessment of the release has a result for it.
- */
-export function evidenceFor(assessments: Iterable<LoadedAssessment>, threshold: string): Evidence | undefined {
-  const list = [...assessments];
-  const since = newestComprehensive(list, threshold)?.data.completed;
-  let worst: Evidence | undefined;
-  for (const a of list) {
-    const completed = a.data.completed;
-    const found = a.data.result?.[threshold];
-    if (!completed || found === undefined || !a.data.thresholds.includes(threshold)) continue;
-    // The same day counts as after: which of two assessments completed on one day came last is unknown.
-    if (since && completed < since) continue;
-    if (!worst || SEVERITY[found] > SEVERITY[worst.status] || (found === worst.status && completed < worst.by.data.completed!)) worst = { status: found, by: a };
-  }
-  return worst;
-}
 
 /**
  * Levels and thresholds: every pack threshold needs an entry resting on completed assessments that
@@ -42,7 +13,7 @@ export function evidenceFor(assessments: Iterable<LoadedAssessment>, threshold: 
 export function levelsAndThresholds(ctx: ReleaseContext, entries: ReadonlyMap<string, number>): { findings: Finding[]; required: Record<string, string> } {
   const { pack, index, declaration: d, at, levels } = ctx;
   const findings: Finding[] = [];
-  const required = new Map<string, { rank: number; because: Array<{ rank: number; text: string }> }>();
+  const required = new Map<string, { rank: number; because: Array<{ rank: number; text: string; unreadable: boolean }> }>();
   for (const s of pack.standards) required.set(s, { rank: 0, because: [] });
   const unknownIds = citedUnknownIds(ctx);
   for (const threshold of pack.thresholds) {
@@ -62,7 +33,8 @@ export function levelsAndThresholds(ctx: ReleaseContext, entries: ReadonlyMap<st
       const supporting = cited.filter((a): a is LoadedAssessment => a !== undefined && a.data.thresholds.includes(threshold.id) && Boolean(a.data.completed));
       // A citation of an id the release lacks is reported once per id (citedUnknownIds), not again here.
       if (supporting.length === 0 && cited.every((a) => a !== undefined)) {
-        findings.push(error('threshold.unassessed', `threshold ${threshold.id} is declared ${entry.status} but no completed assessment it cites covers it`, status));
+        const noComprehensive = newestComprehensive(ctx.assessments.values(), threshold.id) ? '' : ', nor does any completed comprehensive assessment of the release';
+        findings.push(error('threshold.unassessed', `threshold ${threshold.id} is declared ${entry.status} but no completed assessment it cites covers it${noComprehensive}`, status));
       }
       const contradicted = new Set<LoadedAssessment>();
       for (const a of supporting) {
@@ -91,16 +63,19 @@ export function levelsAndThresholds(ctx: ReleaseContext, entries: ReadonlyMap<st
       const req = required.get(s)!;
       const r = index.rank.get(level)!;
       if (r > req.rank) req.rank = r;
-      req.because.push({ rank: r, text: `${threshold.id} (${label}) requires ${level}` });
+      req.because.push({ rank: r, text: `${threshold.id} (${label}) requires ${level}`, unreadable: !evidence && ctx.unreadable.files.length > 0 });
     }
   }
   findings.push(...unknownIds);
   for (const s of pack.standards) {
     const req = required.get(s)!;
     const have = levels.rankOf(s);
-    if (have >= 0 && have < req.rank) {
-      const reasons = req.because.filter((b) => b.rank > have).map((b) => b.text);
-      findings.push(error('level.understated', `declared ${s} ${pack.levels[have]} is below the required ${pack.levels[req.rank]}: ${reasons.join('; ')}`, at(['declared', s])));
+    // A threshold with no evidence while an assessment file could not be read counts as not ruled
+    // out for `required`, but is not reported as understating a level: that file's findings are the cause.
+    const reasons = req.because.filter((b) => b.rank > have && !b.unreadable);
+    if (have >= 0 && reasons.length > 0) {
+      const needed = pack.levels[Math.max(...reasons.map((b) => b.rank))];
+      findings.push(error('level.understated', `declared ${s} ${pack.levels[have]} is below the required ${needed}: ${reasons.map((b) => b.text).join('; ')}`, at(['declared', s])));
     }
   }
   return { findings, required: Object.fromEntries(pack.standards.map((s) => [s, pack.levels[required.get(s)!.rank]!])) };
@@ -124,17 +99,18 @@ export function thresholdEntries(ctx: Pick<ReleaseContext, 'index' | 'declaratio
  * citation, naming the closest id: a mistyped id is one finding, however often it is cited. An id
  * of an assessment file that failed the schema is left to that file's findings.
  */
-function citedUnknownIds(ctx: Pick<ReleaseContext, 'declaration' | 'assessments' | 'unreadableAssessments' | 'at'>): Finding[] {
+function citedUnknownIds(ctx: Pick<ReleaseContext, 'declaration' | 'assessments' | 'unreadable' | 'at'>): Finding[] {
   const citers = new Map<string, { at: Location; thresholds: string[] }>();
   ctx.declaration.thresholds?.forEach((t, i) => {
     t.assessments?.forEach((id, j) => {
-      if (ctx.assessments.has(id) || ctx.unreadableAssessments.has(id)) return;
+      if (ctx.assessments.has(id) || ctx.unreadable.ids.has(id)) return;
       const c = citers.get(id);
       if (!c) citers.set(id, { at: ctx.at(['thresholds', i, 'assessments', j]), thresholds: [t.id] });
       else if (!c.thresholds.includes(t.id)) c.thresholds.push(t.id);
     });
   });
+  const unread = ctx.unreadable.files.length > 0 ? `; it may be in ${ctx.unreadable.files.map(quote).join(', ')}, which could not be read` : '';
   return [...citers].map(([id, c]) =>
-    error('threshold.unassessed', `${quote(id)} is not an assessment of this release${didYouMean(id, ctx.assessments.keys())}; cited for ${c.thresholds.join(', ')}`, c.at),
+    error('threshold.unassessed', `${quote(id)} is not an assessment of this release${didYouMean(id, ctx.assessments.keys())}${unread}; cited for ${c.thresholds.join(', ')}`, c.at),
   );
 }
