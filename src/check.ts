@@ -78,19 +78,42 @@ function missingDeclaration(where: string, name: string): Finding {
   return error('declaration.missing', `release files changed in ${where}/ but there is no ${name} declaring the release`, { file: where });
 }
 
-/** Every declaration matching the globs, and release folders that have none. */
+/**
+ * Every declaration matching the globs, and release folders that have none. With a `**` glob a
+ * release's own subfolders match too, so there a folder without a declaration is a release that
+ * lost it only when it holds a file itself, lies below the glob's fixed base (`releases` of
+ * `releases/**`), and lies neither inside nor above a declared release.
+ */
 async function discover(snapshot: RepoSnapshot, globs: string[], safe: SafeStat): Promise<{ declarations: string[]; orphans: string[] }> {
   const declarations = new Set<string>();
-  const orphans = new Set<string>();
+  const candidates: Array<{ dir: string; deepBase?: string }> = [];
   for (const g of parseGlobs(globs)) {
+    const segs = g.folderGlob.split('/');
+    const deep = segs.indexOf('**');
+    const deepBase = deep < 0 ? undefined : segs.slice(0, deep).join('/') || '.';
     for (const dir of await expandGlob(snapshot, g.folderGlob, 'dir')) {
       const decl = dir === '.' ? g.name : `${dir}/${g.name}`;
-      const st = await safe.stat(decl);
-      if (st) declarations.add(decl);
-      else if ((await snapshot.list(dir)).length > 0) orphans.add(dir);
+      if (await safe.stat(decl)) declarations.add(decl);
+      else if (dir !== deepBase) candidates.push({ dir, ...(deepBase !== undefined ? { deepBase } : {}) });
     }
   }
-  for (const d of declarations) orphans.delete(posix.dirname(d));
+  const declared = [...declarations].map((d) => posix.dirname(d));
+  const related = (a: string, b: string) => a === b || a === '.' || b === '.' || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+  const orphans = new Set<string>();
+  const deepDirs = new Set(candidates.filter((c) => c.deepBase !== undefined).map((c) => c.dir));
+  for (const { dir, deepBase } of candidates) {
+    if (declared.includes(dir) || orphans.has(dir)) continue;
+    const entries = await snapshot.list(dir === '.' ? '' : dir);
+    if (deepBase === undefined) {
+      if (entries.length > 0) orphans.add(dir);
+      continue;
+    }
+    if (!entries.some((e) => e.type !== 'dir') || declared.some((d) => related(d, dir))) continue;
+    // One finding per lost release: its topmost folder below the base, not one per subfolder.
+    let top = dir;
+    for (let up = posix.dirname(top); deepDirs.has(up) && !declared.some((d) => related(d, up)); up = posix.dirname(up)) top = up;
+    orphans.add(top);
+  }
   return { declarations: [...declarations].sort(), orphans: [...orphans].sort() };
 }
 

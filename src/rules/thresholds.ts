@@ -16,6 +16,8 @@ export function levelsAndThresholds(ctx: ReleaseContext, entries: ReadonlyMap<st
   const required = new Map<string, { rank: number; because: Array<{ rank: number; text: string; unreadable: boolean }> }>();
   for (const s of pack.standards) required.set(s, { rank: 0, because: [] });
   const unknownIds = citedUnknownIds(ctx);
+  // No `thresholds` at all is one finding, not one per threshold of the pack.
+  if (!d.thresholds) findings.push(error('threshold.unassessed', `the declaration has no thresholds; it needs an entry for each of ${pack.thresholds.map((t) => t.id).join(', ')}`, at([])));
   for (const threshold of pack.thresholds) {
     const evidence = evidenceFor(ctx.assessments.values(), threshold.id);
     const i = entries.get(threshold.id);
@@ -25,7 +27,7 @@ export function levelsAndThresholds(ctx: ReleaseContext, entries: ReadonlyMap<st
     if (i === undefined) {
       // One finding for a missing entry: `cadence` leaves a threshold with no entry and no comprehensive assessment to this one.
       const noComprehensive = newestComprehensive(ctx.assessments.values(), threshold.id) ? '' : ', and no completed comprehensive assessment of the release covers it';
-      findings.push(error('threshold.unassessed', `threshold ${threshold.id} has no entry under thresholds${noComprehensive}`, at(d.thresholds ? ['thresholds'] : [], true)));
+      if (d.thresholds) findings.push(error('threshold.unassessed', `threshold ${threshold.id} has no entry under thresholds${noComprehensive}`, at(['thresholds'], true)));
     } else {
       const entry = d.thresholds![i]!;
       const status = () => at(['thresholds', i, 'status']);
