@@ -4,7 +4,7 @@ import type { LoadedRelease } from './release.js';
 import type { Declaration } from './schemas/index.js';
 import { indexAssessments } from './rules/assessments.js';
 import { cadence } from './rules/cadence.js';
-import type { At, ReleaseContext } from './rules/context.js';
+import type { At, DeclaredLevels, ReleaseContext } from './rules/context.js';
 import { declaredLevels, policyMatches } from './rules/declared.js';
 import { noncompliance } from './rules/noncompliance.js';
 import { reportsAndReviews } from './rules/reports-and-reviews.js';
@@ -69,11 +69,10 @@ export function judgeRelease(release: LoadedRelease, policy: Policy, today: stri
   const readable = (...fields: Array<keyof Declaration>) => fields.every((f) => !decl.unreadable?.has(f));
   result.model = declaration.model;
   if (readable('policy')) findings.push(...policyMatches(declaration, index, at));
-  if (!readable('declared')) return finish(result);
-  const declared = declaredLevels(declaration.declared, index, at);
+  // Unreadable levels leave out the rules that depend on them (and RSO approval is required).
+  const declared = readable('declared') ? declaredLevels(declaration.declared, index, at) : { levels: NO_LEVELS, findings: [] };
   findings.push(...declared.findings);
-  result.declared = declared.levels.names;
-  result.approvalRequired = declared.levels.atOrAbove(policy.settings.approval.fromLevel);
+  if (readable('declared')) result.declared = declared.levels.names;
   const indexed = indexAssessments(release.assessments, index, today);
   findings.push(...indexed.findings);
 
@@ -103,17 +102,21 @@ export function judgeRelease(release: LoadedRelease, policy: Policy, today: stri
     result.required = thresholds.required;
     if (readable('release_date', 'effective_compute_since_last_comprehensive')) findings.push(...cadence(ctx, entries.entries));
   }
-  if (readable('safeguards')) findings.push(...safeguards(ctx));
+  if (readable('declared', 'safeguards')) findings.push(...safeguards(ctx));
   if (readable('assessments')) {
     const onTime = timeliness(indexed.assessments.values(), { today, graceDays: policy.settings.graceDays, lateAcknowledged });
     findings.push(...onTime.findings);
     result.timeline = onTime.timeline;
   }
-  if (readable('reports', 'reviews')) findings.push(...reportsAndReviews(ctx));
+  if (readable('declared', 'reports', 'reviews')) findings.push(...reportsAndReviews(ctx));
 
-  result.approvalRequired ||= result.noncompliance.length > 0;
+  result.approvalRequired =
+    !readable('declared', 'noncompliance') || declared.levels.atOrAbove(policy.settings.approval.fromLevel) || result.noncompliance.length > 0;
   return finish(result);
 }
+
+/** The levels of a declaration whose `declared` is unreadable: none, below every pack level. */
+const NO_LEVELS: DeclaredLevels = { names: {}, rankOf: () => -1, atOrAbove: () => false };
 
 function finish(result: ReleaseResult): ReleaseResult {
   sortFindings(result.findings);

@@ -122,6 +122,15 @@ describe('one wave of findings', () => {
     expect(report.findings.find((f) => f.line === at('deployment: ASL3'))!.message).toBe('declared.deployment: expected one of "ASL-1", "ASL-2", "ASL-3", "ASL-4"');
   });
 
+  it('unreadable levels still let the thresholds and the assessments be judged', () => {
+    let files = edit(nova(), DECL, /declared:\n(  .*\n)+/, 'declared: ASL-3\n');
+    files = edit(files, CBRN, 'completed: 2026-11-14', 'completed: 2026-11-18');
+    const { code, report } = checkProcess(files);
+    expect(code).toBe(1);
+    expect(codesOf(report.findings)).toEqual(['evaluation.late', 'schema.invalid']);
+    expect(report.releases[0]).toMatchObject({ declared: null, required: { deployment: 'ASL-3', security: 'ASL-3' }, approval_required: true });
+  });
+
   it('a schema error and a missing report arrive together', () => {
     let files = edit(nova(), DECL, '    evidence: reports/security-baseline.md', '    evidence: reports/security-baseline.md\n    colour: green');
     files = edit(files, DECL, '    security: reports/safeguards-security.md\n', '');
