@@ -117,20 +117,22 @@ async function discover(snapshot: RepoSnapshot, globs: string[], safe: SafeStat)
   return { declarations: [...declarations].sort(), orphans: [...orphans].sort() };
 }
 
-/** The release folder a path lies in, per the globs, if any. */
-function releaseFolderOf(path: string, globs: ReleaseGlob[]): { dir: string; name: string } | undefined {
+/** The release folders a path lies in, per the globs, innermost first (several only under a `**` glob). */
+function releaseFoldersOf(path: string, globs: ReleaseGlob[]): Array<{ dir: string; name: string }> {
+  const out: Array<{ dir: string; name: string }> = [];
   // Each folder of the path, longest first.
   for (let slash = path.lastIndexOf('/'); slash >= 0; slash = slash === 0 ? -1 : path.lastIndexOf('/', slash - 1)) {
     const dir = path.slice(0, slash);
-    for (let i = 0; i < globs.length; i++) if (globs[i]!.folder.test(dir)) return { dir, name: globs[i]!.name };
+    const g = globs.find((x) => x.folder.test(dir));
+    if (g) out.push({ dir, name: g.name });
   }
-  return undefined;
+  return out;
 }
 
 /** A predicate for "this path lies in a release folder" under the config's `releases` globs. */
 export function releasePathMatcher(globs: string[]): (path: string) => boolean {
   const parsed = parseGlobs(globs);
-  return (path) => releaseFolderOf(path, parsed) !== undefined;
+  return (path) => releaseFoldersOf(path, parsed).length > 0;
 }
 
 async function loadTouched(opts: CheckOptions, changed: string[], caps: Caps, safe: SafeStat, extra: Finding[]): Promise<LoadedRelease[]> {
@@ -139,17 +141,26 @@ async function loadTouched(opts: CheckOptions, changed: string[], caps: Caps, sa
   const missing = new Set<string>();
   const outside: string[] = [];
   for (const path of changed) {
-    const folder = releaseFolderOf(path, globs);
-    if (!folder) {
+    const folders = releaseFoldersOf(path, globs);
+    if (folders.length === 0) {
       outside.push(path);
       continue;
     }
-    const decl = `${folder.dir}/${folder.name}`;
-    if (declarations.has(decl) || missing.has(folder.dir)) continue;
-    if (await safe.stat(decl)) declarations.add(decl);
-    else {
-      missing.add(folder.dir);
-      extra.push(missingDeclaration(folder.dir, folder.name));
+    // The innermost folder with a declaration is the release; a file under a `**` glob lies in
+    // its release's subfolders too. With none, the outermost folder is the release that lost it.
+    let declared = false;
+    for (const f of folders) {
+      const decl = `${f.dir}/${f.name}`;
+      declared = declarations.has(decl) || (await safe.stat(decl)) !== undefined;
+      if (declared) {
+        declarations.add(decl);
+        break;
+      }
+    }
+    const outermost = folders.at(-1)!;
+    if (!declared && !missing.has(outermost.dir)) {
+      missing.add(outermost.dir);
+      extra.push(missingDeclaration(outermost.dir, outermost.name));
     }
   }
   const loaded = await loadAll(opts, [...declarations].sort(), caps, safe);

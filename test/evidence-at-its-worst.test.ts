@@ -2,6 +2,9 @@
 // release's evidence at its worst, a release cannot be backdated into freshness, dates start at
 // 2000-01-01, and a release folder that lost its declaration is reported.
 import { describe, expect, it } from 'vitest';
+import { checkRepository } from '../src/check.js';
+import { loadPolicy } from '../src/policy.js';
+import { MemorySnapshot } from '../src/snapshot/memory.js';
 import { checkProcess, codesOf } from './helpers/process.js';
 import { edit, exampleRepo, lineOf } from './helpers/repo.js';
 
@@ -148,5 +151,22 @@ describe('a release folder that lost its declaration', () => {
     expect(report.findings).toEqual([]);
     expect(report.releases.map((r) => r.declaration)).toEqual(['releases/frontier/nova-2/asl.yml']);
     expect(code).toBe(0);
+  });
+
+  it('in a pull request under a ** glob, a changed file of a release subfolder checks that release', async () => {
+    const deep = (files: Record<string, string>) => edit(files, '.github/asl-gate.yml', 'releases: ["releases/*/asl.yml"]', 'releases: ["releases/**/asl.yml"]');
+    const judge = async (files: Record<string, string>, changedFiles: string[]) => {
+      const snapshot = new MemorySnapshot(files);
+      const policy = await loadPolicy(snapshot);
+      if (!policy.ok) throw new Error(JSON.stringify(policy.findings));
+      return checkRepository({ snapshot, policy: policy.policy, today: '2026-11-28', changedFiles });
+    };
+    const touched = await judge(deep(exampleRepo('nova-2')), [NOVA_CBRN, 'releases/nova-2/reports/capability.md']);
+    expect(touched.findings).toEqual([]);
+    expect(touched.releases.map((r) => r.declaration)).toEqual([NOVA]);
+    const lostFiles = deep(exampleRepo('nova-2'));
+    delete lostFiles[NOVA];
+    const lostRun = await judge(lostFiles, [NOVA_CBRN, NOVA_AIRD, 'releases/nova-2/reports/capability.md']);
+    expect(lostRun.findings).toEqual([expect.objectContaining({ code: 'declaration.missing', file: 'releases/nova-2' })]);
   });
 });
