@@ -111,7 +111,7 @@ export function judgeRelease(release: LoadedRelease, policy: Policy, today: stri
   if (readable('declared', 'reports', 'reviews')) findings.push(...reportsAndReviews(ctx));
 
   result.approvalRequired =
-    !readable('declared', 'noncompliance') || declared.levels.atOrAbove(policy.settings.approval.fromLevel) || result.noncompliance.length > 0;
+    !readable('declared', 'noncompliance') || declared.levels.atOrAbove(policy.settings.approval.fromLevel) || (declaration.noncompliance?.length ?? 0) > 0;
   return finish(result);
 }
 
