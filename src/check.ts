@@ -78,36 +78,61 @@ function missingDeclaration(where: string, name: string): Finding {
   return error('declaration.missing', `release files changed in ${where}/ but there is no ${name} declaring the release`, { file: where });
 }
 
-/** Every declaration matching the globs, and release folders that have none. */
+/**
+ * Every declaration matching the globs, and release folders that have none. With a `**` glob a
+ * release's own subfolders match too, so there a folder without a declaration is a release that
+ * lost it only when it holds a file itself, lies below the glob's fixed base (`releases` of
+ * `releases/**`), and lies neither inside nor above a declared release.
+ */
 export async function discover(snapshot: RepoSnapshot, globs: string[], safe: SafeStat): Promise<{ declarations: string[]; orphans: string[] }> {
   const declarations = new Set<string>();
-  const orphans = new Set<string>();
+  const candidates: Array<{ dir: string; deepBase?: string }> = [];
   for (const g of parseGlobs(globs)) {
+    const segs = g.folderGlob.split('/');
+    const deep = segs.indexOf('**');
+    const deepBase = deep < 0 ? undefined : segs.slice(0, deep).join('/') || '.';
     for (const dir of await expandGlob(snapshot, g.folderGlob, 'dir')) {
       const decl = dir === '.' ? g.name : `${dir}/${g.name}`;
-      const st = await safe.stat(decl);
-      if (st) declarations.add(decl);
-      else if ((await snapshot.list(dir)).length > 0) orphans.add(dir);
+      if (await safe.stat(decl)) declarations.add(decl);
+      else if (dir !== deepBase) candidates.push({ dir, ...(deepBase !== undefined ? { deepBase } : {}) });
     }
   }
-  for (const d of declarations) orphans.delete(posix.dirname(d));
+  const declared = [...declarations].map((d) => posix.dirname(d));
+  const related = (a: string, b: string) => a === b || a === '.' || b === '.' || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+  const orphans = new Set<string>();
+  const deepDirs = new Set(candidates.filter((c) => c.deepBase !== undefined).map((c) => c.dir));
+  for (const { dir, deepBase } of candidates) {
+    if (declared.includes(dir) || orphans.has(dir)) continue;
+    const entries = await snapshot.list(dir === '.' ? '' : dir);
+    if (deepBase === undefined) {
+      if (entries.length > 0) orphans.add(dir);
+      continue;
+    }
+    if (!entries.some((e) => e.type !== 'dir') || declared.some((d) => related(d, dir))) continue;
+    // One finding per lost release: its topmost folder below the base, not one per subfolder.
+    let top = dir;
+    for (let up = posix.dirname(top); deepDirs.has(up) && !declared.some((d) => related(d, up)); up = posix.dirname(up)) top = up;
+    orphans.add(top);
+  }
   return { declarations: [...declarations].sort(), orphans: [...orphans].sort() };
 }
 
-/** The release folder a path lies in, per the globs, if any. */
-function releaseFolderOf(path: string, globs: ReleaseGlob[]): { dir: string; name: string } | undefined {
+/** The release folders a path lies in, per the globs, innermost first (several only under a `**` glob). */
+function releaseFoldersOf(path: string, globs: ReleaseGlob[]): Array<{ dir: string; name: string }> {
+  const out: Array<{ dir: string; name: string }> = [];
   // Each folder of the path, longest first.
   for (let slash = path.lastIndexOf('/'); slash >= 0; slash = slash === 0 ? -1 : path.lastIndexOf('/', slash - 1)) {
     const dir = path.slice(0, slash);
-    for (let i = 0; i < globs.length; i++) if (globs[i]!.folder.test(dir)) return { dir, name: globs[i]!.name };
+    const g = globs.find((x) => x.folder.test(dir));
+    if (g) out.push({ dir, name: g.name });
   }
-  return undefined;
+  return out;
 }
 
 /** A predicate for "this path lies in a release folder" under the config's `releases` globs. */
 export function releasePathMatcher(globs: string[]): (path: string) => boolean {
   const parsed = parseGlobs(globs);
-  return (path) => releaseFolderOf(path, parsed) !== undefined;
+  return (path) => releaseFoldersOf(path, parsed).length > 0;
 }
 
 async function loadTouched(opts: CheckOptions, changed: string[], caps: Caps, safe: SafeStat, extra: Finding[]): Promise<LoadedRelease[]> {
@@ -116,17 +141,26 @@ async function loadTouched(opts: CheckOptions, changed: string[], caps: Caps, sa
   const missing = new Set<string>();
   const outside: string[] = [];
   for (const path of changed) {
-    const folder = releaseFolderOf(path, globs);
-    if (!folder) {
+    const folders = releaseFoldersOf(path, globs);
+    if (folders.length === 0) {
       outside.push(path);
       continue;
     }
-    const decl = `${folder.dir}/${folder.name}`;
-    if (declarations.has(decl) || missing.has(folder.dir)) continue;
-    if (await safe.stat(decl)) declarations.add(decl);
-    else {
-      missing.add(folder.dir);
-      extra.push(missingDeclaration(folder.dir, folder.name));
+    // The innermost folder with a declaration is the release; a file under a `**` glob lies in
+    // its release's subfolders too. With none, the outermost folder is the release that lost it.
+    let declared = false;
+    for (const f of folders) {
+      const decl = `${f.dir}/${f.name}`;
+      declared = declarations.has(decl) || (await safe.stat(decl)) !== undefined;
+      if (declared) {
+        declarations.add(decl);
+        break;
+      }
+    }
+    const outermost = folders.at(-1)!;
+    if (!declared && !missing.has(outermost.dir)) {
+      missing.add(outermost.dir);
+      extra.push(missingDeclaration(outermost.dir, outermost.name));
     }
   }
   const loaded = await loadAll(opts, [...declarations].sort(), caps, safe);

@@ -33,7 +33,8 @@ export async function expandGlob(snapshot: RepoSnapshot, glob: string, type: 'fi
     const last = i === segs.length - 1;
     const entries = await snapshot.list(base);
     if (seg === '**') {
-      if (last) return;
+      // Last, `**` is any depth, none included: the base and everything below it.
+      if (last) return collect(base, entries);
       await walk(base, i + 1);
       for (const e of entries) if (e.type === 'dir') await walk(join(base, e.name), i);
       return;
@@ -45,6 +46,14 @@ export async function expandGlob(snapshot: RepoSnapshot, glob: string, type: 'fi
       if (last) {
         if (e.type === type) out.add(path);
       } else if (e.type === 'dir') await walk(path, i + 1);
+    }
+  };
+  const collect = async (base: string, entries: Array<{ name: string; type: string }>): Promise<void> => {
+    if (type === 'dir') out.add(base || '.');
+    for (const e of entries) {
+      const path = join(base, e.name);
+      if (e.type === 'dir') await collect(path, await snapshot.list(path));
+      else if (e.type === type) out.add(path);
     }
   };
   await walk('', 0);

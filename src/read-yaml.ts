@@ -11,7 +11,8 @@ export interface Caps {
 }
 export const DEFAULT_CAPS: Caps = { fileBytes: 256 * 1024, releaseFiles: 500, releaseBytes: 16 * 1024 * 1024 };
 
-export type Loaded<T> = { ok: true; data: T; parsed: ParsedYaml } | { ok: false; findings: Finding[] };
+/** On a schema failure, `parsed` is the document that failed it, so callers may still read its valid parts. */
+export type Loaded<T> = { ok: true; data: T; parsed: ParsedYaml } | { ok: false; findings: Finding[]; parsed?: ParsedYaml };
 
 /**
  * Read, parse and validate one YAML file whose path was already checked to be a regular file of
@@ -36,7 +37,7 @@ export async function parseAndValidate<K extends FileKind>(text: string, file: s
   const parsed = await parseYaml(text, file);
   if (!parsed.ok) return parsed;
   const v = await validate(kind, parsed.parsed);
-  if (!v.ok) return v;
+  if (!v.ok) return { ok: false, findings: v.findings, parsed: parsed.parsed };
   return { ok: true, data: v.data, parsed: parsed.parsed };
 }
 

@@ -3,6 +3,7 @@ import { mapLimited, READ_CONCURRENCY } from './concurrency.js';
 import { error, type Finding, type Where } from './findings.js';
 import { kib, loadYamlFile, type Caps } from './read-yaml.js';
 import { isLink, resolveReference, SafeStat } from './safe-path.js';
+import type { ZodMiniType } from 'zod/mini';
 import type { Assessment, Declaration } from './schemas/index.js';
 import type { RepoSnapshot } from './snapshot/port.js';
 import type { ParsedYaml, YamlPath } from './yaml/safe-yaml.js';
@@ -13,11 +14,27 @@ export interface LoadedAssessment {
   parsed: ParsedYaml;
 }
 
+/**
+ * A declaration as read. When it failed the schema in some top-level fields only, `unreadable`
+ * names them: `data` then holds just the fields that passed, and rules that need an unreadable
+ * field do not run (its schema findings already fail the release).
+ */
+export interface LoadedDeclaration {
+  data: Declaration;
+  parsed: ParsedYaml;
+  unreadable?: ReadonlySet<keyof Declaration>;
+}
+
 /** Everything read for one release: what parsed, plus the findings of reading it. */
 export interface LoadedRelease {
   file: string;
-  declaration?: { data: Declaration; parsed: ParsedYaml };
+  declaration?: LoadedDeclaration;
   assessments: LoadedAssessment[];
+  /**
+   * Assessment files listed but not read (their findings say why), and the ids the ones that
+   * failed only the schema still name: the rules leave their consequences to those findings.
+   */
+  unreadableAssessments?: { files: string[]; ids: ReadonlySet<string> };
   /** Repository paths of every file the release references (assessments, reports, evidence). */
   referenced: string[];
   findings: Finding[];
@@ -53,12 +70,11 @@ export async function loadRelease(snapshot: RepoSnapshot, declarationPath: strin
     return out;
   }
   budget.take(checked.entry.size);
-  const decl = await loadYamlFile(snapshot, declarationPath, checked.entry.size, 'declaration', caps);
-  if (!decl.ok) {
-    out.findings.push(...decl.findings);
-    return out;
-  }
-  out.declaration = { data: decl.data, parsed: decl.parsed };
+  const loaded = await loadYamlFile(snapshot, declarationPath, checked.entry.size, 'declaration', caps);
+  if (!loaded.ok) out.findings.push(...loaded.findings);
+  const decl = loaded.ok ? { data: loaded.data, parsed: loaded.parsed } : loaded.parsed && (await readableFields(loaded.parsed));
+  if (!decl) return out;
+  out.declaration = decl;
   const d = decl.data;
   // Lazy: a position is looked up only when a finding needs it.
   const at = (path: YamlPath): Where => () => decl.parsed.locate(path);
@@ -76,17 +92,20 @@ export async function loadRelease(snapshot: RepoSnapshot, declarationPath: strin
   d.noncompliance?.forEach((n, i) => ref(n.report, ['noncompliance', i, 'report']));
 
   // Assessment files: resolve and stat them all first (cheap), then parse the ones in budget.
+  const unreadable = { files: [] as string[], ids: new Set<string>() };
   const seen = new Set<string>();
   const assessmentFiles: Array<{ path: string; size: number }> = [];
   for (const [i, a] of (d.assessments ?? []).entries()) {
     const where = at(['assessments', i]);
     if (isLink(a)) {
       out.findings.push(error('schema.invalid', `assessments[${i}]: an assessment must be a file in the repository, not a link`, where));
+      unreadable.files.push(a);
       continue;
     }
     const r = resolveReference(dir, a, where);
     if (!r.ok) {
       out.findings.push(r.finding);
+      unreadable.files.push(a);
       continue;
     }
     if (seen.has(r.path)) {
@@ -96,14 +115,23 @@ export async function loadRelease(snapshot: RepoSnapshot, declarationPath: strin
     seen.add(r.path);
     out.referenced.push(r.path);
     const c = await safe.checkFile(r.path, a, where);
-    if ('finding' in c) out.findings.push(c.finding);
-    else assessmentFiles.push({ path: r.path, size: c.entry.size });
+    if ('finding' in c) {
+      out.findings.push(c.finding);
+      unreadable.files.push(r.path);
+    } else assessmentFiles.push({ path: r.path, size: c.entry.size });
   }
-  const inBudget = assessmentFiles.filter((f) => budget.take(f.size));
-  const loaded = await mapLimited(inBudget, READ_CONCURRENCY, async (f) => ({ f, l: await loadYamlFile(snapshot, f.path, f.size, 'assessment', caps) }));
-  for (const { f, l } of loaded) {
+  const inBudget: typeof assessmentFiles = [];
+  for (const f of assessmentFiles) {
+    if (budget.take(f.size)) inBudget.push(f);
+    else unreadable.files.push(f.path);
+  }
+  const assessmentsRead = await mapLimited(inBudget, READ_CONCURRENCY, async (f) => ({ f, l: await loadYamlFile(snapshot, f.path, f.size, 'assessment', caps) }));
+  for (const { f, l } of assessmentsRead) {
     if (!l.ok) {
       out.findings.push(...l.findings);
+      unreadable.files.push(f.path);
+      const id = (l.parsed?.value as { id?: unknown } | undefined)?.id;
+      if (typeof id === 'string') unreadable.ids.add(id);
       continue;
     }
     out.assessments.push({ file: f.path, data: l.data, parsed: l.parsed });
@@ -121,6 +149,7 @@ export async function loadRelease(snapshot: RepoSnapshot, declarationPath: strin
     if ('finding' in c) out.findings.push(c.finding);
     else budget.take(c.entry.size);
   }
+  if (unreadable.files.length > 0) out.unreadableAssessments = unreadable;
   if (budget.exceeded) {
     out.findings.push(
       error(
@@ -131,4 +160,25 @@ export async function loadRelease(snapshot: RepoSnapshot, declarationPath: strin
     );
   }
   return out;
+}
+
+/**
+ * The top-level fields of a declaration that failed the schema which pass it on their own, so the
+ * rules that need only those still run in the same pass (one wave of findings). Undefined when
+ * the document is not a mapping.
+ */
+async function readableFields(parsed: ParsedYaml): Promise<LoadedDeclaration | undefined> {
+  // zod is loaded only when a file fails the fast check, as validate() does.
+  const { declarationSchema } = await import('./schemas/index.js');
+  const value = parsed.value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const data: Record<string, unknown> = {};
+  const unreadable = new Set<keyof Declaration>();
+  for (const [key, schema] of Object.entries(declarationSchema.shape) as Array<[keyof Declaration, ZodMiniType]>) {
+    const field = (value as Record<string, unknown>)[key];
+    const r = schema.safeParse(field);
+    if (!r.success) unreadable.add(key);
+    else if (r.data !== undefined) data[key] = r.data;
+  }
+  return { data: data as Declaration, parsed, unreadable };
 }

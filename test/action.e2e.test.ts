@@ -180,6 +180,8 @@ describe('ASL gate Action on pull_request', () => {
     expect(run.code).toBe(1);
     expect(run.annotations.filter((a) => a.kind === 'error' && a.props.title).map((a) => [a.props.title, a.props.file, a.props.line, a.message])).toEqual([
       ['schema.invalid', 'releases/lyra-3/asl.yml', '4', 'release_date: expected a real calendar date'],
+      // One wave: what the rest of the file shows is reported with the schema error.
+      ['level.understated', 'releases/lyra-3/asl.yml', '7', 'declared security ASL-2 is below the required ASL-3: AI-RD-4 (not_ruled_out) requires ASL-3'],
     ]);
     expect(run.summary).toMatch(/\| releases\/nova-2\/asl\.yml \| nova-2 \| deployment ASL-3, security ASL-3 \|/);
   });

@@ -32,7 +32,7 @@ export function gantt(r: ReleaseResult, today: string): string {
     lines.push(`  section ${mermaidName(t.id)}`);
     lines.push(`  due : milestone, ${t.due}, 0d`);
     if (t.completed && t.daysLate > 0) {
-      lines.push(`  ${t.daysLate} days late${t.acknowledged ? ' (acknowledged)' : ''} : ${t.acknowledged ? 'active' : 'crit'}, ${t.due}, ${t.completed}`);
+      lines.push(`  ${t.daysLate} day${t.daysLate === 1 ? '' : 's'} late${t.acknowledged ? ' (acknowledged)' : ''} : ${t.acknowledged ? 'active' : 'crit'}, ${t.due}, ${t.completed}`);
     } else if (t.completed) {
       lines.push(`  completed : done, ${t.completed}, 1d`);
     } else if (t.overdue) {
@@ -68,7 +68,9 @@ export function renderMarkdown(report: CheckReport, today: string): string {
     out.push('');
   }
   if (report.findings.length > 0) {
-    out.push(`### Findings (${report.findings.filter((f) => f.severity === 'error').length} errors, ${report.findings.filter((f) => f.severity === 'warning').length} warnings)`, '');
+    const errors = report.findings.filter((f) => f.severity === 'error').length;
+    const warnings = report.findings.length - errors;
+    out.push(`### Findings (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'})`, '');
     out.push(...findingsTable(report.findings), '');
   }
   for (const r of report.releases) {
