@@ -22,7 +22,8 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate closest to `typed`, when it is close enough to be a plausible typo: at most a
- * third of the typed length away (and at least one edit), or one that starts with what was typed.
+ * quarter of the typed length away (at least one edit, at most three), or the only one that starts
+ * with what was typed.
  */
 export function closest(typed: string, candidates: Iterable<string>): string | undefined {
   const list = [...candidates];
@@ -33,7 +34,7 @@ export function closest(typed: string, candidates: Iterable<string>): string | u
     if (d < bestDistance) [best, bestDistance] = [c, d];
   }
   if (best === undefined) return undefined;
-  if (bestDistance <= Math.max(1, Math.floor(typed.length / 3))) return best;
+  if (bestDistance <= Math.max(1, Math.min(3, Math.floor(typed.length / 4)))) return best;
   const prefix = list.filter((c) => typed.length >= 2 && c.toLowerCase().startsWith(typed.toLowerCase()));
   return prefix.length === 1 ? prefix[0] : undefined;
 }

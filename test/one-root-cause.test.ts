@@ -51,14 +51,14 @@ describe('a mistyped assessment id is one finding', () => {
     const { code, report } = checkProcess(files);
     expect(code).toBe(1);
     expect(report.findings).toEqual([expect.objectContaining({ code: 'threshold.unassessed', file: DECL, line: lineOf(files[DECL]!, 'cbrn-2026-1]') })]);
-    expect(report.findings[0]!.message).toBe('"cbrn-2026-1" is not an assessment of this release (did you mean "cbrn-2026-11"?); cited for CBRN-3, CBRN-4');
+    expect(report.findings[0]!.message).toBe('"cbrn-2026-1" is not an assessment of this release, cited for CBRN-3, CBRN-4; did you mean "cbrn-2026-11"?');
   });
 
   it('in the assessment file: still one finding, pointing at the id the declaration cites', () => {
     const files = edit(nova(), CBRN, 'id: cbrn-2026-11', 'id: cbrn-2026-1l');
     const { report } = checkProcess(files);
     expect(codesOf(report.findings)).toEqual(['threshold.unassessed']);
-    expect(report.findings[0]!.message).toContain('(did you mean "cbrn-2026-1l"?)');
+    expect(report.findings[0]!.message).toContain('; did you mean "cbrn-2026-1l"?');
   });
 
   it('an assessment that fails the schema is its own finding: the thresholds citing it add none', () => {
@@ -92,11 +92,11 @@ describe('noncompliance entries that cannot apply are findings', () => {
     const files = withNoncompliance(edit(nova(), CBRN, 'completed: 2026-11-14', 'completed: 2026-11-18'), 'finding: evaluation.lat\nassessment: cbrn-2026-1\nreason: Late.');
     const { report } = checkProcess(files);
     expect(codesOf(report.findings)).toEqual(['evaluation.late', 'schema.invalid']);
-    expect(report.findings.find((f) => f.code === 'schema.invalid')!.message).toContain('(did you mean "evaluation.late"?)');
+    expect(report.findings.find((f) => f.code === 'schema.invalid')!.message).toContain('; did you mean "evaluation.late"?');
     const fixedCode = withNoncompliance(edit(nova(), CBRN, 'completed: 2026-11-14', 'completed: 2026-11-18'), 'finding: evaluation.late\nassessment: cbrn-2026-1\nreason: Late.');
     const again = checkProcess(fixedCode).report;
     expect(codesOf(again.findings)).toEqual(['evaluation.late', 'schema.invalid']);
-    expect(again.findings.find((f) => f.code === 'schema.invalid')!.message).toContain('(did you mean "cbrn-2026-11"?)');
+    expect(again.findings.find((f) => f.code === 'schema.invalid')!.message).toContain('; did you mean "cbrn-2026-11"?');
   });
 
   it('evaluation.late naming no assessment is schema.invalid at the entry', () => {

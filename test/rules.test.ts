@@ -16,7 +16,7 @@ import { levelsAndThresholds, thresholdEntries } from '../src/rules/thresholds.j
 import { timeliness } from '../src/rules/timeliness.js';
 import { MemorySnapshot } from '../src/snapshot/memory.js';
 import { edit, exampleRepo } from './helpers/repo.js';
-import { closest } from '../src/did-you-mean.js';
+import { closest } from '../src/suggest.js';
 
 const DECL = 'releases/nova-2/asl.yml';
 const CBRN = 'releases/nova-2/assessments/cbrn.yml';
@@ -237,9 +237,9 @@ describe('noncompliance', () => {
     expect(r.findings.map((f) => [f.severity, f.message])).toEqual([
       ['warning', 'noncompliance[1]: assessment ai-rd-2026-11 was completed 2026-11-16, on time (due 2026-11-16), so this entry acknowledges nothing'],
       ['error', 'noncompliance[2].finding: evaluation.overdue cannot be acknowledged; only evaluation.late turns into a warning, and nothing else downgrades an error'],
-      ['error', 'noncompliance[3].finding: "evaluation.lat" is not a finding code (did you mean "evaluation.late"?)'],
+      ['error', 'noncompliance[3].finding: "evaluation.lat" is not a finding code; did you mean "evaluation.late"?'],
       ['error', 'noncompliance[4]: names no assessment; an evaluation.late entry acknowledges the lateness of one assessment'],
-      ['error', 'noncompliance[5].assessment: no assessment of this release has id "cbrn-2026"'],
+      ['error', 'noncompliance[5].assessment: no assessment of this release has id "cbrn-2026"; did you mean "cbrn-2026-11"?'],
     ]);
   });
 });

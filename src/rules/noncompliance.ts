@@ -1,5 +1,5 @@
 import { dayNumber } from '../dates.js';
-import { didYouMean } from '../did-you-mean.js';
+import { didYouMean } from '../suggest.js';
 import type { AcknowledgedNoncompliance } from '../evaluate.js';
 import { error, FINDING_CODES, warning, type Finding } from '../findings.js';
 import { quote } from '../schemas/validate.js';

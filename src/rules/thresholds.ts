@@ -1,4 +1,4 @@
-import { didYouMean } from '../did-you-mean.js';
+import { didYouMean } from '../suggest.js';
 import { error, type Finding, type Location } from '../findings.js';
 import type { LoadedAssessment } from '../release.js';
 import { quote } from '../schemas/validate.js';
@@ -113,6 +113,6 @@ function citedUnknownIds(ctx: Pick<ReleaseContext, 'declaration' | 'assessments'
   });
   const unread = ctx.unreadable.files.length > 0 ? `; it may be in ${ctx.unreadable.files.map(quote).join(', ')}, which could not be read` : '';
   return [...citers].map(([id, c]) =>
-    error('threshold.unassessed', `${quote(id)} is not an assessment of this release${didYouMean(id, ctx.assessments.keys())}${unread}; cited for ${c.thresholds.join(', ')}`, c.at),
+    error('threshold.unassessed', `${quote(id)} is not an assessment of this release${unread}, cited for ${c.thresholds.join(', ')}${didYouMean(id, ctx.assessments.keys())}`, c.at),
   );
 }
