@@ -79,7 +79,7 @@ function missingDeclaration(where: string, name: string): Finding {
 }
 
 /** Every declaration matching the globs, and release folders that have none. */
-async function discover(snapshot: RepoSnapshot, globs: string[], safe: SafeStat): Promise<{ declarations: string[]; orphans: string[] }> {
+export async function discover(snapshot: RepoSnapshot, globs: string[], safe: SafeStat): Promise<{ declarations: string[]; orphans: string[] }> {
   const declarations = new Set<string>();
   const orphans = new Set<string>();
   for (const g of parseGlobs(globs)) {
@@ -102,6 +102,12 @@ function releaseFolderOf(path: string, globs: ReleaseGlob[]): { dir: string; nam
     for (let i = 0; i < globs.length; i++) if (globs[i]!.folder.test(dir)) return { dir, name: globs[i]!.name };
   }
   return undefined;
+}
+
+/** The release folder (per the config's `releases` globs) a path lies in, if any. */
+export function releaseFolderMatcher(globs: string[]): (path: string) => string | undefined {
+  const parsed = parseGlobs(globs);
+  return (path) => releaseFolderOf(path, parsed)?.dir;
 }
 
 /** A predicate for "this path lies in a release folder" under the config's `releases` globs. */

@@ -31,8 +31,8 @@ Commands:
                       --format FORMAT   text (default), json or markdown
   schema [KIND]     Print the JSON Schema of a file kind: declaration, assessment, config, pack.
   protect --repo OWNER/NAME [--branch main] [--app-id ID] [--gate-app-id ID] [--dry-run]
-                    Create or update the repository ruleset that requires the "ASL gate" and
-                    "RSO approval" checks on the branch, "RSO approval" bound to the App's id
+                    Create or update the repository ruleset that requires the "ASL gate: BRANCH"
+                    and "RSO approval: BRANCH" checks on the branch, the latter bound to the App's id
                     (--app-id, or APP_ID). Token from GITHUB_TOKEN or GH_TOKEN; API from
                     GITHUB_API_URL (default https://api.github.com). Prints the plan as a diff.
 

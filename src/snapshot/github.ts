@@ -1,3 +1,4 @@
+import { MAX_PULL_FILES } from '../constants.js';
 import type { Entry, EntryType, RepoSnapshot } from './port.js';
 
 /**
@@ -171,8 +172,7 @@ function entryType(e: TreeEntry): EntryType {
   return 'other';
 }
 
-/** GitHub lists at most this many files of a pull request. */
-export const MAX_PULL_FILES = 3000;
+export { MAX_PULL_FILES };
 
 /**
  * Paths a pull request adds or modifies (removed files have nothing to read), paginated; or
