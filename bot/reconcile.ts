@@ -1,16 +1,10 @@
-import { discover, releaseFolderMatcher } from '../src/check.js';
-import { approvalCheckName, DEFAULT_CONFIG_PATH, MAX_PULL_COMMITS, MAX_PULL_FILES } from '../src/constants.js';
+import { approvalCheckName, MAX_PULL_COMMITS, MAX_PULL_FILES } from '../src/constants.js';
 import { todayUtc } from '../src/dates.js';
-import { judgeRelease } from '../src/evaluate.js';
-import { error, sortFindings, verdictOf, type Finding } from '../src/findings.js';
 import { loadPolicy, type Policy } from '../src/policy.js';
-import { DEFAULT_CAPS } from '../src/read-yaml.js';
-import { loadRelease, type LoadedRelease } from '../src/release.js';
-import { SafeStat } from '../src/safe-path.js';
 import { GitHubSnapshot, GitTreeSnapshot, type Requester } from '../src/snapshot/github.js';
-import { touches, type ChangedFile } from '../src/touches.js';
-import { mapLimited, READ_CONCURRENCY } from '../src/concurrency.js';
+import type { ChangedFile } from '../src/touches.js';
 import { bind, decide, type Authorize, type CommentInfo, type Decision, type LedgerEntry, type Outcome } from './decide.js';
+import { judgeOffThread } from './gate.js';
 import { decodeState, encodeState, renderCheck, renderSticky, stickyHead, STICKY_MARKER, type GateSummary, type RunState } from './render.js';
 
 /** What a handler needs from Probot's context: the REST client and the repository. */
@@ -153,9 +147,8 @@ function stateOf(runs: CheckRunInfo[], key: { head: string; base: string; today:
 }
 
 /**
- * The gate verdict on the head: which releases the change touches (SPEC §4, src/touches.ts: at the
- * base or the head, removed and renamed paths included), whether it changes the config or a pack,
- * and the engine's verdict on each touched release at the head.
+ * The gate verdict on the head (see gate.ts). Reading and judging the files runs in a worker
+ * thread, so a costly file never holds up this process's other webhooks.
  */
 async function computeGate(ctx: Ctx, pr: PullInfo, policy: Policy, today: string): Promise<GateSummary> {
   const changes = await listChanges(ctx, pr);
@@ -164,43 +157,9 @@ async function computeGate(ctx: Ctx, pr: PullInfo, policy: Policy, today: string
     const message = `the pull request changes more than ${MAX_PULL_FILES} files, or GitHub listed fewer than it changes, so the gate cannot see the whole change: split it`;
     return { relevant: true, verdict: 'fail', approvalRequired: true, policyChanged: false, releases: [], findings: [{ code: 'input.too_large', where: '', message }] };
   }
-  const globs = policy.settings.releases;
-  const [base, head] = await Promise.all([pr.base.sha, pr.head.sha].map((sha) => releasesAt(new GitTreeSnapshot(ctx.api, ctx.owner, ctx.repo, sha), globs)));
-  const packPath = policy.pack.file.startsWith('built-in:') ? undefined : policy.pack.file;
-  const touched = touches({
-    changes,
-    base: base!,
-    head: head!,
-    policyFiles: [policy.settings.file ?? DEFAULT_CONFIG_PATH, ...(packPath ? [packPath] : [])],
-    policyFolders: ['packs/'],
-    releaseFolderOf: releaseFolderMatcher(globs),
-  });
-  const policyChanged = touched.policy.length > 0;
-  const atHead = new Map(head!.map((r) => [r.file, r]));
-  const judged = touched.releases.filter((f) => atHead.has(f)).map((f) => judgeRelease(atHead.get(f)!, policy, today));
-  const removed = touched.releases.filter((f) => !atHead.has(f));
-  const undeclared: Finding[] = touched.undeclared.map((dir) => error('declaration.missing', `release files changed in ${dir}/ but no declaration covers them`, { file: dir }));
-  const findings = sortFindings([...undeclared, ...judged.flatMap((r) => r.findings)]);
-  return {
-    relevant: policyChanged || touched.releases.length > 0 || touched.undeclared.length > 0,
-    verdict: verdictOf(findings),
-    // Removing a release, or changing the gate's policy, is a release decision too.
-    approvalRequired: policyChanged || removed.length > 0 || judged.some((r) => r.approvalRequired),
-    policyChanged,
-    releases: [
-      ...judged.map((r) => ({ declaration: r.declaration, model: r.model ?? null, declared: r.declared ?? {}, verdict: r.verdict, noncompliance: r.noncompliance })),
-      ...removed.map((declaration) => ({ declaration, model: null, declared: {}, verdict: 'pass' as const, noncompliance: [], removed: true })),
-    ],
-    // Findings outside any release (declaration.missing) and the first few of each release.
-    findings: findings.filter((f) => f.severity === 'error').slice(0, 20).map((f) => ({ code: f.code, where: `${f.file ?? ''}${f.line ? `:${f.line}` : ''}`, message: f.message })),
-  };
-}
-
-/** Every release declared at one commit, read as the engine reads it (the references included). */
-async function releasesAt(snapshot: GitTreeSnapshot, globs: string[]): Promise<LoadedRelease[]> {
-  const safe = new SafeStat(snapshot);
-  const { declarations } = await discover(snapshot, globs, safe);
-  return mapLimited(declarations, READ_CONCURRENCY, (d) => loadRelease(snapshot, d, DEFAULT_CAPS, safe));
+  const base = new GitTreeSnapshot(ctx.api, ctx.owner, ctx.repo, pr.base.sha);
+  const head = new GitTreeSnapshot(ctx.api, ctx.owner, ctx.repo, pr.head.sha);
+  return judgeOffThread({ base, head, changes, policy, today });
 }
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commentEvent, deliver, pullRequestEvent, startBot, type BotProcess } from './helpers/bot.js';
 import { edit, exampleRepo, ROOT } from './helpers/repo.js';
-import { GitHubStandIn, type Pull, type PullFile } from './standin/github.js';
+import { GitHubStandIn, type Pull, type PullFile, type TreeFiles } from './standin/github.js';
 
 const MAIN = 'b'.repeat(40);
 const WEAK = 'd'.repeat(40);
@@ -41,10 +41,10 @@ afterAll(async () => {
 /** A commit SHA that starts with `prefix` (how a ground commit looks to the App). */
 const crafted = (prefix: string, fill: string) => prefix.padEnd(40, fill);
 const uniq = (n: number, v = 0) => `${n.toString(16).padStart(4, '0')}${v}`.padEnd(40, '7');
-const releaseChanges = (files: Record<string, string>): PullFile[] => Object.keys(files).filter((p) => p.startsWith('releases/')).map((filename) => ({ filename, status: 'added' }));
+const releaseChanges = (files: TreeFiles): PullFile[] => Object.keys(files).filter((p) => p.startsWith('releases/')).map((filename) => ({ filename, status: 'added' }));
 const nova = () => exampleRepo('nova-2');
 
-async function open(opts: { head?: string; base?: string; baseRef?: string; files?: Record<string, string>; changed?: PullFile[]; author?: string } = {}): Promise<Pull> {
+async function open(opts: { head?: string; base?: string; baseRef?: string; files?: TreeFiles; changed?: PullFile[]; author?: string } = {}): Promise<Pull> {
   const n = next++;
   const files = opts.files ?? nova();
   const pr = gh.openPull(n, opts.author ?? 'dev-alice', opts.base ?? MAIN, opts.head ?? uniq(n), files, opts.changed ?? releaseChanges(files), opts.baseRef ?? 'main');
@@ -52,7 +52,7 @@ async function open(opts: { head?: string; base?: string; baseRef?: string; file
   return pr;
 }
 
-async function push(pr: Pull, sha: string, files: Record<string, string> = { ...nova(), 'releases/nova-2/reports/extra.md': `# ${sha}\n` }) {
+async function push(pr: Pull, sha: string, files: TreeFiles = { ...nova(), 'releases/nova-2/reports/extra.md': `# ${sha}\n` }) {
   gh.push(pr.number, sha, files, 'dev-alice');
   expect(await deliver(bot, 'pull_request', pullRequestEvent(gh, pr, 'synchronize'))).toBe(200);
 }
@@ -301,7 +301,7 @@ describe('6. removed and renamed files', () => {
   });
 
   it("deleting a release's review receipt is a release change, and the gate fails on it", async () => {
-    const files: Record<string, string> = { ...gh.commits.get(MAIN_NOVA)! };
+    const files: TreeFiles = { ...gh.commits.get(MAIN_NOVA)! };
     delete files['releases/nova-2/reviews/us-aisi-receipt.md'];
     const pr = await open({ base: MAIN_NOVA, files, changed: [{ filename: 'releases/nova-2/reviews/us-aisi-receipt.md', status: 'removed' }] });
     expect(check(pr.head)).toMatchObject({ conclusion: 'failure' });
@@ -309,7 +309,7 @@ describe('6. removed and renamed files', () => {
   });
 
   it('renaming a report out of the release folder touches the release', async () => {
-    const files: Record<string, string> = { ...gh.commits.get(MAIN_NOVA)! };
+    const files: TreeFiles = { ...gh.commits.get(MAIN_NOVA)! };
     files['archive/capability.md'] = files['releases/nova-2/reports/capability.md']!;
     delete files['releases/nova-2/reports/capability.md'];
     const pr = await open({ base: MAIN_NOVA, files, changed: [{ filename: 'archive/capability.md', status: 'renamed', previous_filename: 'releases/nova-2/reports/capability.md' }] });
