@@ -37,8 +37,9 @@ export function aslGateApp(app: Probot, options: AppOptions): void {
     if (context.payload.action === 'edited' && !retarget) return;
     await guarded(context, `PR #${pr.number}`, async () => {
       const ctx = ctxOf(context, repository.owner.login, repository.name);
-      // The payload may be stale (reordered deliveries): judge the PR as it is now.
+      // A push, reopen or retarget restarts the time from which bare commands can bind to the head.
       const headEvent = context.payload.action !== 'ready_for_review';
+      // A retarget is judged on the PR as it is now (its base may have moved on again since).
       await reconcile(ctx, retarget ? await getPull(ctx, pr.number) : (pr as unknown as PullInfo), { headEvent });
     });
   });

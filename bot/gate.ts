@@ -71,20 +71,31 @@ async function releasesAt(snapshot: RepoSnapshot, globs: string[]): Promise<Load
 
 // --- Off the event loop --------------------------------------------------------------------------
 
-/** A request from the worker for one snapshot operation, answered by this thread. */
+/** A task for a worker: one PR's change to judge. */
+export interface WorkerTask {
+  task: number;
+  changes: ChangedFile[];
+  policy: Policy;
+  today: string;
+}
+/** A request from the worker for one snapshot operation of a task, answered by this thread. */
 export interface SnapshotCall {
+  task: number;
   id: number;
   side: 'base' | 'head';
   op: 'stat' | 'readFile' | 'list';
   path: string;
 }
 export type SnapshotReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string; status?: number };
-export type WorkerResult = { done: true; ok: true; gate: GateSummary } | { done: true; ok: false; message: string; status?: number };
+export type WorkerResult = { task: number; done: true; ok: true; gate: GateSummary } | { task: number; done: true; ok: false; message: string; status?: number };
 
 const WORKER = fileURLToPath(new URL('./gate-worker.js', import.meta.url));
+/** Two cores is the usual App host: one worker each, kept between tasks (a start costs ~50 ms). */
 const MAX_WORKERS = 2;
-let running = 0;
-const waiting: Array<() => void> = [];
+const idle: Worker[] = [];
+let workers = 0;
+const waiting: Array<(w: Worker) => void> = [];
+let nextTask = 0;
 
 /** How long one PR's files may take to judge before the gate fails closed. */
 function budgetMs(): number {
@@ -92,40 +103,60 @@ function budgetMs(): number {
   return Number.isFinite(ms) && ms > 0 ? ms : 30_000;
 }
 
+async function acquire(): Promise<Worker> {
+  const w = idle.pop();
+  if (w) return w;
+  if (workers < MAX_WORKERS) {
+    workers++;
+    const worker = new Worker(WORKER);
+    worker.unref(); // an idle worker never keeps the process alive
+    return worker;
+  }
+  return new Promise((resolve) => waiting.push(resolve));
+}
+
+/** Back to the pool; a worker that timed out or failed is ended and replaced on demand. */
+function release(w: Worker, healthy: boolean): void {
+  if (!healthy) {
+    workers--;
+    void w.terminate();
+    const next = waiting.shift();
+    if (next) void acquire().then(next);
+    return;
+  }
+  const next = waiting.shift();
+  if (next) next(w);
+  else idle.push(w);
+}
+
 /**
  * judgeChange in a worker thread: parsing and judging are CPU work a hostile file can make long,
  * and on this thread they would stall every other webhook. The worker reads through this thread's
- * snapshots (its API client stays here); at most two run at once, each within a time budget past
- * which the gate fails closed. From TypeScript sources (unit tests) there is no worker file: then
- * it runs here.
+ * snapshots (its API client stays here); at most two work at once, each task within a time budget
+ * past which the gate fails closed. From TypeScript sources (unit tests) there is no worker file:
+ * then it runs here.
  */
 export async function judgeOffThread(input: JudgeInput): Promise<GateSummary> {
   if (!existsSync(WORKER)) return judgeChange(input);
-  if (running >= MAX_WORKERS) await new Promise<void>((r) => waiting.push(r));
-  running++;
-  try {
-    return await runWorker(input);
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
-}
-
-function runWorker({ base, head, changes, policy, today }: JudgeInput): Promise<GateSummary> {
+  const worker = await acquire();
+  const { base, head, changes, policy, today } = input;
+  const task = nextTask++;
   const ms = budgetMs();
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER, { workerData: { changes, policy, today } });
     let settled = false;
-    const finish = (fn: () => void) => {
+    const finish = (healthy: boolean, fn: () => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      void worker.terminate();
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      release(worker, healthy);
       fn();
     };
     const timer = setTimeout(
       () =>
-        finish(() =>
+        finish(false, () =>
           resolve({
             relevant: true,
             verdict: 'fail',
@@ -137,9 +168,10 @@ function runWorker({ base, head, changes, policy, today }: JudgeInput): Promise<
         ),
       ms,
     );
-    worker.on('message', (m: SnapshotCall | WorkerResult) => {
+    const onMessage = (m: SnapshotCall | WorkerResult) => {
+      if (m.task !== task) return;
       if ('done' in m) {
-        finish(() => (m.ok ? resolve(m.gate) : reject(Object.assign(new Error(m.message), m.status !== undefined ? { status: m.status } : {}))));
+        finish(true, () => (m.ok ? resolve(m.gate) : reject(Object.assign(new Error(m.message), m.status !== undefined ? { status: m.status } : {}))));
         return;
       }
       const snap = m.side === 'base' ? base : head;
@@ -148,8 +180,12 @@ function runWorker({ base, head, changes, policy, today }: JudgeInput): Promise<
         (value) => !settled && worker.postMessage({ id: m.id, ok: true, value } satisfies SnapshotReply),
         (e: { message?: string; status?: number }) => !settled && worker.postMessage({ id: m.id, ok: false, message: e.message ?? String(e), ...(e.status !== undefined ? { status: e.status } : {}) } satisfies SnapshotReply),
       );
-    });
-    worker.on('error', (e) => finish(() => reject(e)));
-    worker.on('exit', (code) => finish(() => reject(new Error(`the gate worker exited with code ${code}`))));
+    };
+    const onError = (e: Error) => finish(false, () => reject(e));
+    const onExit = (code: number) => finish(false, () => reject(new Error(`the gate worker exited with code ${code}`)));
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage({ task, changes, policy, today } satisfies WorkerTask);
   });
 }

@@ -338,3 +338,21 @@ describe('8. commits GitHub does not list', () => {
     expect(check(pr.head)!.output.summary).toMatch(/No approval counts/);
   });
 });
+
+describe('9. a hostile file', () => {
+  it('judging runs in a worker with a time budget: past it the gate fails closed, and the App still answers', async () => {
+    // A 1 ms budget stands in for a file that takes too long (bench/bot.mjs measures the real one).
+    const strict = await startBot(gh, { ASL_GATE_JUDGE_TIMEOUT_MS: '1' });
+    try {
+      const n = next++;
+      const files = nova();
+      const pr = gh.openPull(n, 'dev-alice', MAIN, uniq(n), files, releaseChanges(files));
+      expect(await deliver(strict, 'pull_request', pullRequestEvent(gh, pr))).toBe(200);
+      expect(check(pr.head)).toMatchObject({ status: 'completed', conclusion: 'failure' });
+      expect(check(pr.head)!.output.summary).toMatch(/took longer than .* to read and judge; the gate fails closed/);
+      expect((await fetch(`${strict.url}/ping`)).status).toBe(200);
+    } finally {
+      await strict.stop();
+    }
+  });
+});
