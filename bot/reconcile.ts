@@ -118,14 +118,18 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: ReconcileOptions =
     return { outcome, check: renderCheck({ outcome, gate, head, policy: policy.policy, key, state: { since, ledger: l } }) };
   };
   let { outcome, check } = render(ledger);
-  await writeCheck(ctx, name, head, runs[0], check);
-  // Two replicas may record two comments at once, each writing the ledger it read plus its own
-  // entry: read back, and write again until the ledger holds every entry either saw.
+  // A command recorded goes into a new run, never over the newest one: a replica writing what it
+  // read before this run existed then only overwrites an older run, which nobody reads but for its
+  // ledger (the ledger is the union over every run of ours on (head, base)).
+  await writeCheck(ctx, name, head, added.length > 0 ? undefined : runs[0], check);
+  // Two replicas recording at once each write a run without the other's entry: read back, and
+  // redraw the newest run until it holds every entry any run holds.
   for (let attempt = 0; added.length > 0 && attempt < 3; attempt++) {
     runs = await findCheckRuns(ctx, head, name);
-    const now = stateOf(runs, key).ledger;
-    if (added.every((e) => now.some((l) => sameEntry(l, e)))) break;
-    ledger = mergeLedgers(now, ledger);
+    const union = stateOf(runs, key).ledger;
+    const shown = decodeState(runs[0]?.output?.text, key).ledger;
+    if (union.every((e) => shown.some((l) => sameEntry(l, e)))) break;
+    ledger = mergeLedgers(union, ledger);
     ({ outcome, check } = render(ledger));
     await writeCheck(ctx, name, head, runs[0], check);
   }

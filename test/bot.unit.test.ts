@@ -130,9 +130,10 @@ describe('App rules (nock)', () => {
       .get(`/repos/lab/models/commits/${HEAD}/check-runs`).query(true).reply(200, { total_count: 1, check_runs: [run] })
       .get('/repos/lab/models/issues/7/comments').query(true).reply(200, [sticky, approve])
       .get('/repos/lab/models/pulls/7/commits').query(true).reply(200, [{ sha: HEAD, author: { id: 11, login: 'dev-alice' }, committer: { id: 11, login: 'dev-alice' } }])
-      .patch('/repos/lab/models/check-runs/5', (b) => ((written = b.output.text), b.conclusion === 'success' && b.output.summary.includes(`| Commit | \`${HEAD}\` |`) && b.output.summary.includes('#issuecomment-700'))).reply(200, {})
-      // Read back: the ledger written holds the approval.
-      .get(`/repos/lab/models/commits/${HEAD}/check-runs`).query(true).reply(200, () => ({ total_count: 1, check_runs: [{ ...run, output: { text: written } }] }))
+      // A recorded command goes into a new run of the same name, never over the newest one.
+      .post('/repos/lab/models/check-runs', (b) => ((written = b.output.text), b.name === 'RSO approval: main' && b.conclusion === 'success' && b.output.summary.includes(`| Commit | \`${HEAD}\` |`) && b.output.summary.includes('#issuecomment-700'))).reply(201, { id: 6 })
+      // Read back: the newest run holds every entry any run holds.
+      .get(`/repos/lab/models/commits/${HEAD}/check-runs`).query(true).reply(200, () => ({ total_count: 2, check_runs: [run, { ...run, id: 6, output: { text: written } }] }))
       .patch('/repos/lab/models/issues/comments/600').reply(200, {})
       .post('/repos/lab/models/issues/comments/700/reactions', { content: '+1' }).reply(201, {});
     await probot.receive({ id: '5', name: 'issue_comment', payload: webhook('issue_comment', 'created', { issue: { number: 7, pull_request: { url: 'x' } }, comment: approve, repository, installation: { id: 77 } }) as never });
