@@ -1,8 +1,9 @@
 import type { Context, Probot } from 'probot';
 import { parseCommands, type ParsedCommand } from './commands.js';
-import type { Decision } from './decide.js';
+import { baseOfApprovalCheck } from '../src/constants.js';
+import type { CommentInfo, Decision } from './decide.js';
 import { deliveryLog, logged } from './log.js';
-import { byThisApp, CHECK_NAME, ConfigBroken, listComments, reconcile, type Ctx, type PullInfo, type ReconcileResult } from './reconcile.js';
+import { byThisApp, ConfigBroken, listComments, reconcile, type Ctx, type PullInfo, type ReconcileResult } from './reconcile.js';
 
 const REPLY_MARKER = (id: number) => `<!-- asl-gate:reply:${id} -->`;
 const NOT_A_RELEASE = 'this pull request touches no release, gate config or pack: there is nothing to approve';
@@ -15,8 +16,9 @@ export interface AppOptions {
 }
 
 /**
- * The `RSO approval` App. Every handler rebuilds the state from GitHub (see reconcile.ts), so
- * redelivered or reordered webhooks and several replicas converge on the same check and comment.
+ * The `RSO approval: <base>` App. Every handler rebuilds the state from GitHub (see reconcile.ts, and
+ * decide.ts for how approvals are bound), so redelivered or reordered webhooks and several replicas
+ * converge on the same check and comment.
  */
 export function aslGateApp(app: Probot, options: AppOptions): void {
   const ctxOf = (context: Context, owner: string, repo: string): Ctx => ({
@@ -28,21 +30,32 @@ export function aslGateApp(app: Probot, options: AppOptions): void {
     ...(options.today ? { today: options.today() } : {}),
   });
 
-  app.on(['pull_request.opened', 'pull_request.reopened', 'pull_request.synchronize', 'pull_request.ready_for_review'], async (context) => {
+  // Each of these makes the payload's head the PR's head for its base (a retarget: for a new base).
+  app.on(['pull_request.opened', 'pull_request.reopened', 'pull_request.synchronize', 'pull_request.ready_for_review', 'pull_request.edited'], async (context) => {
     const { pull_request: pr, repository } = context.payload;
+    const retarget = context.payload.action === 'edited' && (context.payload as { changes?: { base?: unknown } }).changes?.base !== undefined;
+    // Other edits (title, body) change nothing the App decides on.
+    if (context.payload.action === 'edited' && !retarget) return;
     await guarded(context, `PR #${pr.number}`, async () => {
-      logged(deliveryLog(context), pr, await reconcile(ctxOf(context, repository.owner.login, repository.name), pr as unknown as PullInfo));
+      const ctx = ctxOf(context, repository.owner.login, repository.name);
+      // A push, reopen or retarget restarts the time from which bare commands can bind to the head.
+      const headEvent = context.payload.action !== 'ready_for_review';
+      // A retarget is judged on the PR as it is now (its base may have moved on again since).
+      const pull = retarget ? await getPull(ctx, pr.number) : (pr as unknown as PullInfo);
+      logged(deliveryLog(context), pull, await reconcile(ctx, pull, { headEvent }));
     });
   });
 
   app.on('check_run.rerequested', async (context) => {
     const { check_run: run, repository } = context.payload;
-    if (run.name !== CHECK_NAME) return;
+    const base = baseOfApprovalCheck(run.name);
+    if (base === undefined) return;
     await guarded(context, `check run ${run.id}`, async () => {
       const ctx = ctxOf(context, repository.owner.login, repository.name);
       for (const p of run.pull_requests) {
-        const pr = await getPull(ctx, p.number);
-        logged(deliveryLog(context), pr, await reconcile(ctx, pr, { recompute: true }));
+        const pull = await getPull(ctx, p.number);
+        // Only the PRs this run speaks for: same head, same base.
+        if (pull.base.ref === base && pull.head.sha === run.head_sha) logged(deliveryLog(context), pull, await reconcile(ctx, pull, { recompute: true }));
       }
     });
   });
@@ -56,7 +69,7 @@ export function aslGateApp(app: Probot, options: AppOptions): void {
     await guarded(context, `comment ${comment.id}`, async () => {
       const ctx = ctxOf(context, repository.owner.login, repository.name);
       const pr = await getPull(ctx, issue.number);
-      const result = logged(deliveryLog(context), pr, await reconcile(ctx, pr, { recompute: commands.some((c) => c.name === 'recheck') }));
+      const result = logged(deliveryLog(context), pr, await reconcile(ctx, pr, { recompute: commands.some((c) => c.name === 'recheck'), comment: comment as unknown as CommentInfo }));
       await answer(ctx, issue.number, comment.id, commands, result);
     });
   });
@@ -73,7 +86,7 @@ async function answer(ctx: Ctx, issue: number, commentId: number, commands: Pars
   const notRelease = result?.outcome.state === 'not_release';
   const mine = notRelease
     ? commands.filter((c) => c.name === 'approve' || c.name === 'reject' || c.name === 'revoke').map(() => ({ accepted: false, reason: NOT_A_RELEASE }))
-    : (result?.decisions.filter((d) => d.commentId === commentId) ?? []);
+    : (result?.decisions ?? []);
   const invalid = commands.filter((c): c is Extract<ParsedCommand, { name: 'invalid' }> => c.name === 'invalid');
   const refused: Array<Pick<Decision, 'reason'>> = [...mine.filter((d) => !d.accepted), ...invalid.map((c) => ({ reason: c.why }))];
   const lines = refused.map((d) => `- ${d.reason}`);

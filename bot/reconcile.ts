@@ -1,12 +1,11 @@
-import { checkRepository, releasePathMatcher } from '../src/check.js';
+import { approvalCheckName, MAX_PULL_COMMITS, MAX_PULL_FILES } from '../src/constants.js';
 import { todayUtc } from '../src/dates.js';
-import { DEFAULT_CONFIG_PATH, loadPolicy, type Policy } from '../src/policy.js';
-import { GitHubSnapshot, GitTreeSnapshot, listPullFiles, type GitHubApi } from '../src/snapshot/github.js';
-import { parseCommands } from './commands.js';
-import { decide, type Authorize, type CommentInfo, type Decision, type Outcome } from './decide.js';
-import { decodeState, renderCheck, renderSticky, STICKY_MARKER, type GateSummary } from './render.js';
-
-export const CHECK_NAME = 'RSO approval';
+import { loadPolicy, type Policy } from '../src/policy.js';
+import { GitHubSnapshot, GitTreeSnapshot, type GitHubApi } from '../src/snapshot/github.js';
+import type { ChangedFile } from '../src/touches.js';
+import { bind, decide, type Authorize, type CommentInfo, type Decision, type LedgerEntry, type Outcome } from './decide.js';
+import { judgeOffThread } from './gate.js';
+import { decodeState, encodeState, renderCheck, renderSticky, stickyHead, STICKY_MARKER, type GateSummary, type RunState } from './render.js';
 
 /** What a handler needs from Probot's context: the REST client and the repository. */
 export interface Ctx {
@@ -24,9 +23,11 @@ export interface PullInfo {
   state: string;
   user: { id: number; login: string } | null;
   head: { sha: string };
-  base: { sha: string };
+  base: { sha: string; ref: string };
   /** How many files the PR changes, when GitHub says (it does on the pull request object). */
   changed_files?: number;
+  /** How many commits the PR has, when GitHub says (it does on the pull request object). */
+  commits?: number;
 }
 
 interface CheckRunInfo {
@@ -39,94 +40,163 @@ interface CheckRunInfo {
 
 export interface ReconcileResult {
   outcome: Outcome;
+  /** What was decided about the commands of the comment being handled, if any. */
   decisions: Decision[];
   comments: CommentInfo[];
   gate: GateSummary;
   head: string;
 }
 
+export interface ReconcileOptions {
+  /** Recompute the gate verdict instead of reusing this App's cached one. */
+  recompute?: boolean;
+  /** The event made this commit the PR's head (opened, reopened, synchronize, retarget): restart `since`. */
+  headEvent?: boolean;
+  /** The newly created comment being handled: its commands are bound to the head now. */
+  comment?: CommentInfo;
+}
+
 /** A finding of the gate's own configuration (on the base branch) that blocks approval. */
 class ConfigBroken extends Error {}
 
 /**
- * Rebuild the approval state of a PR's head from GitHub alone — base config, changed files, the
- * gate verdict on the head, every comment — and write the `RSO approval` check and the sticky
- * comment to match. Safe to run any number of times, in any order, on any replica.
+ * Rebuild the approval state of a PR's (head, base) from GitHub alone — base config, changed files,
+ * the gate verdict on the head, every comment, this App's check run — and write the
+ * `RSO approval: <base>` check and the sticky comment to match. Safe to run any number of times, in
+ * any order, on any replica (see the binding design in decide.ts).
  */
-export async function reconcile(ctx: Ctx, pr: PullInfo, opts: { recompute?: boolean } = {}): Promise<ReconcileResult | undefined> {
+export async function reconcile(ctx: Ctx, pr: PullInfo, opts: ReconcileOptions = {}): Promise<ReconcileResult | undefined> {
   if (pr.state !== 'open') return undefined;
   const head = pr.head.sha;
+  const name = approvalCheckName(pr.base.ref);
   const policy = await loadPolicy(new GitHubSnapshot(ctx.api, ctx.owner, ctx.repo, pr.base.sha));
-  const existing = await findCheckRun(ctx, head);
+  let runs = await findCheckRuns(ctx, head, name);
+  const key = { head, base: pr.base.sha, today: ctx.today ?? todayUtc() };
+  const stored = stateOf(runs, key);
+  const now = new Date().toISOString();
+  // A head event restarts `since`: a branch that returns to a commit starts afresh.
+  const since = opts.headEvent ? now : (stored.since ?? now);
   if (!policy.ok) {
     const msg = policy.findings.map((f) => `${f.file ?? ''}${f.line ? `:${f.line}` : ''} ${f.code}: ${f.message}`).join('\n');
-    await writeCheck(ctx, head, existing, {
+    await writeCheck(ctx, name, head, runs[0], {
       status: 'completed',
       conclusion: 'failure',
-      output: { title: 'The gate configuration on the base branch is broken', summary: `Approval cannot be granted until it is fixed:\n\n\`\`\`\n${msg}\n\`\`\`` },
+      output: { title: 'The gate configuration on the base branch is broken', summary: `Approval cannot be granted until it is fixed:\n\n\`\`\`\n${msg}\n\`\`\``, text: encodeState({ since, ledger: stored.ledger }, key) },
     });
     throw new ConfigBroken(`base config broken: ${policy.findings[0]!.code}`);
   }
 
   // The gate verdict on this head: reused from this App's own check run unless asked to recompute.
-  const key = { head, base: pr.base.sha, today: ctx.today ?? todayUtc() };
-  let gate = opts.recompute ? undefined : decodeState(existing?.output?.text, key);
-  gate ??= await computeGate(ctx, pr, policy.policy, key.today);
+  const gate = (opts.recompute ? undefined : stored.gate) ?? (await computeGate(ctx, pr, policy.policy, key.today));
 
   if (!gate.relevant) {
     const outcome: Outcome = { state: 'not_release' };
-    await writeCheck(ctx, head, existing, renderCheck({ outcome, gate, head, policy: policy.policy, key }));
+    await writeCheck(ctx, name, head, runs[0], renderCheck({ outcome, gate, head, policy: policy.policy, key, state: { since, ledger: stored.ledger } }));
     return { outcome, decisions: [], comments: [], gate, head };
   }
 
-  const [comments, pushers] = await Promise.all([listComments(ctx, pr.number), listPushers(ctx, pr.number)]);
-  const headSince = await headSinceFor(ctx, head, existing, comments);
-  const authorize = await authorizer(ctx, policy.policy, pr, pushers, comments);
-  const { outcome, decisions } = decide({ head, ...(headSince ? { headSince } : {}), gate, comments, authorize });
-  await writeCheck(ctx, head, existing, renderCheck({ outcome, gate, head, policy: policy.policy, key }));
+  const [comments, commits] = await Promise.all([listComments(ctx, pr.number), listPushers(ctx, pr)]);
+  const authorize = await authorizer(ctx, policy.policy, pr, commits.ids, comments);
+  const blocked = commits.unlisted
+    ? `this pull request has ${pr.commits ?? 'more'} commits and GitHub lists only the first ${MAX_PULL_COMMITS}, so the App cannot tell who authored the others (an RSO may not approve their own work); squash or split it`
+    : undefined;
+  let ledger = stored.ledger;
+  let decisions: Decision[] = [];
+  let added: LedgerEntry[] = [];
+  if (opts.comment) {
+    // Was `head` already the head when the comment was written? Only this App's own records say:
+    // it saw `head` become the head before the comment, and its sticky comment was last drawn for it.
+    const sticky = comments.filter((c) => c.body.startsWith(STICKY_MARKER) && byThisApp(c, ctx)).sort((a, b) => a.id - b.id)[0];
+    const headKnown = stored.since !== undefined && !opts.headEvent && Date.parse(stored.since) < Date.parse(opts.comment.created_at) && sticky !== undefined && stickyHead(sticky.body) === head;
+    const bound = bind({ head, gate, comments, ledger, authorize, ...(blocked ? { blocked } : {}), comment: opts.comment, headKnown });
+    decisions = bound.decisions;
+    added = bound.entries.filter((e) => !ledger.some((l) => sameEntry(l, e)));
+    ledger = mergeLedgers(ledger, added);
+  }
+  const render = (l: LedgerEntry[]) => {
+    const { outcome } = decide({ head, gate, comments, ledger: l, authorize, ...(blocked ? { blocked } : {}) });
+    return { outcome, check: renderCheck({ outcome, gate, head, policy: policy.policy, key, state: { since, ledger: l } }) };
+  };
+  let { outcome, check } = render(ledger);
+  // A command recorded goes into a new run, never over the newest one: a replica writing what it
+  // read before this run existed then only overwrites an older run, which nobody reads but for its
+  // ledger (the ledger is the union over every run of ours on (head, base)).
+  await writeCheck(ctx, name, head, added.length > 0 ? undefined : runs[0], check);
+  // Two replicas recording at once each write a run without the other's entry: read back, and
+  // redraw the newest run until it holds every entry any run holds.
+  for (let attempt = 0; added.length > 0 && attempt < 3; attempt++) {
+    runs = await findCheckRuns(ctx, head, name);
+    const union = stateOf(runs, key).ledger;
+    const shown = decodeState(runs[0]?.output?.text, key).ledger;
+    if (union.every((e) => shown.some((l) => sameEntry(l, e)))) break;
+    ledger = mergeLedgers(union, ledger);
+    ({ outcome, check } = render(ledger));
+    await writeCheck(ctx, name, head, runs[0], check);
+  }
   await upsertSticky(ctx, pr.number, comments, renderSticky({ outcome, gate, head, policy: policy.policy, owner: ctx.owner }));
   return { outcome, decisions, comments, gate, head };
 }
 
-/** The gate verdict on the head: which changed files are releases, the config or a pack, and the engine's verdict on them. */
-async function computeGate(ctx: Ctx, pr: PullInfo, policy: Policy, today: string): Promise<GateSummary> {
-  const listed = await listPullFiles(ctx.api, ctx.owner, ctx.repo, pr.number, pr.changed_files);
-  if (!listed.ok) {
-    // The change cannot be seen whole (past GitHub's 3,000-file listing, or a short one). Fail closed.
-    return { relevant: true, verdict: 'fail', approvalRequired: true, policyChanged: false, releases: [], findings: [{ code: 'input.too_large', where: '', message: listed.problem }] };
-  }
-  const files = listed.paths;
-  const inRelease = releasePathMatcher(policy.settings.releases);
-  const packPath = policy.pack.file.startsWith('built-in:') ? undefined : policy.pack.file;
-  const policyFiles = files.filter((f) => f === (policy.settings.file ?? DEFAULT_CONFIG_PATH) || f === packPath || f.startsWith('packs/'));
-  const releaseFiles = files.filter(inRelease);
-  const policyChanged = policyFiles.length > 0;
-  if (releaseFiles.length === 0) return { relevant: policyChanged, verdict: 'pass', approvalRequired: policyChanged, policyChanged, releases: [], findings: [] };
-  const snapshot = new GitTreeSnapshot(ctx.api, ctx.owner, ctx.repo, pr.head.sha);
-  const report = await checkRepository({ snapshot, policy, today, changedFiles: releaseFiles });
-  return {
-    relevant: true,
-    verdict: report.verdict,
-    approvalRequired: policyChanged || report.releases.some((r) => r.approvalRequired),
-    policyChanged,
-    releases: report.releases.map((r) => ({ declaration: r.declaration, model: r.model ?? null, declared: r.declared ?? {}, verdict: r.verdict, noncompliance: r.noncompliance })),
-    // Findings outside any release (declaration.missing) and the first few of each release.
-    findings: report.findings.filter((f) => f.severity === 'error').slice(0, 20).map((f) => ({ code: f.code, where: `${f.file ?? ''}${f.line ? `:${f.line}` : ''}`, message: f.message })),
-  };
+const sameEntry = (a: LedgerEntry, b: LedgerEntry) => a.comment === b.comment && a.kind === b.kind;
+
+function mergeLedgers(a: LedgerEntry[], b: LedgerEntry[]): LedgerEntry[] {
+  return [...a, ...b.filter((e) => !a.some((x) => sameEntry(x, e)))];
 }
 
-async function findCheckRun(ctx: Ctx, head: string): Promise<CheckRunInfo | undefined> {
+/** The state of every run of ours on (head, base), merged: a ledger entry written to any of them counts. */
+function stateOf(runs: CheckRunInfo[], key: { head: string; base: string; today: string }): RunState {
+  const states = runs.map((r) => decodeState(r.output?.text, key));
+  const newest = states[0] ?? { ledger: [] };
+  return { ...newest, ledger: states.reduce<LedgerEntry[]>((l, s) => mergeLedgers(l, s.ledger), []) };
+}
+
+/**
+ * The gate verdict on the head (see gate.ts). Reading and judging the files runs in a worker
+ * thread, so a costly file never holds up this process's other webhooks.
+ */
+async function computeGate(ctx: Ctx, pr: PullInfo, policy: Policy, today: string): Promise<GateSummary> {
+  const changes = await listChanges(ctx, pr);
+  if (!changes) {
+    // GitHub lists at most 3,000 files: past that the change cannot be seen whole. Fail closed.
+    const message = `the pull request changes more than ${MAX_PULL_FILES} files, or GitHub listed fewer than it changes, so the gate cannot see the whole change: split it`;
+    return { relevant: true, verdict: 'fail', approvalRequired: true, policyChanged: false, releases: [], findings: [{ code: 'input.too_large', where: '', message }] };
+  }
+  const base = new GitTreeSnapshot(ctx.api, ctx.owner, ctx.repo, pr.base.sha);
+  const head = new GitTreeSnapshot(ctx.api, ctx.owner, ctx.repo, pr.head.sha);
+  return judgeOffThread({ base, head, changes, policy, today });
+}
+
+/**
+ * The PR's changed files as GitHub lists them, removed files and renames (with their old path)
+ * included; undefined when the listing cannot be whole: past GitHub's 3,000 files, or shorter than
+ * the PR's `changed_files`.
+ */
+async function listChanges(ctx: Ctx, pr: PullInfo): Promise<ChangedFile[] | undefined> {
+  const expected = pr.changed_files;
+  if (expected !== undefined && expected > MAX_PULL_FILES) return undefined;
+  const out: ChangedFile[] = [];
+  for (let page = 1; page * 100 <= MAX_PULL_FILES; page++) {
+    const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { owner: ctx.owner, repo: ctx.repo, pull_number: pr.number, per_page: 100, page });
+    const files = data as ChangedFile[];
+    out.push(...files.map((f) => ({ status: f.status, filename: f.filename, ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}) })));
+    if (files.length < 100 || (expected !== undefined && page * 100 >= expected)) return expected !== undefined && out.length < expected ? undefined : out;
+  }
+  return undefined;
+}
+
+/** This App's runs named `name` on `head`, newest first (the newest is what branch protection reads). */
+async function findCheckRuns(ctx: Ctx, head: string, name: string): Promise<CheckRunInfo[]> {
   const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
     owner: ctx.owner,
     repo: ctx.repo,
     ref: head,
-    check_name: CHECK_NAME,
+    check_name: name,
     app_id: ctx.appId,
+    filter: 'all',
     per_page: 100,
   });
-  const runs = (data as { check_runs: CheckRunInfo[] }).check_runs.filter((r) => r.app?.id === ctx.appId);
-  // The newest run is the one GitHub shows and branch protection reads.
-  return runs.sort((a, b) => b.id - a.id)[0];
+  const runs = (data as { check_runs: Array<CheckRunInfo & { name?: string }> }).check_runs.filter((r) => r.app?.id === ctx.appId && (r.name === undefined || r.name === name));
+  return runs.sort((a, b) => b.id - a.id);
 }
 
 export interface CheckFields {
@@ -135,12 +205,12 @@ export interface CheckFields {
   output: { title: string; summary: string; text?: string };
 }
 
-async function writeCheck(ctx: Ctx, head: string, existing: CheckRunInfo | undefined, fields: CheckFields): Promise<void> {
+async function writeCheck(ctx: Ctx, name: string, head: string, existing: CheckRunInfo | undefined, fields: CheckFields): Promise<void> {
   const body = { ...fields, ...(fields.status === 'completed' ? { completed_at: new Date().toISOString() } : {}) };
   if (existing) {
-    await ctx.api.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { owner: ctx.owner, repo: ctx.repo, check_run_id: existing.id, name: CHECK_NAME, ...body });
+    await ctx.api.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { owner: ctx.owner, repo: ctx.repo, check_run_id: existing.id, name, ...body });
   } else {
-    await ctx.api.request('POST /repos/{owner}/{repo}/check-runs', { owner: ctx.owner, repo: ctx.repo, name: CHECK_NAME, head_sha: head, ...body });
+    await ctx.api.request('POST /repos/{owner}/{repo}/check-runs', { owner: ctx.owner, repo: ctx.repo, name, head_sha: head, ...body });
   }
 }
 
@@ -154,41 +224,24 @@ async function listComments(ctx: Ctx, issue: number): Promise<CommentInfo[]> {
   }
 }
 
-/** Users who authored or committed the PR's commits: they may not approve their own work. */
-async function listPushers(ctx: Ctx, pull: number): Promise<Set<number>> {
+/**
+ * Users who authored or committed the PR's commits: they may not approve their own work. GitHub
+ * lists at most 250 commits; when the PR has more (its `commits` count), `unlisted` says so.
+ */
+async function listPushers(ctx: Ctx, pr: PullInfo): Promise<{ ids: Set<number>; unlisted: boolean }> {
   const ids = new Set<number>();
+  let listed = 0;
   for (let page = 1; ; page++) {
-    const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', { owner: ctx.owner, repo: ctx.repo, pull_number: pull, per_page: 100, page });
+    const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', { owner: ctx.owner, repo: ctx.repo, pull_number: pr.number, per_page: 100, page });
     const list = data as Array<{ author: { id: number; login: string } | null; committer: { id: number; login: string } | null }>;
+    listed += list.length;
     for (const c of list) {
       if (c.author) ids.add(c.author.id);
       // GitHub's web-flow commits the web editor's and merge commits; it is not a person.
       if (c.committer && c.committer.login !== 'web-flow') ids.add(c.committer.id);
     }
-    if (list.length < 100) return ids;
+    if (list.length < 100) return { ids, unlisted: pr.commits !== undefined ? pr.commits > listed : listed >= MAX_PULL_COMMITS };
   }
-}
-
-/**
- * When the head reached GitHub, as precisely as the bare commands on the PR need. This App's own
- * run on the head was created after the push, so its start is an upper bound and costs nothing;
- * only when a bare command is not clearly after it, ask GitHub when it first saw the commit.
- */
-async function headSinceFor(ctx: Ctx, head: string, existing: CheckRunInfo | undefined, comments: CommentInfo[]): Promise<string | undefined> {
-  const bound = existing?.started_at ?? undefined;
-  const bare = comments.filter((c) => parseCommands(c.body).some((cmd) => (cmd.name === 'approve' && !cmd.sha) || cmd.name === 'reject' || cmd.name === 'revoke'));
-  if (bound && bare.every((c) => Date.parse(bound) < Date.parse(c.created_at))) return bound;
-  if (bare.length === 0) return bound;
-  const seen = await headSinceOf(ctx, head);
-  if (!seen) return bound;
-  return !bound || Date.parse(seen) < Date.parse(bound) ? seen : bound;
-}
-
-/** When the head commit reached GitHub: the earliest check suite GitHub made for it on push. */
-async function headSinceOf(ctx: Ctx, head: string): Promise<string | undefined> {
-  const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/commits/{ref}/check-suites', { owner: ctx.owner, repo: ctx.repo, ref: head, per_page: 100 });
-  const times = (data as { check_suites: Array<{ created_at: string | null }> }).check_suites.map((s) => s.created_at).filter((t): t is string => !!t);
-  return times.sort((a, b) => Date.parse(a) - Date.parse(b))[0];
 }
 
 const userIds = new Map<string, { id: number; at: number }>();

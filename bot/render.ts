@@ -1,10 +1,12 @@
 import type { Policy } from '../src/policy.js';
 import { cell } from '../src/report/markdown.js';
-import type { AuditRecord, GateState, Outcome } from './decide.js';
+import type { AuditRecord, GateState, LedgerEntry, Outcome } from './decide.js';
 import type { CheckFields } from './reconcile.js';
 
 /** Hidden first line that identifies this App's sticky comment. */
 export const STICKY_MARKER = '<!-- asl-gate:rso-approval -->';
+/** Hidden second line of the sticky comment: the full SHA of the head it was last drawn for. */
+const STICKY_HEAD = '<!-- asl-gate:head ';
 const STATE_PREFIX = '<!-- asl-gate:state ';
 
 export interface ReleaseSummary {
@@ -13,6 +15,8 @@ export interface ReleaseSummary {
   declared: Record<string, string>;
   verdict: 'pass' | 'fail';
   noncompliance: Array<{ finding: string; assessment?: string; reason: string }>;
+  /** The change removes this release (its declaration is at the base, not at the head). */
+  removed?: boolean;
 }
 
 /** The gate's verdict on one head, with what the comment and the check show of it. */
@@ -32,6 +36,7 @@ interface View {
 
 interface CheckView extends View {
   key: GateKey;
+  state: RunState;
 }
 
 /** What a gate verdict was computed from: the head, the base (its policy) and the day. */
@@ -41,25 +46,44 @@ export interface GateKey {
   today: string;
 }
 
-/**
- * The gate summary travels in this App's own check run (only the App can write it), so a comment
- * event can reuse the verdict without recomputing it, as long as head, base and day are the same.
- * Base64 keeps user text from closing the HTML comment.
- */
-export function encodeState(gate: GateSummary, key: GateKey): string {
-  return `${STATE_PREFIX}${Buffer.from(JSON.stringify({ v: 2, ...key, gate })).toString('base64')} -->`;
+/** What this App keeps in its own check run for one (head, base): see the design in decide.ts. */
+export interface RunState {
+  /** The gate verdict, reusable while head, base commit and day are the same. */
+  gate?: GateSummary;
+  /** When this App saw the head become the PR's head (ISO time). */
+  since?: string;
+  /** The commands this App accepted for (head, base). */
+  ledger: LedgerEntry[];
 }
 
-export function decodeState(text: string | null | undefined, key: GateKey): GateSummary | undefined {
+/**
+ * The state travels in this App's own check run (only the App can write it), so a comment event
+ * can reuse the verdict without recomputing it and replay the commands the App bound to this head.
+ * Base64 keeps user text from closing the HTML comment.
+ */
+export function encodeState(state: RunState, key: GateKey): string {
+  return `${STATE_PREFIX}${Buffer.from(JSON.stringify({ v: 3, ...key, ...state })).toString('base64')} -->`;
+}
+
+/** The state a run carries; the gate only when computed for `key`, the ledger only when for `key.head`. */
+export function decodeState(text: string | null | undefined, key: GateKey): RunState {
   const i = text?.lastIndexOf(STATE_PREFIX) ?? -1;
-  if (!text || i < 0) return undefined;
+  if (!text || i < 0) return { ledger: [] };
   try {
     const raw = text.slice(i + STATE_PREFIX.length, text.indexOf(' -->', i));
-    const state = JSON.parse(Buffer.from(raw, 'base64').toString('utf8')) as GateKey & { v: number; gate: GateSummary };
-    return state.v === 2 && state.head === key.head && state.base === key.base && state.today === key.today ? state.gate : undefined;
+    const state = JSON.parse(Buffer.from(raw, 'base64').toString('utf8')) as GateKey & { v: number } & RunState;
+    if (state.v !== 3 || state.head !== key.head) return { ledger: [] };
+    const gate = state.base === key.base && state.today === key.today ? state.gate : undefined;
+    return { ...(gate ? { gate } : {}), ...(state.since ? { since: state.since } : {}), ledger: Array.isArray(state.ledger) ? state.ledger : [] };
   } catch {
-    return undefined;
+    return { ledger: [] };
   }
+}
+
+/** The head the sticky comment was last drawn for. */
+export function stickyHead(body: string): string | undefined {
+  const i = body.indexOf(STICKY_HEAD);
+  return i < 0 ? undefined : body.slice(i + STICKY_HEAD.length, body.indexOf(' -->', i));
 }
 
 const short = (sha: string) => sha.slice(0, 7);
@@ -79,7 +103,9 @@ function audit(r: AuditRecord): string {
 
 function releasesTable(gate: GateSummary): string {
   if (gate.releases.length === 0) return gate.policyChanged ? 'This pull request changes the gate configuration or a pack.' : '';
-  const rows = gate.releases.map((r) => `| ${cell(r.model ?? r.declaration)} | ${cell(levels(r.declared))} | ${r.verdict === 'pass' ? '✅ pass' : '❌ fail'} |`);
+  const rows = gate.releases.map((r) =>
+    r.removed ? `| ${cell(r.declaration)} | removed by this pull request | — |` : `| ${cell(r.model ?? r.declaration)} | ${cell(levels(r.declared))} | ${r.verdict === 'pass' ? '✅ pass' : '❌ fail'} |`,
+  );
   const nc = gate.releases.flatMap((r) => r.noncompliance.map((n) => `- ${cell(r.model ?? r.declaration)}: \`${cell(n.finding)}\`${n.assessment ? ` (${cell(n.assessment)})` : ''} — ${cell(n.reason)}`));
   return [
     '| Release | Declared | ASL gate |',
@@ -95,8 +121,8 @@ function findingsList(gate: GateSummary): string {
 }
 
 /** The `RSO approval` check run for the head: its conclusion and its audit record. */
-export function renderCheck({ outcome, gate, head, policy, key }: CheckView): CheckFields {
-  const text = `${releasesTable(gate)}\n\n${encodeState(gate, key)}`;
+export function renderCheck({ outcome, gate, head, policy, key, state }: CheckView): CheckFields {
+  const text = `${releasesTable(gate)}\n\n${encodeState({ ...state, gate }, key)}`;
   const from = policy.settings.approval.fromLevel;
   switch (outcome.state) {
     case 'not_release':
@@ -122,7 +148,7 @@ export function renderCheck({ outcome, gate, head, policy, key }: CheckView): Ch
         status: 'in_progress',
         output: {
           title: `Waiting for RSO approval of ${short(head)}`,
-          summary: `An RSO approves this exact commit by commenting \`/rso approve ${short(head)}\`.${outcome.revokedBy ? `\n\nThe previous decision was revoked by @${outcome.revokedBy.user.login} at ${outcome.revokedBy.at} (${outcome.revokedBy.commentUrl}).` : ''}`,
+          summary: `An RSO approves this exact commit by commenting \`/rso approve ${short(head)}\`.${outcome.blocked ? `\n\nNo approval counts: ${outcome.blocked}.` : ''}${outcome.revokedBy ? `\n\nThe previous decision was revoked by @${outcome.revokedBy.user.login} at ${outcome.revokedBy.at} (${outcome.revokedBy.commentUrl}).` : ''}`,
           text,
         },
       };
@@ -137,12 +163,13 @@ export function renderSticky({ outcome, gate, head, policy, owner }: View & { ow
     not_release: 'Not a release: no approval needed.',
     gate_failing: `❌ The ASL gate fails on \`${short(head)}\`: fix the findings before an RSO can approve.`,
     not_required: `✅ The ASL gate passes on \`${short(head)}\` and no RSO approval is required.`,
-    waiting: `⏳ Waiting for an RSO to approve \`${short(head)}\`.`,
+    waiting: `⏳ Waiting for an RSO to approve \`${short(head)}\`.${outcome.state === 'waiting' && outcome.blocked ? ` No approval counts: ${outcome.blocked}.` : ''}`,
     approved: outcome.state === 'approved' ? `✅ Approved by @${outcome.record.user.login} for \`${short(head)}\` (${outcome.record.commentUrl}).` : '',
     rejected: outcome.state === 'rejected' ? `❌ Rejected by @${outcome.record.user.login}: ${cell(outcome.record.reason ?? '')}` : '',
   };
   return [
     STICKY_MARKER,
+    `${STICKY_HEAD}${head} -->`,
     `### RSO approval — ${mentions}`,
     '',
     releasesTable(gate),

@@ -16,6 +16,9 @@ const RSO = process.env.ASL_GATE_DEMO_RSO ?? 'rso-kaplan';
 const BASE = 'ba5e'.padEnd(40, '0');
 const HEAD1 = '1a7e'.padEnd(40, '1');
 const HEAD2 = 'ac4d'.padEnd(40, '2');
+// The two required checks of the PR's base branch, main (check names carry the base).
+const GATE = 'ASL gate: main';
+const APPROVAL = 'RSO approval: main';
 let failures = 0;
 const t0 = Date.now();
 const line = (who, what) => console.log(`${String(((Date.now() - t0) / 1000).toFixed(1)).padStart(5)}s  ${who.padEnd(14)} ${what}`);
@@ -47,7 +50,7 @@ const proxyPort = await freePort();
 await new Promise((r) => proxy.listen(proxyPort, '127.0.0.1', r));
 const webhooks = { url: `http://127.0.0.1:${proxyPort}` };
 
-/** Run the Action as GitHub Actions would on this head; record its job as the `ASL gate` check. */
+/** Run the Action as GitHub Actions would on this head; record its job as the `ASL gate: main` check. */
 async function runGate(pr, files) {
   const tmp = mkdtempSync(join(tmpdir(), 'asl-gate-demo-'));
   const eventPath = join(tmp, 'event.json');
@@ -60,11 +63,11 @@ async function runGate(pr, files) {
   child.stdout.on('data', (d) => (stdout += d));
   const code = await new Promise((r) => child.on('close', r));
   const annotations = stdout.split('\n').filter((l) => /^::(error|warning) /.test(l)).map((l) => l.replace(/^::(\w+) [^:]*title=([^,:]+)[^:]*::(.*)$/, '$1 $2: $3'));
-  gh.checkRuns.push({ id: 90000 + gh.checkRuns.length, head_sha: pr.head, name: 'ASL gate', status: 'completed', conclusion: code === 0 ? 'success' : 'failure', output: { title: null, summary: readFileSync(join(tmp, 'summary'), 'utf8'), text: null }, app_id: 15368, started_at: gh.now(), completed_at: gh.now() });
+  gh.checkRuns.push({ id: 90000 + gh.checkRuns.length, head_sha: pr.head, name: GATE, status: 'completed', conclusion: code === 0 ? 'success' : 'failure', output: { title: null, summary: readFileSync(join(tmp, 'summary'), 'utf8'), text: null }, app_id: 15368, started_at: gh.now(), completed_at: gh.now() });
   return { code, annotations };
 }
 
-const checks = (sha) => `ASL gate: ${gh.latestCheck(sha, 'ASL gate')?.conclusion ?? '—'}, RSO approval: ${gh.latestCheck(sha)?.conclusion ?? gh.latestCheck(sha)?.status ?? '—'}`;
+const checks = (sha) => `"${GATE}" ${gh.latestCheck(sha, GATE)?.conclusion ?? '—'}, "${APPROVAL}" ${gh.latestCheck(sha, APPROVAL)?.conclusion ?? gh.latestCheck(sha, APPROVAL)?.status ?? '—'}`;
 
 try {
   console.log('asl-gate demo: one model release PR, end to end (GitHub = loopback stand-in, no credentials)\n');
@@ -122,7 +125,7 @@ try {
   expect(JSON.stringify([gh.latestCheck(pr.head)?.conclusion, sticky().map((c) => c.body)]) === before && sticky().length === 1, 'both replicas agree: same check, one comment');
 
   console.log(`\n        ${HEAD2.slice(0, 7)}: ${checks(pr.head)}`);
-  expect(gh.latestCheck(pr.head, 'ASL gate')?.conclusion === 'success' && gh.latestCheck(pr.head)?.conclusion === 'success', 'both required checks are green: the release can merge');
+  expect(gh.latestCheck(pr.head, GATE)?.conclusion === 'success' && gh.latestCheck(pr.head, APPROVAL)?.conclusion === 'success', 'both required checks are green: the release can merge');
 } finally {
   proxy.close();
   await Promise.all(replicas.map((r) => r.stop()));

@@ -129,6 +129,12 @@ function releaseFoldersOf(path: string, globs: ReleaseGlob[]): Array<{ dir: stri
   return out;
 }
 
+/** The innermost release folder (per the config's `releases` globs) a path lies in, if any. */
+export function releaseFolderMatcher(globs: string[]): (path: string) => string | undefined {
+  const parsed = parseGlobs(globs);
+  return (path) => releaseFoldersOf(path, parsed)[0]?.dir;
+}
+
 /** A predicate for "this path lies in a release folder" under the config's `releases` globs. */
 export function releasePathMatcher(globs: string[]): (path: string) => boolean {
   const parsed = parseGlobs(globs);

@@ -1,3 +1,4 @@
+import { DEFAULT_CONFIG_PATH } from './constants.js';
 import { error, type Finding } from './findings.js';
 import { BUILTIN_PACKS } from './packs/builtin.generated.js';
 import { DEFAULT_CAPS, loadYamlFile } from './read-yaml.js';
@@ -7,7 +8,7 @@ import { describePath, quote } from './schemas/validate.js';
 import type { RepoSnapshot } from './snapshot/port.js';
 import type { ParsedYaml } from './yaml/safe-yaml.js';
 
-export const DEFAULT_CONFIG_PATH = '.github/asl-gate.yml';
+export { DEFAULT_CONFIG_PATH } from './constants.js';
 export const DEFAULT_POLICY = 'anthropic-rsp-2.2';
 export const DEFAULT_RELEASES = ['releases/*/asl.yml'];
 

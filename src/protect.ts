@@ -1,8 +1,5 @@
+import { approvalCheckName, gateCheckName } from './constants.js';
 import type { GitHubApi } from './snapshot/github.js';
-
-/** The two required checks (SPEC §3–5). */
-export const GATE_CHECK = 'ASL gate';
-export const APPROVAL_CHECK = 'RSO approval';
 
 export interface ProtectOptions {
   owner: string;
@@ -62,8 +59,9 @@ export function desiredRuleset(o: ProtectOptions): Ruleset {
         parameters: {
           strict_required_status_checks_policy: false,
           required_status_checks: [
-            { context: GATE_CHECK, ...(o.gateAppId !== undefined ? { integration_id: o.gateAppId } : {}) },
-            { context: APPROVAL_CHECK, integration_id: o.appId },
+            // The names carry the branch (SPEC §4): a check judged against another base never counts.
+            { context: gateCheckName(o.branch), ...(o.gateAppId !== undefined ? { integration_id: o.gateAppId } : {}) },
+            { context: approvalCheckName(o.branch), integration_id: o.appId },
           ],
         },
       },

@@ -143,19 +143,21 @@ describe('RSO approval App (end to end)', () => {
     gh.push(pr.number, sha(pr.number, 3), { ...exampleRepo('nova-2'), 'releases/nova-2/reports/x.md': '#\n' }, 'dev-alice');
     await deliver(bot, 'issue_comment', commentEvent(gh, c));
     expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'in_progress' });
-    expect(repliesTo(c.id)[0]!.body).toMatch(/a commit was pushed after this comment/);
+    expect(repliesTo(c.id)[0]!.body).toMatch(/cannot tell which commit was the head when this comment was written/);
+    expect(repliesTo(c.id)[0]!.body).toContain(`/rso approve ${pr.head}`);
   });
 
-  it('a bare approve made after the push but before the App saw it still binds (GitHub\'s push time decides)', async () => {
+  it('a bare approve written before the App saw the head does not count; the full SHA of the head does', async () => {
     const pr = await openRelease('nova-2');
-    const pushedAt = gh.suites.get(pr.head)!;
     const c = gh.comment(pr.number, 'rso-kaplan', '/rso approve');
-    // Written 1 ms after the push, before the App's check run on the head started.
-    c.created_at = c.updated_at = new Date(Date.parse(pushedAt) + 1).toISOString();
-    expect(Date.parse(c.created_at)).toBeLessThan(Date.parse(gh.latestCheck(pr.head)!.started_at));
+    // Written 1 ms after the push, before the App's check run on the head started: GitHub's first
+    // sight of a commit says nothing of when it became this PR's head, so the App cannot bind it.
+    c.created_at = c.updated_at = new Date(Date.parse(gh.suites.get(pr.head)!) + 1).toISOString();
     await deliver(bot, 'issue_comment', commentEvent(gh, c));
+    expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'in_progress' });
+    expect(repliesTo(c.id)[0]!.body).toContain(`/rso approve ${pr.head}`);
+    await say(pr.number, 'rso-kaplan', `/rso approve ${pr.head}`);
     expect(gh.latestCheck(pr.head)).toMatchObject({ conclusion: 'success' });
-    expect(gh.calls(new RegExp(`commits/${pr.head}/check-suites`)).length).toBeGreaterThan(0);
   });
 
   it('approving a stale SHA is refused', async () => {
@@ -207,7 +209,7 @@ describe('RSO approval App (end to end)', () => {
     run.conclusion = null; // as if someone had tampered with it: a rebuild restores the truth
     run.status = 'queued';
     const event = webhook('check_run', 'rerequested', {
-      check_run: { id: run.id, name: 'RSO approval', head_sha: pr.head, pull_requests: [{ number: pr.number, head: { sha: pr.head }, base: { sha: BASE } }] },
+      check_run: { id: run.id, name: 'RSO approval: main', head_sha: pr.head, pull_requests: [{ number: pr.number, head: { sha: pr.head }, base: { sha: BASE } }] },
       repository: { name: 'models', full_name: 'lab/models', owner: { login: 'lab' } },
       installation: { id: 77 },
     });

@@ -5,7 +5,7 @@ import { Probot, ProbotOctokit } from 'probot';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { aslGateApp } from '../bot/app.js';
 import { parseCommands } from '../bot/commands.js';
-import { decide, type CommentInfo } from '../bot/decide.js';
+import { bind, decide, type CommentInfo, type LedgerEntry } from '../bot/decide.js';
 import { privateKey } from './helpers/bot.js';
 import { exampleRepo } from './helpers/repo.js';
 import { webhook } from './helpers/webhooks.js';
@@ -33,12 +33,14 @@ describe('App handlers (nock)', () => {
       .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(404, { message: 'Not Found' })
       .get(`/repos/lab/models/commits/${HEAD}/check-runs`).query(true).reply(200, { total_count: 0, check_runs: [] })
       .get('/repos/lab/models/pulls/7/files').query(true).reply(200, [{ filename: 'docs/readme.md', status: 'modified' }])
-      .post('/repos/lab/models/check-runs', (body) => body.name === 'RSO approval' && body.head_sha === HEAD && body.status === 'completed' && body.conclusion === 'success' && body.output.title === 'Not a release')
+      .get(`/repos/lab/models/git/trees/${BASE}`).query({ recursive: '1' }).reply(200, { sha: BASE, tree: [], truncated: false })
+      .get(`/repos/lab/models/git/trees/${HEAD}`).query({ recursive: '1' }).reply(200, { sha: HEAD, tree: [{ path: 'docs/readme.md', mode: '100644', type: 'blob', sha: '1'.repeat(40), size: 3 }], truncated: false })
+      .post('/repos/lab/models/check-runs', (body) => body.name === 'RSO approval: main' && body.head_sha === HEAD && body.status === 'completed' && body.conclusion === 'success' && body.output.title === 'Not a release')
       .reply(201, { id: 1 });
     await probot.receive({
       id: '1',
       name: 'pull_request',
-      payload: webhook('pull_request', 'opened', { number: 7, pull_request: { number: 7, state: 'open', head: { sha: HEAD }, base: { sha: BASE } }, repository, installation: { id: 77 } }) as never,
+      payload: webhook('pull_request', 'opened', { number: 7, pull_request: { number: 7, state: 'open', head: { sha: HEAD }, base: { sha: BASE, ref: 'main' } }, repository, installation: { id: 77 } }) as never,
     });
     expect(scope.pendingMocks()).toStrictEqual([]);
   });
@@ -62,7 +64,7 @@ describe('App handlers (nock)', () => {
       probot.receive({
         id: '3',
         name: 'pull_request',
-        payload: webhook('pull_request', 'synchronize', { number: 7, pull_request: { number: 7, state: 'open', head: { sha: HEAD }, base: { sha: BASE } }, repository, installation: { id: 77 } }) as never,
+        payload: webhook('pull_request', 'synchronize', { number: 7, pull_request: { number: 7, state: 'open', head: { sha: HEAD }, base: { sha: BASE, ref: 'main' } }, repository, installation: { id: 77 } }) as never,
       }),
     ).rejects.toThrow();
     expect(scope.pendingMocks()).toStrictEqual([]);
@@ -72,7 +74,12 @@ describe('App handlers (nock)', () => {
 /** Mocks for a release PR (#7, nova-2 at HEAD) as GitHub would answer them, with this App's check run if any. */
 function releasePr(opts: { comments?: unknown[]; checkRun?: unknown; files?: boolean } = {}) {
   const files = exampleRepo('nova-2');
-  const tree = Object.entries(files).map(([path, text], i) => ({ path, mode: '100644', type: 'blob', sha: String(i).padStart(40, '0'), size: text.length }));
+  // As GitHub lists a recursive tree: every folder too, so releases can be discovered.
+  const folders = [...new Set(Object.keys(files).flatMap((p) => p.split('/').slice(0, -1).map((_, i, a) => a.slice(0, i + 1).join('/'))))];
+  const tree = [
+    ...Object.entries(files).map(([path, text], i) => ({ path, mode: '100644', type: 'blob', sha: String(i).padStart(40, '0'), size: text.length })),
+    ...folders.map((path) => ({ path, mode: '040000', type: 'tree', sha: 'f'.repeat(40) })),
+  ];
   const scope = nock(API)
     .post('/app/installations/77/access_tokens').reply(201, { token: 't', expires_at: '2099-01-01T00:00:00Z', permissions: {} })
     .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, { type: 'file', path: '.github/asl-gate.yml', name: 'asl-gate.yml', size: 10, encoding: 'base64', content: b64(files['.github/asl-gate.yml']!) })
@@ -80,6 +87,7 @@ function releasePr(opts: { comments?: unknown[]; checkRun?: unknown; files?: boo
   if (opts.files !== false) {
     scope
       .get('/repos/lab/models/pulls/7/files').query(true).reply(200, Object.keys(files).filter((p) => p.startsWith('releases/')).map((filename) => ({ filename, status: 'added' })))
+      .get(`/repos/lab/models/git/trees/${BASE}`).query({ recursive: '1' }).reply(200, { sha: BASE, tree: [], truncated: false })
       .get(`/repos/lab/models/git/trees/${HEAD}`).query({ recursive: '1' }).reply(200, { sha: HEAD, tree, truncated: false });
     for (const [i, [path, text]] of Object.entries(files).entries()) {
       if (/asl\.yml$|assessments\//.test(path)) scope.get(`/repos/lab/models/git/blobs/${String(i).padStart(40, '0')}`).reply(200, { content: b64(text), encoding: 'base64' });
@@ -91,7 +99,11 @@ function releasePr(opts: { comments?: unknown[]; checkRun?: unknown; files?: boo
   return scope;
 }
 
-const pull = { number: 7, state: 'open', user: { id: 11, login: 'dev-alice' }, head: { sha: HEAD }, base: { sha: BASE } };
+const pull = { number: 7, state: 'open', user: { id: 11, login: 'dev-alice' }, head: { sha: HEAD }, base: { sha: BASE, ref: 'main' }, commits: 1 };
+/** This App's check run state (v3) on HEAD for base main: a cached passing gate, `since`, a ledger. */
+const runState = (ledger: unknown[] = [], since = '2026-11-28T09:00:05Z') =>
+  `<!-- asl-gate:state ${Buffer.from(JSON.stringify({ v: 3, head: HEAD, base: BASE, today: '2026-11-28', since, ledger, gate: { relevant: true, verdict: 'pass', approvalRequired: true, policyChanged: false, releases: [], findings: [] } })).toString('base64')} -->`;
+const stickyBody = `<!-- asl-gate:rso-approval -->\n<!-- asl-gate:head ${HEAD} -->\nold`;
 const comment = (id: number, login: string, userId: number, body: string, at = '2026-11-28T10:00:00Z') => ({ id, body, created_at: at, updated_at: at, html_url: `https://github.com/lab/models/pull/7#issuecomment-${id}`, user: { id: userId, login, type: 'User' } });
 
 describe('App rules (nock)', () => {
@@ -107,27 +119,29 @@ describe('App rules (nock)', () => {
   });
 
   it("the RSO's /rso approve turns the check green with the audit record, and gets a 👍", async () => {
-    const gateState = Buffer.from(JSON.stringify({ v: 2, head: HEAD, base: BASE, today: '2026-11-28', gate: { relevant: true, verdict: 'pass', approvalRequired: true, policyChanged: false, releases: [], findings: [] } })).toString('base64');
-    const run = { id: 5, head_sha: HEAD, started_at: '2026-11-28T09:00:05Z', app: { id: 4242 }, output: { text: `<!-- asl-gate:state ${gateState} -->` } };
+    const run = { id: 5, head_sha: HEAD, started_at: '2026-11-28T09:00:05Z', app: { id: 4242 }, output: { text: runState() } };
     const approve = comment(700, 'rso-kaplan', 99, '/rso approve');
+    const sticky = { ...comment(600, 'asl-gate[bot]', 1, stickyBody), performed_via_github_app: { id: 4242 } };
+    let written = '';
     const scope = nock(API)
       .post('/app/installations/77/access_tokens').reply(201, { token: 't', expires_at: '2099-01-01T00:00:00Z', permissions: {} })
       .get('/repos/lab/models/pulls/7').reply(200, pull)
       .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, { type: 'file', path: '.github/asl-gate.yml', name: 'asl-gate.yml', size: 10, encoding: 'base64', content: b64(exampleRepo()['.github/asl-gate.yml']!) })
       .get(`/repos/lab/models/commits/${HEAD}/check-runs`).query(true).reply(200, { total_count: 1, check_runs: [run] })
-      .get('/repos/lab/models/issues/7/comments').query(true).reply(200, [approve])
+      .get('/repos/lab/models/issues/7/comments').query(true).reply(200, [sticky, approve])
       .get('/repos/lab/models/pulls/7/commits').query(true).reply(200, [{ sha: HEAD, author: { id: 11, login: 'dev-alice' }, committer: { id: 11, login: 'dev-alice' } }])
-      .patch('/repos/lab/models/check-runs/5', (b) => b.conclusion === 'success' && b.output.summary.includes(`| Commit | \`${HEAD}\` |`) && b.output.summary.includes('#issuecomment-700')).reply(200, {})
-      .post('/repos/lab/models/issues/7/comments').reply(201, { id: 601 })
-      .get('/repos/lab/models/issues/7/comments').query(true).reply(200, [approve])
+      // A recorded command goes into a new run of the same name, never over the newest one.
+      .post('/repos/lab/models/check-runs', (b) => ((written = b.output.text), b.name === 'RSO approval: main' && b.conclusion === 'success' && b.output.summary.includes(`| Commit | \`${HEAD}\` |`) && b.output.summary.includes('#issuecomment-700'))).reply(201, { id: 6 })
+      // Read back: the newest run holds every entry any run holds.
+      .get(`/repos/lab/models/commits/${HEAD}/check-runs`).query(true).reply(200, () => ({ total_count: 2, check_runs: [run, { ...run, id: 6, output: { text: written } }] }))
+      .patch('/repos/lab/models/issues/comments/600').reply(200, {})
       .post('/repos/lab/models/issues/comments/700/reactions', { content: '+1' }).reply(201, {});
     await probot.receive({ id: '5', name: 'issue_comment', payload: webhook('issue_comment', 'created', { issue: { number: 7, pull_request: { url: 'x' } }, comment: approve, repository, installation: { id: 77 } }) as never });
     expect(scope.pendingMocks()).toStrictEqual([]);
   });
 
   it('a non-RSO gets a 👎 and one reply saying why; the check stays in_progress', async () => {
-    const gateState = Buffer.from(JSON.stringify({ v: 2, head: HEAD, base: BASE, today: '2026-11-28', gate: { relevant: true, verdict: 'pass', approvalRequired: true, policyChanged: false, releases: [], findings: [] } })).toString('base64');
-    const run = { id: 5, head_sha: HEAD, started_at: '2026-11-28T09:00:05Z', app: { id: 4242 }, output: { text: `<!-- asl-gate:state ${gateState} -->` } };
+    const run = { id: 5, head_sha: HEAD, started_at: '2026-11-28T09:00:05Z', app: { id: 4242 }, output: { text: runState() } };
     const bob = comment(701, 'dev-bob', 12, '/rso approve');
     const sticky = { ...comment(600, 'asl-gate[bot]', 1, 'placeholder'), performed_via_github_app: { id: 4242 } };
     const scope = nock(API)
@@ -135,7 +149,7 @@ describe('App rules (nock)', () => {
       .get('/repos/lab/models/pulls/7').reply(200, pull)
       .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, { type: 'file', path: '.github/asl-gate.yml', name: 'asl-gate.yml', size: 10, encoding: 'base64', content: b64(exampleRepo()['.github/asl-gate.yml']!) })
       .get(`/repos/lab/models/commits/${HEAD}/check-runs`).query(true).reply(200, { total_count: 1, check_runs: [run] })
-      .get('/repos/lab/models/issues/7/comments').query(true).reply(200, [{ ...sticky, body: '<!-- asl-gate:rso-approval -->\nold' }, bob])
+      .get('/repos/lab/models/issues/7/comments').query(true).reply(200, [{ ...sticky, body: stickyBody }, bob])
       .get('/repos/lab/models/pulls/7/commits').query(true).reply(200, [{ sha: HEAD, author: { id: 11, login: 'dev-alice' }, committer: { id: 11, login: 'dev-alice' } }])
       .get('/orgs/lab/teams/responsible-scaling/memberships/dev-bob').reply(404, { message: 'Not Found' })
       .patch('/repos/lab/models/check-runs/5', (b) => b.status === 'in_progress').reply(200, {})
@@ -172,50 +186,60 @@ describe('command parsing', () => {
   });
 });
 
-describe('approval decision', () => {
+describe('approval decision (replay of what the App bound to the head)', () => {
   const head = 'a'.repeat(40);
   const rso = { id: 1, login: 'rso', type: 'User' };
   let n = 0;
   const comment = (body: string, at: string, user = rso): CommentInfo => ({ id: ++n, body, created_at: at, updated_at: at, html_url: `u${n}`, user });
+  const entry = (c: CommentInfo, kind: LedgerEntry['kind'], reason?: string): LedgerEntry => ({ comment: c.id, kind, user: { id: c.user!.id, login: c.user!.login }, at: c.created_at, url: c.html_url, ...(reason ? { reason } : {}) });
   const gate = { relevant: true, verdict: 'pass' as const, approvalRequired: true };
   const authorize = (u: { login: string }) => (u.login === 'rso' ? undefined : 'not an RSO');
+  const state = (comments: CommentInfo[], ledger: LedgerEntry[], more: Partial<Parameters<typeof decide>[0]> = {}) => decide({ head, gate, comments, ledger, authorize, ...more }).outcome.state;
 
-  it('replays commands in order: approve, reject, revoke', () => {
-    const comments = [comment('/rso approve', '2026-01-02'), comment('/rso reject no', '2026-01-03'), comment('/rso revoke', '2026-01-04')];
-    expect(decide({ head, headSince: '2026-01-01', gate, comments, authorize }).outcome.state).toBe('waiting');
-    expect(decide({ head, headSince: '2026-01-01', gate, comments: comments.slice(0, 2), authorize }).outcome.state).toBe('rejected');
-    expect(decide({ head, headSince: '2026-01-01', gate, comments: comments.slice(0, 1), authorize }).outcome.state).toBe('approved');
+  it('replays the ledger in order: approve, reject, revoke', () => {
+    const [a, r, v] = [comment('/rso approve', '2026-01-02'), comment('/rso reject no', '2026-01-03'), comment('/rso revoke', '2026-01-04')];
+    const ledger = [entry(a, 'approve'), entry(r, 'reject', 'no'), entry(v, 'revoke')];
+    expect(state([a, r, v], ledger)).toBe('waiting');
+    expect(state([a, r], ledger.slice(0, 2))).toBe('rejected');
+    expect(state([a], ledger.slice(0, 1))).toBe('approved');
+    expect(state([a, r, v], [...ledger].reverse())).toBe('waiting');
   });
 
-  it('is the same whatever order the comments are listed in', () => {
-    const comments = [comment('/rso approve', '2026-01-02'), comment('/rso reject no', '2026-01-03')];
-    expect(decide({ head, headSince: '2026-01-01', gate, comments: [...comments].reverse(), authorize }).outcome.state).toBe('rejected');
+  it('comments the App never bound to this head do not count; a full SHA of the head does', () => {
+    expect(state([comment('/rso approve', '2026-01-02')], [])).toBe('waiting');
+    expect(state([comment(`/rso approve ${head.slice(0, 12)}`, '2026-01-02')], [])).toBe('waiting');
+    expect(state([comment(`/rso approve ${head}`, '2026-01-02')], [])).toBe('approved');
+    expect(state([comment(`/rso approve ${'b'.repeat(40)}`, '2026-01-02')], [])).toBe('waiting');
   });
 
-  it('binds a bare approve only to a head pushed before it; a tie or unknown push time fails closed', () => {
-    const c = [comment('/rso approve', '2026-01-02T10:00:00Z')];
-    expect(decide({ head, headSince: '2026-01-02T09:59:59Z', gate, comments: c, authorize }).outcome.state).toBe('approved');
-    expect(decide({ head, headSince: '2026-01-02T10:00:00Z', gate, comments: c, authorize }).outcome.state).toBe('waiting');
-    expect(decide({ head, headSince: '2026-01-03', gate, comments: c, authorize }).outcome.state).toBe('waiting');
-    expect(decide({ head, gate, comments: c, authorize }).outcome.state).toBe('waiting');
+  it('a recorded rejection survives its comment being edited or deleted; an approval does not', () => {
+    const r = comment('/rso reject no', '2026-01-03');
+    expect(state([], [entry(r, 'reject', 'no')])).toBe('rejected');
+    const a = comment('/rso approve', '2026-01-02');
+    expect(state([], [entry(a, 'approve')])).toBe('waiting');
+    expect(state([{ ...a, updated_at: '2026-01-05' }], [entry(a, 'approve')])).toBe('waiting');
   });
 
-  it('a named SHA binds whenever it was written, a stale one never', () => {
-    expect(decide({ head, gate, comments: [comment(`/rso approve ${head.slice(0, 7)}`, '2026-01-02')], authorize }).outcome.state).toBe('approved');
-    expect(decide({ head, gate, comments: [comment('/rso approve bbbbbbb', '2026-01-02')], authorize }).outcome.state).toBe('waiting');
-  });
-
-  it('a failing gate, a non-RSO, a bot and an edited comment never approve', () => {
-    const late = comment('/rso approve', '2026-01-02');
-    expect(decide({ head, headSince: '2026-01-01', gate: { ...gate, verdict: 'fail' }, comments: [late], authorize }).outcome.state).toBe('gate_failing');
-    expect(decide({ head, headSince: '2026-01-01', gate, comments: [comment('/rso approve', '2026-01-02', { id: 2, login: 'eve', type: 'User' })], authorize }).outcome.state).toBe('waiting');
-    expect(decide({ head, headSince: '2026-01-01', gate, comments: [comment('/rso approve', '2026-01-02', { ...rso, type: 'Bot' })], authorize }).outcome.state).toBe('waiting');
-    const edited = { ...comment('/rso approve', '2026-01-02'), updated_at: '2026-01-05' };
-    expect(decide({ head, headSince: '2026-01-01', gate, comments: [edited], authorize }).outcome.state).toBe('waiting');
+  it('a failing gate, an RSO no longer authorised and too many commits never approve', () => {
+    const a = comment('/rso approve', '2026-01-02');
+    expect(state([a], [entry(a, 'approve')], { gate: { ...gate, verdict: 'fail' } })).toBe('gate_failing');
+    expect(state([a], [entry(a, 'approve')], { authorize: () => 'gone' })).toBe('waiting');
+    expect(state([a], [entry(a, 'approve')], { blocked: 'too many commits' })).toBe('waiting');
   });
 
   it('no approval is needed below the approval level', () => {
-    expect(decide({ head, gate: { ...gate, approvalRequired: false }, comments: [], authorize }).outcome.state).toBe('not_required');
+    expect(state([], [], { gate: { ...gate, approvalRequired: false } })).toBe('not_required');
+  });
+
+  it('binding: a short SHA selects the head only when the App knows the head; a full SHA always', () => {
+    const bound = (body: string, headKnown: boolean) => bind({ head, gate, comments: [], ledger: [], authorize, comment: comment(body, '2026-01-02'), headKnown });
+    expect(bound('/rso approve', true).entries.map((e) => e.kind)).toEqual(['approve']);
+    expect(bound(`/rso approve ${head.slice(0, 8)}`, true).entries).toHaveLength(1);
+    expect(bound('/rso approve', false).decisions[0]!.reason).toMatch(/name it in full: `\/rso approve a{40}`/);
+    expect(bound(`/rso approve ${head.slice(0, 8)}`, false).entries).toEqual([]);
+    expect(bound(`/rso approve ${head}`, false).entries).toHaveLength(1);
+    expect(bound('/rso approve abcdef0', true).decisions[0]!.reason).toMatch(/is not the head/);
+    expect(bound('/rso reject no', false).entries.map((e) => e.kind)).toEqual(['reject']);
+    expect(bound('/rso revoke', true).decisions[0]!.reason).toMatch(/nothing|no approval or rejection/);
   });
 });
-

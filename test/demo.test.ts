@@ -20,7 +20,7 @@ describe('npm run demo', () => {
     expect(out).toContain('✔ the gate fails on evaluation.late');
     expect(out).toContain('✔ refused, with the reason');
     expect(out).toContain('✔ both replicas agree: same check, one comment');
-    expect(out).toContain('ASL gate: success, RSO approval: success');
+    expect(out).toContain('"ASL gate: main" success, "RSO approval: main" success');
     expect(out).not.toContain('UNEXPECTED');
     expect(code).toBe(0);
   });

@@ -20,11 +20,11 @@ const actionMain = /^\s+main:\s*(\S+)/m.exec(readFileSync(join(ROOT, 'action.yml
 /** Where running starts: the `asl-gate` bin, the engine export, `npm start`'s App, the Action. */
 const entries = [...Object.values(pkg.bin), ...Object.values(pkg.exports), startArgs().at(-1)!, actionMain].map((p) => normalize(p));
 
-/** Relative module specifiers of a JavaScript file (static, dynamic and require). */
+/** Relative module specifiers of a JavaScript file (static, dynamic, require, and `new URL` of a worker). */
 function importsOf(file: string): string[] {
   // JavaScript has no `import type`: that text is TypeScript in a string (code a generator writes).
   const text = readFileSync(join(ROOT, file), 'utf8').replace(/import type [^;\n]*/g, '');
-  return [...text.matchAll(/(?:\bfrom|\bimport|\brequire)\s*\(?\s*["'`](\.{1,2}\/[^"'`$]+)["'`]/g)].map((m) => normalize(join(dirname(file), m[1]!)));
+  return [...text.matchAll(/(?:\bfrom|\bimport|\brequire|\bnew URL)\s*\(?\s*["'`](\.{1,2}\/[^"'`$]+\.[cm]?js)["'`]/g)].map((m) => normalize(join(dirname(file), m[1]!)));
 }
 
 describe('npm pack', () => {

@@ -16,7 +16,7 @@ const ours = (id: number, checks: Array<{ context: string; integration_id?: numb
   conditions: { ref_name: { include: ['refs/heads/main'], exclude: [] } },
   rules: [...extraRules, { type: 'required_status_checks', parameters: { strict_required_status_checks_policy: false, required_status_checks: checks } }],
 });
-const WANT = [{ context: 'ASL gate' }, { context: 'RSO approval', integration_id: 4242 }];
+const WANT = [{ context: 'ASL gate: main' }, { context: 'RSO approval: main', integration_id: 4242 }];
 
 describe('asl-gate protect (nock)', () => {
   beforeAll(() => nock.disableNetConnect());
@@ -34,7 +34,7 @@ describe('asl-gate protect (nock)', () => {
     expect(scope.pendingMocks()).toStrictEqual([]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Ruleset "asl-gate: main" on lab/models: create (id 9)');
-    expect(r.stdout).toContain('+ required_status_checks["RSO approval"]: integration_id 4242');
+    expect(r.stdout).toContain('+ required_status_checks["RSO approval: main"]: integration_id 4242');
     expect(r.stdout).toContain('Done: created.');
   });
 
@@ -46,11 +46,12 @@ describe('asl-gate protect (nock)', () => {
       .reply(201, { id: 10 });
     const r = await cli(['protect', '--repo', 'lab/models', '--app-id', '4242', '--gate-app-id', '15368', '--branch', 'release'], ROOT, env);
     expect(scope.pendingMocks()).toStrictEqual([]);
-    expect(r.stdout).toContain('+ required_status_checks["ASL gate"]: integration_id 15368');
+    expect(r.stdout).toContain('+ required_status_checks["ASL gate: release"]: integration_id 15368');
+    expect(r.stdout).toContain('+ required_status_checks["RSO approval: release"]: integration_id 4242');
   });
 
   it('updates a drifted ruleset, keeping its other rules', async () => {
-    const existing = ours(9, [{ context: 'ASL gate' }, { context: 'RSO approval' }], [{ type: 'deletion' }]);
+    const existing = ours(9, [{ context: 'ASL gate: main' }, { context: 'RSO approval: main' }], [{ type: 'deletion' }]);
     const scope = nock(API)
       .get('/repos/lab/models').reply(200, { id: 1 })
       .get('/repos/lab/models/rulesets').query(true).reply(200, [{ id: 9, name: 'asl-gate: main' }])
@@ -59,7 +60,7 @@ describe('asl-gate protect (nock)', () => {
       .reply(200, { id: 9 });
     const r = await cli(['protect', '--repo', 'lab/models', '--app-id', '4242'], ROOT, env);
     expect(scope.pendingMocks()).toStrictEqual([]);
-    expect(r.stdout).toContain('- required_status_checks["RSO approval"]: any source\n+ required_status_checks["RSO approval"]: integration_id 4242');
+    expect(r.stdout).toContain('- required_status_checks["RSO approval: main"]: any source\n+ required_status_checks["RSO approval: main"]: integration_id 4242');
   });
 
   it('changes nothing when the ruleset is already right', async () => {
@@ -92,10 +93,10 @@ describe('asl-gate protect (nock)', () => {
     nock(API)
       .get('/repos/lab/models').reply(200, {})
       .get('/repos/lab/models/rulesets').query(true).reply(200, [{ id: 3, name: 'org checks' }])
-      .get('/repos/lab/models/rulesets/3').reply(200, { ...ours(3, [{ context: 'RSO approval', integration_id: 777 }]), name: 'org checks' });
+      .get('/repos/lab/models/rulesets/3').reply(200, { ...ours(3, [{ context: 'RSO approval: main', integration_id: 777 }]), name: 'org checks' });
     r = await cli(['protect', '--repo', 'lab/models', '--app-id', '4242'], ROOT, env);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/ruleset "org checks" \(id 3\) already requires "RSO approval" from integration 777/);
+    expect(r.stderr).toMatch(/ruleset "org checks" \(id 3\) already requires "RSO approval: main" from integration 777/);
 
     expect((await cli(['protect', '--app-id', '1'], ROOT, env)).code).toBe(2);
     expect((await cli(['protect', '--repo', 'lab/models'], ROOT, env)).stderr).toMatch(/App's id/);

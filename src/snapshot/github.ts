@@ -1,3 +1,4 @@
+import { MAX_PULL_FILES } from '../constants.js';
 import type { Entry, EntryType, RepoSnapshot } from './port.js';
 
 /**
@@ -177,8 +178,7 @@ function entryType(e: TreeEntry): EntryType {
   return 'other';
 }
 
-/** GitHub lists at most this many files of a pull request. */
-export const MAX_PULL_FILES = 3000;
+export { MAX_PULL_FILES };
 
 /** The paths a pull request changes, or why they cannot all be known (one line, for the user). */
 export type PullFiles = { ok: true; paths: string[] } | { ok: false; problem: string };

@@ -109,8 +109,12 @@ export async function deliver(bot: { url: string }, event: string, payload: unkn
 
 const repository = { name: 'models', full_name: 'lab/models', owner: { login: 'lab', id: 1, type: 'Organization' } };
 
-export function pullRequestEvent(gh: GitHubStandIn, pr: Pull, action = 'opened'): Record<string, unknown> {
-  return webhook('pull_request', action, { action, number: pr.number, pull_request: gh.pullJson(pr), repository, installation: { id: 77 } });
+export function pullRequestEvent(gh: GitHubStandIn, pr: Pull, action = 'opened', changes?: Record<string, unknown>): Record<string, unknown> {
+  // @octokit/webhooks-examples has no `edited` delivery: an `opened` one with the action swapped and
+  // the `changes` object GitHub documents for `edited` (`changes.base.ref.from`, `changes.title.from`, …).
+  const event = webhook('pull_request', action === 'edited' ? 'opened' : action, { action, number: pr.number, pull_request: gh.pullJson(pr), repository, installation: { id: 77 } });
+  if (action === 'edited') event.changes = changes ?? { title: { from: 'Release' } };
+  return event;
 }
 
 export function commentEvent(gh: GitHubStandIn, c: ReturnType<GitHubStandIn['comment']>, action: 'created' | 'edited' = 'created'): Record<string, unknown> {

@@ -70,6 +70,8 @@ export interface Pull {
   author: string;
   head: string;
   base: string;
+  /** The base branch's name (`base.ref`). */
+  baseRef: string;
   commits: Array<{ sha: string; author: string; committer: string }>;
 }
 
@@ -143,11 +145,11 @@ export class GitHubStandIn {
   }
 
   /** Open PR `number` from `author` with `files` on top of the base commit. */
-  openPull(number: number, author: string, base: string, head: string, headFiles: TreeFiles, changed: PullFile[]): Pull {
+  openPull(number: number, author: string, base: string, head: string, headFiles: TreeFiles, changed: PullFile[], baseRef = 'main'): Pull {
     this.user(author);
     this.commits.set(head, headFiles);
-    this.suites.set(head, this.now());
-    const pr: Pull = { number, state: 'open', author, base, head, commits: [{ sha: head, author, committer: author }] };
+    if (!this.suites.has(head)) this.suites.set(head, this.now());
+    const pr: Pull = { number, state: 'open', author, base, baseRef, head, commits: [{ sha: head, author, committer: author }] };
     this.pulls.set(number, pr);
     this.pullFiles.set(number, changed);
     return pr;
@@ -157,10 +159,20 @@ export class GitHubStandIn {
   push(number: number, sha: string, files: TreeFiles, author: string, changed?: PullFile[]): void {
     const pr = this.pulls.get(number)!;
     this.commits.set(sha, files);
-    this.suites.set(sha, this.now());
+    // GitHub makes a commit's check suite when it first sees the commit, not when a branch returns to it.
+    if (!this.suites.has(sha)) this.suites.set(sha, this.now());
     pr.head = sha;
     pr.commits.push({ sha, author, committer: author });
     if (changed) this.pullFiles.set(number, changed);
+  }
+
+  /** Change PR `number`'s base branch (GitHub then sends `pull_request.edited` with `changes.base`). */
+  retarget(number: number, base: string, baseRef: string): { ref: { from: string }; sha: { from: string } } {
+    const pr = this.pulls.get(number)!;
+    const from = { ref: { from: pr.baseRef }, sha: { from: pr.base } };
+    pr.base = base;
+    pr.baseRef = baseRef;
+    return from;
   }
 
   /** A comment by `login` on PR `number`, as GitHub stores it; returns the record. */
@@ -196,7 +208,7 @@ export class GitHubStandIn {
       title: `Release #${pr.number}`,
       user: userJson(this.user(pr.author)),
       head: { sha: pr.head, ref: 'release', label: 'lab:release' },
-      base: { sha: pr.base, ref: 'main', label: 'lab:main' },
+      base: { sha: pr.base, ref: pr.baseRef, label: `lab:${pr.baseRef}` },
       html_url: `https://github.com/lab/models/pull/${pr.number}`,
       changed_files: this.pullFiles.get(pr.number)?.length ?? 0,
       requested_teams: [],
@@ -204,8 +216,8 @@ export class GitHubStandIn {
     });
   }
 
-  /** The latest `RSO approval` run on `sha`, as branch protection would read it. */
-  latestCheck(sha: string, name = 'RSO approval'): CheckRun | undefined {
+  /** The latest run named `name` on `sha` (default `RSO approval: main`), as branch protection would read it. */
+  latestCheck(sha: string, name = 'RSO approval: main'): CheckRun | undefined {
     return this.checkRuns.filter((r) => r.head_sha === sha && r.name === name).sort((a, b) => b.id - a.id)[0];
   }
 
@@ -271,7 +283,8 @@ export class GitHubStandIn {
       if (!pr) return { status: 404, body: { message: 'Not Found' } };
       return {
         status: 200,
-        body: page(pr.commits, query).map((c) => documented('commit-items', {
+        // Like GitHub, the listing stops at 250 commits (the pull request's `commits` counts them all).
+        body: page(pr.commits.slice(0, 250), query).map((c) => documented('commit-items', {
           sha: c.sha,
           node_id: 'C',
           url: 'https://x',
@@ -314,7 +327,9 @@ export class GitHubStandIn {
       return { status: existing ? 200 : 201, body: documented('reaction', { id: comment * 10, user: userJson(installationUser()), content, created_at: this.now() }) };
     });
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/check-runs$/, ({ params, query }) => {
-      const runs = this.checkRuns.filter((r) => r.head_sha === params[2] && (!query.check_name || r.name === query.check_name) && (!query.app_id || r.app_id === Number(query.app_id)));
+      let runs = this.checkRuns.filter((r) => r.head_sha === params[2] && (!query.check_name || r.name === query.check_name) && (!query.app_id || r.app_id === Number(query.app_id)));
+      // Like GitHub, `filter` defaults to `latest`: only the newest run of each name; `all` lists every one.
+      if (query.filter !== 'all') runs = runs.filter((r) => !runs.some((o) => o.name === r.name && o.id > r.id));
       return { status: 200, body: { total_count: runs.length, check_runs: runs.map((r) => this.checkRunJson(r)) } };
     });
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/check-suites$/, ({ params }) => {

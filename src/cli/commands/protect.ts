@@ -4,10 +4,11 @@ import { networkErrorLine } from '../network-error.js';
 
 export const protectCommand: Command = {
   name: 'protect',
-  summary: 'Require the "ASL gate" and "RSO approval" checks on a branch (a repository ruleset).',
+  summary: 'Require the "ASL gate: BRANCH" and "RSO approval: BRANCH" checks on a branch (a repository ruleset).',
   synopsis: 'protect --repo OWNER/NAME [--branch main] [--app-id ID] [--gate-app-id ID] [--dry-run]',
-  details: `Creates or updates the ruleset "asl-gate: BRANCH" requiring the "ASL gate" and "RSO approval"
-checks on BRANCH, the latter bound to the App's id. Idempotent; prints the plan as a diff.
+  details: `Creates or updates the ruleset "asl-gate: BRANCH" requiring the branch's two checks,
+"ASL gate: BRANCH" and "RSO approval: BRANCH" (their names carry the base branch), the latter bound
+to the App's id. Idempotent; prints the plan as a diff.
 Token from GITHUB_TOKEN or GH_TOKEN (admin rights on the repository); API from GITHUB_API_URL
 (default https://api.github.com).
 
@@ -16,7 +17,7 @@ Exit codes: 0 done (or nothing to change), 2 usage or API error.`,
     repo: { type: 'string', value: 'OWNER/NAME', help: 'the repository' },
     branch: { type: 'string', value: 'BRANCH', default: 'main', help: 'the branch to protect (default: main)' },
     'app-id': { type: 'string', value: 'ID', help: 'the RSO approval App\'s id (default: APP_ID)' },
-    'gate-app-id': { type: 'string', value: 'ID', help: 'bind "ASL gate" to this App id too (e.g. GitHub Actions)' },
+    'gate-app-id': { type: 'string', value: 'ID', help: 'bind "ASL gate: BRANCH" to this App id too (e.g. GitHub Actions)' },
     'dry-run': { type: 'boolean', default: false, help: 'print the plan, change nothing' },
   },
   async run(args, io) {

@@ -1,0 +1,50 @@
+// A gate worker (see judgeOffThread in gate.ts): judges PR changes off the App's event loop, one
+// task at a time, reading both commits through the parent thread, which holds the API client.
+import { parentPort } from 'node:worker_threads';
+import type { Entry, EntryType, RepoSnapshot } from '../src/snapshot/port.js';
+import { judgeChange, type SnapshotCall, type SnapshotReply, type WorkerResult, type WorkerTask } from './gate.js';
+
+const port = parentPort!;
+const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+let nextId = 0;
+
+/** One commit of one task, as the parent's Git-tree snapshot sees it. */
+class RemoteSnapshot implements RepoSnapshot {
+  readonly resolvesOnlyRealFolders = true;
+  constructor(
+    private readonly task: number,
+    private readonly side: SnapshotCall['side'],
+  ) {}
+  stat(path: string): Promise<Entry | undefined> {
+    return this.call('stat', path);
+  }
+  readFile(path: string): Promise<string> {
+    return this.call('readFile', path);
+  }
+  list(path: string): Promise<Array<{ name: string; type: EntryType }>> {
+    return this.call('list', path);
+  }
+  private call<T>(op: SnapshotCall['op'], path: string): Promise<T> {
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      port.postMessage({ task: this.task, id, side: this.side, op, path } satisfies SnapshotCall);
+    });
+  }
+}
+
+port.on('message', (m: SnapshotReply | WorkerTask) => {
+  if ('task' in m) {
+    const { task, changes, policy, today } = m;
+    judgeChange({ base: new RemoteSnapshot(task, 'base'), head: new RemoteSnapshot(task, 'head'), changes, policy, today }).then(
+      (gate) => port.postMessage({ task, done: true, ok: true, gate } satisfies WorkerResult),
+      (e: { message?: string; status?: number }) => port.postMessage({ task, done: true, ok: false, message: e.message ?? String(e), ...(e.status !== undefined ? { status: e.status } : {}) } satisfies WorkerResult),
+    );
+    return;
+  }
+  const p = pending.get(m.id);
+  if (!p) return;
+  pending.delete(m.id);
+  if (m.ok) p.resolve(m.value);
+  else p.reject(Object.assign(new Error(m.message), m.status !== undefined ? { status: m.status } : {}));
+});

@@ -1,0 +1,191 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { discover, releaseFolderMatcher } from '../src/check.js';
+import { mapLimited, READ_CONCURRENCY } from '../src/concurrency.js';
+import { DEFAULT_CONFIG_PATH } from '../src/constants.js';
+import { judgeRelease } from '../src/evaluate.js';
+import { error, sortFindings, verdictOf, type Finding } from '../src/findings.js';
+import type { Policy } from '../src/policy.js';
+import { DEFAULT_CAPS } from '../src/read-yaml.js';
+import { loadRelease, type LoadedRelease } from '../src/release.js';
+import { SafeStat } from '../src/safe-path.js';
+import type { RepoSnapshot } from '../src/snapshot/port.js';
+import { touches, type ChangedFile } from '../src/touches.js';
+import type { GateSummary } from './render.js';
+
+export interface JudgeInput {
+  /** The repository at the PR's base commit and at its head. */
+  base: RepoSnapshot;
+  head: RepoSnapshot;
+  changes: ChangedFile[];
+  /** Config and pack from the base branch. */
+  policy: Policy;
+  today: string;
+}
+
+/**
+ * The gate verdict on a PR's head: which releases the change touches (SPEC §4, src/touches.ts: at
+ * the base or the head, removed and renamed paths included), whether it changes the config or a
+ * pack, and the engine's verdict on each touched release at the head.
+ */
+export async function judgeChange({ base, head, changes, policy, today }: JudgeInput): Promise<GateSummary> {
+  const globs = policy.settings.releases;
+  const [atBase, atHeadList] = await Promise.all([releasesAt(base, globs), releasesAt(head, globs)]);
+  const packPath = policy.pack.file.startsWith('built-in:') ? undefined : policy.pack.file;
+  const touched = touches({
+    changes,
+    base: atBase,
+    head: atHeadList,
+    policyFiles: [policy.settings.file ?? DEFAULT_CONFIG_PATH, ...(packPath ? [packPath] : [])],
+    policyFolders: ['packs/'],
+    releaseFolderOf: releaseFolderMatcher(globs),
+  });
+  const policyChanged = touched.policy.length > 0;
+  const atHead = new Map(atHeadList.map((r) => [r.file, r]));
+  const judged = touched.releases.filter((f) => atHead.has(f)).map((f) => judgeRelease(atHead.get(f)!, policy, today));
+  const removed = touched.releases.filter((f) => !atHead.has(f));
+  const undeclared: Finding[] = touched.undeclared.map((dir) => error('declaration.missing', `release files changed in ${dir}/ but no declaration covers them`, { file: dir }));
+  const findings = sortFindings([...undeclared, ...judged.flatMap((r) => r.findings)]);
+  return {
+    relevant: policyChanged || touched.releases.length > 0 || touched.undeclared.length > 0,
+    verdict: verdictOf(findings),
+    // Removing a release, or changing the gate's policy, is a release decision too.
+    approvalRequired: policyChanged || removed.length > 0 || judged.some((r) => r.approvalRequired),
+    policyChanged,
+    releases: [
+      ...judged.map((r) => ({ declaration: r.declaration, model: r.model ?? null, declared: r.declared ?? {}, verdict: r.verdict, noncompliance: r.noncompliance })),
+      ...removed.map((declaration) => ({ declaration, model: null, declared: {}, verdict: 'pass' as const, noncompliance: [], removed: true })),
+    ],
+    // Findings outside any release (declaration.missing) and the first few of each release.
+    findings: findings.filter((f) => f.severity === 'error').slice(0, 20).map((f) => ({ code: f.code, where: `${f.file ?? ''}${f.line ? `:${f.line}` : ''}`, message: f.message })),
+  };
+}
+
+/** Every release declared at one commit, read as the engine reads it (the references included). */
+async function releasesAt(snapshot: RepoSnapshot, globs: string[]): Promise<LoadedRelease[]> {
+  const safe = new SafeStat(snapshot);
+  const { declarations } = await discover(snapshot, globs, safe);
+  return mapLimited(declarations, READ_CONCURRENCY, (d) => loadRelease(snapshot, d, DEFAULT_CAPS, safe));
+}
+
+// --- Off the event loop --------------------------------------------------------------------------
+
+/** A task for a worker: one PR's change to judge. */
+export interface WorkerTask {
+  task: number;
+  changes: ChangedFile[];
+  policy: Policy;
+  today: string;
+}
+/** A request from the worker for one snapshot operation of a task, answered by this thread. */
+export interface SnapshotCall {
+  task: number;
+  id: number;
+  side: 'base' | 'head';
+  op: 'stat' | 'readFile' | 'list';
+  path: string;
+}
+export type SnapshotReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string; status?: number };
+export type WorkerResult = { task: number; done: true; ok: true; gate: GateSummary } | { task: number; done: true; ok: false; message: string; status?: number };
+
+const WORKER = fileURLToPath(new URL('./gate-worker.js', import.meta.url));
+/** Two cores is the usual App host: one worker each, kept between tasks (a start costs ~50 ms). */
+const MAX_WORKERS = 2;
+const idle: Worker[] = [];
+let workers = 0;
+const waiting: Array<(w: Worker) => void> = [];
+let nextTask = 0;
+
+/** How long one PR's files may take to judge before the gate fails closed. */
+function budgetMs(): number {
+  const ms = Number(process.env.ASL_GATE_JUDGE_TIMEOUT_MS);
+  return Number.isFinite(ms) && ms > 0 ? ms : 30_000;
+}
+
+async function acquire(): Promise<Worker> {
+  const w = idle.pop();
+  if (w) return w;
+  if (workers < MAX_WORKERS) {
+    workers++;
+    const worker = new Worker(WORKER);
+    worker.unref(); // an idle worker never keeps the process alive
+    return worker;
+  }
+  return new Promise((resolve) => waiting.push(resolve));
+}
+
+/** Back to the pool; a worker that timed out or failed is ended and replaced on demand. */
+function release(w: Worker, healthy: boolean): void {
+  if (!healthy) {
+    workers--;
+    void w.terminate();
+    const next = waiting.shift();
+    if (next) void acquire().then(next);
+    return;
+  }
+  const next = waiting.shift();
+  if (next) next(w);
+  else idle.push(w);
+}
+
+/**
+ * judgeChange in a worker thread: parsing and judging are CPU work a hostile file can make long,
+ * and on this thread they would stall every other webhook. The worker reads through this thread's
+ * snapshots (its API client stays here); at most two work at once, each task within a time budget
+ * past which the gate fails closed. From TypeScript sources (unit tests) there is no worker file:
+ * then it runs here.
+ */
+export async function judgeOffThread(input: JudgeInput): Promise<GateSummary> {
+  if (!existsSync(WORKER)) return judgeChange(input);
+  const worker = await acquire();
+  const { base, head, changes, policy, today } = input;
+  const task = nextTask++;
+  const ms = budgetMs();
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (healthy: boolean, fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      release(worker, healthy);
+      fn();
+    };
+    const timer = setTimeout(
+      () =>
+        finish(false, () =>
+          resolve({
+            relevant: true,
+            verdict: 'fail',
+            approvalRequired: true,
+            policyChanged: false,
+            releases: [],
+            findings: [{ code: 'input.too_large', where: '', message: `the release files took longer than ${Math.round(ms / 1000)} s to read and judge; the gate fails closed (simplify or split them)` }],
+          }),
+        ),
+      ms,
+    );
+    const onMessage = (m: SnapshotCall | WorkerResult) => {
+      if (m.task !== task) return;
+      if ('done' in m) {
+        finish(true, () => (m.ok ? resolve(m.gate) : reject(Object.assign(new Error(m.message), m.status !== undefined ? { status: m.status } : {}))));
+        return;
+      }
+      const snap = m.side === 'base' ? base : head;
+      const call = m.op === 'stat' ? snap.stat(m.path) : m.op === 'readFile' ? snap.readFile(m.path) : snap.list(m.path);
+      call.then(
+        (value) => !settled && worker.postMessage({ id: m.id, ok: true, value } satisfies SnapshotReply),
+        (e: { message?: string; status?: number }) => !settled && worker.postMessage({ id: m.id, ok: false, message: e.message ?? String(e), ...(e.status !== undefined ? { status: e.status } : {}) } satisfies SnapshotReply),
+      );
+    };
+    const onError = (e: Error) => finish(false, () => reject(e));
+    const onExit = (code: number) => finish(false, () => reject(new Error(`the gate worker exited with code ${code}`)));
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage({ task, changes, policy, today } satisfies WorkerTask);
+  });
+}
