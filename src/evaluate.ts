@@ -2,12 +2,14 @@ import { sortFindings, verdictOf, type Finding, type Verdict } from './findings.
 import type { Policy } from './policy.js';
 import type { LoadedRelease } from './release.js';
 import type { Declaration } from './schemas/index.js';
+import { artifacts } from './rules/artifacts.js';
 import { indexAssessments } from './rules/assessments.js';
 import { cadence } from './rules/cadence.js';
 import type { At, DeclaredLevels, ReleaseContext } from './rules/context.js';
 import { declaredLevels, policyMatches } from './rules/declared.js';
 import { noncompliance } from './rules/noncompliance.js';
 import { reportsAndReviews } from './rules/reports-and-reviews.js';
+import { research } from './rules/research.js';
 import { safeguards } from './rules/safeguards.js';
 import { levelsAndThresholds, thresholdEntries } from './rules/thresholds.js';
 import { timeliness } from './rules/timeliness.js';
@@ -101,7 +103,9 @@ export function judgeRelease(release: LoadedRelease, policy: Policy, today: stri
     findings.push(...thresholds.findings);
     result.required = thresholds.required;
     if (readable('release_date', 'effective_compute_since_last_comprehensive')) findings.push(...cadence(ctx, entries.entries));
+    if (readable('declared', 'artifacts')) findings.push(...artifacts(ctx, thresholds.reached));
   }
+  if (readable('research')) findings.push(...research(ctx));
   if (readable('declared', 'safeguards')) findings.push(...safeguards(ctx));
   if (readable('assessments')) {
     const onTime = timeliness(indexed.assessments.values(), { today, graceDays: policy.settings.graceDays, lateAcknowledged });

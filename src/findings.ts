@@ -18,6 +18,10 @@ export const FINDING_CODES = [
   'evaluation.stale',
   'report.missing',
   'review.missing',
+  // Pack format 2 (docs/findings.md):
+  'threshold.halt',
+  'artifact.missing',
+  'research.unreported',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

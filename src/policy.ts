@@ -159,6 +159,54 @@ export function indexPack(loaded: { data: Pack; parsed: ParsedYaml }): PackResul
   level(['reports', 'safeguards_from'], pack.reports.safeguards_from);
   level(['reviews', 'internal_from'], pack.reviews.internal_from);
   level(['reviews', 'external_from'], pack.reviews.external_from);
+  format2(pack, thresholds, level, bad);
   if (findings.length > 0) return { ok: false, findings };
   return { ok: true, index: { pack, file: parsed.file, rank, thresholds } };
+}
+
+type Bad = (path: (string | number)[], msg: string, key?: boolean) => void;
+
+/**
+ * Cross-checks of the pack format 2 fields: names resolve, a halt or alert threshold requires no
+ * level, an alert threshold is named by some artifact rule; and in a `format: 2` pack every level,
+ * threshold, safeguard, artifact and research category has a source with a section, and the pack a
+ * source naming its document and version.
+ */
+function format2(pack: Pack, thresholds: ReadonlyMap<string, Pack['thresholds'][number]>, level: (path: (string | number)[], l: string | undefined) => void, bad: Bad): void {
+  const artifactIds = new Set<string>();
+  const named = new Set<string>();
+  pack.artifacts?.forEach((a, i) => {
+    if (artifactIds.has(a.id)) bad(['artifacts', i, 'id'], `artifacts: ${quote(a.id)} is defined twice`);
+    artifactIds.add(a.id);
+    a.when.thresholds?.forEach((t, j) => {
+      named.add(t);
+      if (!thresholds.has(t)) bad(['artifacts', i, 'when', 'thresholds', j], `artifacts[${i}].when.thresholds: ${quote(t)} is not a threshold of the pack`);
+    });
+    level(['artifacts', i, 'when', 'level_from'], a.when.level_from);
+    if (a.per_threshold && !a.when.thresholds) bad(['artifacts', i, 'per_threshold'], `artifacts[${i}].per_threshold: needs when.thresholds`);
+  });
+  const researchIds = new Set<string>();
+  pack.research_categories?.forEach((r, i) => {
+    if (researchIds.has(r.id) || thresholds.has(r.id)) bad(['research_categories', i, 'id'], `research_categories: ${quote(r.id)} is defined twice, or is a threshold id`);
+    researchIds.add(r.id);
+  });
+  pack.thresholds.forEach((t, i) => {
+    const kind = t.consequence ?? 'level';
+    if (kind !== 'level' && Object.keys(t.requires).length > 0) bad(['thresholds', i, 'requires'], `thresholds[${i}].requires: a threshold whose consequence is ${kind} requires no level (use {})`);
+    if (kind === 'alert' && !named.has(t.id)) bad(['thresholds', i, 'consequence'], `thresholds[${i}]: alert threshold ${t.id} is named by no artifact rule (artifacts[].when.thresholds), so reaching it would require nothing`);
+  });
+  for (const l of Object.keys(pack.level_sources ?? {})) if (!pack.levels.includes(l)) bad(['level_sources', l], `level_sources: ${quote(l)} is not one of the pack's levels`, true);
+  if (pack.format !== 2) return;
+  if (!pack.source?.document || !pack.source.version) bad(pack.source ? ['source'] : ['format'], 'a format-2 pack needs source.document and source.version');
+  const needs = (path: (string | number)[], what: string, src: { section?: string | undefined } | undefined) => {
+    if (!src?.section) bad(path, `${what} has no source.section (required in a format-2 pack)`);
+  };
+  pack.levels.forEach((l, i) => needs(['levels', i], `level ${l}`, pack.level_sources?.[l]));
+  pack.thresholds.forEach((t, i) => needs(['thresholds', i], `threshold ${t.id}`, t.source));
+  pack.safeguards.forEach((g, i) => needs(['safeguards', i], `safeguard ${g.id}`, g.source));
+  pack.artifacts?.forEach((a, i) => needs(['artifacts', i], `artifact ${a.id}`, a.source));
+  pack.research_categories?.forEach((r, i) => needs(['research_categories', i], `research category ${r.id}`, r.source));
+  needs(['cadence'], 'cadence', pack.cadence.source);
+  if (Object.keys(pack.reports).some((k) => k !== 'source')) needs(['reports'], 'reports', pack.reports.source);
+  if (Object.keys(pack.reviews).some((k) => k !== 'source')) needs(['reviews'], 'reviews', pack.reviews.source);
 }

@@ -89,6 +89,9 @@ export async function loadRelease(snapshot: RepoSnapshot, declarationPath: strin
   for (const [s, p] of Object.entries(d.reports?.safeguards ?? {})) ref(p, ['reports', 'safeguards', s]);
   d.reviews?.internal?.forEach((r, i) => ref(r.evidence, ['reviews', 'internal', i, 'evidence']));
   d.reviews?.external?.forEach((r, i) => ref(r.receipt, ['reviews', 'external', i, 'receipt']));
+  d.reviews?.external?.forEach((r, i) => ref(r.evidence, ['reviews', 'external', i, 'evidence']));
+  d.artifacts?.forEach((a, i) => ref(a.path, ['artifacts', i, 'path']));
+  d.research?.forEach((r, i) => ref(r.report, ['research', i, 'report']));
   d.noncompliance?.forEach((n, i) => ref(n.report, ['noncompliance', i, 'report']));
 
   // Assessment files: resolve and stat them all first (cheap), then parse the ones in budget.

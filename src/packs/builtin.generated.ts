@@ -2,6 +2,387 @@
 import type { Pack } from '../schemas/index.js';
 
 export const BUILTIN_PACKS: Readonly<Record<string, Pack>> = {
+  "anthropic-rsp-2.2-text": {
+    "id": "anthropic-rsp-2.2-text",
+    "name": "Anthropic Responsible Scaling Policy 2.2 (read from its text)",
+    "levels": [
+      "ASL-2",
+      "ASL-3",
+      "ASL-4"
+    ],
+    "standards": [
+      "deployment",
+      "security"
+    ],
+    "thresholds": [
+      {
+        "id": "CBRN-3",
+        "description": "Significant help to people with basic STEM backgrounds toward obtaining, producing or deploying CBRN weapons",
+        "requires": {
+          "deployment": "ASL-3",
+          "security": "ASL-3"
+        },
+        "source": {
+          "section": "§2 Table 1; App. C"
+        }
+      },
+      {
+        "id": "CBRN-4",
+        "description": "Substantial uplift to the CBRN programmes of moderately resourced states",
+        "requires": {
+          "deployment": "ASL-4",
+          "security": "ASL-4"
+        },
+        "source": {
+          "section": "§2 Table 1; App. C",
+          "note": "the policy states ASL-4 as an expectation"
+        }
+      },
+      {
+        "id": "AI-RD-CHECKPOINT",
+        "description": "Autonomously performs a wide range of 2-8 hour software engineering tasks",
+        "requires": {},
+        "consequence": "alert",
+        "source": {
+          "section": "§2 (after Table 1); App. C",
+          "note": "ASL-3 security is something to aim for at this point, not a requirement"
+        }
+      },
+      {
+        "id": "AI-RD-4",
+        "description": "Fully automates the work of an entry-level, remote-only researcher at Anthropic",
+        "requires": {
+          "security": "ASL-3"
+        },
+        "source": {
+          "section": "§2 Table 1; App. C"
+        }
+      },
+      {
+        "id": "AI-RD-5",
+        "description": "Dramatically accelerates the rate of effective scaling",
+        "requires": {
+          "security": "ASL-4"
+        },
+        "source": {
+          "section": "§2 Table 1; App. C",
+          "note": "ASL-4 security at minimum, possibly higher"
+        }
+      }
+    ],
+    "safeguards": [
+      {
+        "id": "deployment.usage-policy",
+        "standard": "deployment",
+        "from": "ASL-2",
+        "description": "Model cards for significant new models and an enforced usage policy",
+        "source": {
+          "section": "App. B, deployment item 1"
+        }
+      },
+      {
+        "id": "deployment.harmlessness-detection",
+        "standard": "deployment",
+        "from": "ASL-2",
+        "description": "Harmlessness training and automated detection of misuse",
+        "source": {
+          "section": "App. B, deployment item 2"
+        }
+      },
+      {
+        "id": "deployment.finetuning-protections",
+        "standard": "deployment",
+        "from": "ASL-2",
+        "description": "Protections in fine-tuning products",
+        "source": {
+          "section": "App. B, deployment item 3"
+        }
+      },
+      {
+        "id": "deployment.bug-bounty",
+        "standard": "deployment",
+        "from": "ASL-2",
+        "description": "In-product harm reporting and a bug bounty for universal jailbreaks",
+        "source": {
+          "section": "App. B, deployment item 4",
+          "note": "ASL-2 in the text; the frozen pack has it at ASL-3"
+        }
+      },
+      {
+        "id": "security.baseline",
+        "standard": "security",
+        "from": "ASL-2",
+        "description": "Baseline security against opportunistic attackers: supply chain, offices, workforce, compartmentalisation, infrastructure, operations",
+        "source": {
+          "section": "App. B, security items 1-6"
+        }
+      },
+      {
+        "id": "deployment.threat-model",
+        "standard": "deployment",
+        "from": "ASL-3",
+        "description": "Misuse threats and vectors mapped and kept under revision",
+        "source": {
+          "section": "§4.1 item 1"
+        }
+      },
+      {
+        "id": "deployment.defense-in-depth",
+        "standard": "deployment",
+        "from": "ASL-3",
+        "description": "Layered defences that catch misuse earlier layers miss",
+        "source": {
+          "section": "§4.1 item 2",
+          "note": "the frozen pack's real-time classifiers fit here"
+        }
+      },
+      {
+        "id": "deployment.red-teaming",
+        "standard": "deployment",
+        "from": "ASL-3",
+        "description": "Red-teaming showing realistic attackers are highly unlikely to extract catastrophic uplift",
+        "source": {
+          "section": "§4.1 item 3"
+        }
+      },
+      {
+        "id": "deployment.rapid-response",
+        "standard": "deployment",
+        "from": "ASL-3",
+        "description": "Prompt identification and remediation of jailbreaks and other compromises",
+        "source": {
+          "section": "§4.1 item 4"
+        }
+      },
+      {
+        "id": "deployment.monitoring",
+        "standard": "deployment",
+        "from": "ASL-3",
+        "description": "Prespecified evidence of operating within accepted risk, reviewed on a cadence",
+        "source": {
+          "section": "§4.1 item 5"
+        }
+      },
+      {
+        "id": "deployment.trusted-users",
+        "standard": "deployment",
+        "from": "ASL-3",
+        "description": "Criteria and equivalent controls for trusted users with reduced safeguards",
+        "source": {
+          "section": "§4.1 item 6"
+        }
+      },
+      {
+        "id": "deployment.third-party-environments",
+        "standard": "deployment",
+        "from": "ASL-3",
+        "description": "How the criteria are met in partners' environments",
+        "source": {
+          "section": "§4.1 item 7"
+        }
+      },
+      {
+        "id": "security.threat-model",
+        "standard": "security",
+        "from": "ASL-3",
+        "description": "Threat model of weight theft with a plan to revise it",
+        "source": {
+          "section": "§4.2 item 1"
+        }
+      },
+      {
+        "id": "security.access-controls",
+        "standard": "security",
+        "from": "ASL-3",
+        "description": "Perimeters and access controls around weights and critical systems",
+        "source": {
+          "section": "§4.2 item 2"
+        }
+      },
+      {
+        "id": "security.lifecycle",
+        "standard": "security",
+        "from": "ASL-3",
+        "description": "Lifecycle security: inventory, supply chain, artifact integrity",
+        "source": {
+          "section": "§4.2 item 2",
+          "note": "the frozen pack's change management maps here loosely"
+        }
+      },
+      {
+        "id": "security.monitoring",
+        "standard": "security",
+        "from": "ASL-3",
+        "description": "Threat monitoring and vulnerability testing",
+        "source": {
+          "section": "§4.2 item 2"
+        }
+      },
+      {
+        "id": "security.resourcing",
+        "standard": "security",
+        "from": "ASL-3",
+        "description": "Sufficient resourcing of security",
+        "source": {
+          "section": "§4.2 item 2"
+        }
+      },
+      {
+        "id": "security.independent-audit",
+        "standard": "security",
+        "from": "ASL-3",
+        "description": "Audit plans including independent validation and expert red-teaming",
+        "source": {
+          "section": "§4.2 item 3"
+        }
+      },
+      {
+        "id": "security.third-party-environments",
+        "standard": "security",
+        "from": "ASL-3",
+        "description": "How the criteria are met in partners' environments",
+        "source": {
+          "section": "§4.2 item 4"
+        }
+      },
+      {
+        "id": "deployment.asl4-standard",
+        "standard": "deployment",
+        "from": "ASL-4",
+        "description": "ASL-4 Deployment Standard (to be specified by the policy)",
+        "source": {
+          "section": "§2 Table 1"
+        }
+      },
+      {
+        "id": "security.asl4-standard",
+        "standard": "security",
+        "from": "ASL-4",
+        "description": "ASL-4 Security Standard (to be specified by the policy)",
+        "source": {
+          "section": "§2 Table 1"
+        }
+      }
+    ],
+    "cadence": {
+      "comprehensive_max_age_days": 183,
+      "effective_compute_multiple": 4,
+      "source": {
+        "section": "§3.1"
+      }
+    },
+    "reports": {
+      "capability_from": "ASL-2",
+      "safeguards_from": "ASL-3",
+      "source": {
+        "section": "§3.3 item 1; §4.3 item 1"
+      }
+    },
+    "reviews": {
+      "internal_from": "ASL-2",
+      "external_from": "ASL-2",
+      "external_receipt": false,
+      "source": {
+        "section": "§7.1.4; §7.2.2"
+      }
+    },
+    "format": 2,
+    "source": {
+      "document": "Anthropic Responsible Scaling Policy",
+      "version": "2.2",
+      "date": "2025-05-14",
+      "url": "https://www.anthropic.com/rsp"
+    },
+    "level_sources": {
+      "ASL-2": {
+        "section": "§1; App. B"
+      },
+      "ASL-3": {
+        "section": "§4.1; §4.2"
+      },
+      "ASL-4": {
+        "section": "§2 Table 1",
+        "note": "named as required by CBRN-4 and AI R&D-5; its content is left to a future update"
+      }
+    },
+    "notes": [
+      "Decides: the CEO and the RSO (§3.3 item 2, §4.3 item 2); sign-off roles are not encoded here (see the sign-off pack field).",
+      "Left out, not a requirement in the 2.2 text: multi-party authorisation for weight access and egress bandwidth controls (from the ASL-3 activation report); per-release AI Safety Institute receipts.",
+      "Left out, not yet expressible: ruling out the checkpoint suffices to rule out AI R&D-4/5 (§2), so here AI R&D-4/5 need their own assessments; the about-a-month deadline after a model becomes notably more capable (§3.2, hedged); yearly re-approval of ASL-3 safeguards (§4.3 item 5); public summaries at deployment (§7.2.1)."
+    ],
+    "differs_from": {
+      "pack": "anthropic-rsp-2.2",
+      "changes": [
+        "ASL-1 is not a level: ASL-2 is the floor",
+        "AI-RD-CHECKPOINT sets no level (ASL-3 security is an aim); reaching it asks for a progress update (warning)",
+        "AI-RD-4/AI-RD-5 not ruled out also need a misalignment-case artifact",
+        "external review from ASL-2, with evidence of expert input instead of a receipt",
+        "Board/LTBT notice from ASL-2 and a U.S. Government notice from ASL-3",
+        "safeguards follow App. B, §4.1 and §4.2 (bug bounty at ASL-2; no multi-party authorisation, egress controls or real-time classifiers by name)",
+        "CYBER-OPERATIONS is a research category: unreported is a warning"
+      ]
+    },
+    "artifacts": [
+      {
+        "id": "misalignment-case",
+        "description": "Affirmative case naming the main misalignment risks and how they are mitigated",
+        "when": {
+          "thresholds": [
+            "AI-RD-4",
+            "AI-RD-5"
+          ]
+        },
+        "source": {
+          "section": "§2 Table 1",
+          "note": "required for AI R&D-4; expected for AI R&D-5"
+        }
+      },
+      {
+        "id": "checkpoint-progress-update",
+        "description": "Progress update shared around the time the checkpoint is reached",
+        "when": {
+          "thresholds": [
+            "AI-RD-CHECKPOINT"
+          ]
+        },
+        "severity": "warning",
+        "source": {
+          "section": "§2 (after Table 1)"
+        }
+      },
+      {
+        "id": "board-ltbt-notice",
+        "description": "The decision and its reports shared with the Board and the Long-Term Benefit Trust before moving forward",
+        "when": {
+          "level_from": "ASL-2"
+        },
+        "source": {
+          "section": "§3.3 item 4; §4.3 item 4"
+        }
+      },
+      {
+        "id": "usg-notice",
+        "description": "Notice to a relevant U.S. Government entity that the model needs more than ASL-2",
+        "when": {
+          "level_from": "ASL-3"
+        },
+        "source": {
+          "section": "§7.2.3",
+          "note": "no deadline stated"
+        }
+      }
+    ],
+    "research_categories": [
+      {
+        "id": "CYBER-OPERATIONS",
+        "description": "Sophisticated destructive cyber capability under ongoing assessment (no threshold or required safeguards yet)",
+        "report": "warning",
+        "source": {
+          "section": "§2 Table 2"
+        }
+      }
+    ]
+  },
   "anthropic-rsp-2.2": {
     "id": "anthropic-rsp-2.2",
     "name": "Anthropic Responsible Scaling Policy 2.2",
@@ -140,5 +521,484 @@ export const BUILTIN_PACKS: Readonly<Record<string, Pack>> = {
       "internal_from": "ASL-1",
       "external_from": "ASL-3"
     }
+  },
+  "google-deepmind-fsf-3": {
+    "id": "google-deepmind-fsf-3",
+    "name": "Google DeepMind Frontier Safety Framework 3.1",
+    "levels": [
+      "baseline",
+      "SL2",
+      "SL2+",
+      "SL3",
+      "SL4"
+    ],
+    "standards": [
+      "security"
+    ],
+    "thresholds": [
+      {
+        "id": "CBRN-UPLIFT-1",
+        "description": "Uplifts low-to-medium-resourced actors in reference scenarios, adding expected harm at severe scale",
+        "requires": {
+          "security": "SL2+"
+        },
+        "source": {
+          "section": "§2.2.1 Table 2.2.1.a",
+          "note": "SL2 in 3.0"
+        }
+      },
+      {
+        "id": "CYBER-UPLIFT-1",
+        "description": "Gives enough uplift with high-impact cyber attacks to add expected harm at severe scale",
+        "requires": {
+          "security": "SL2+"
+        },
+        "source": {
+          "section": "§2.2.2 Table 2.2.2.a",
+          "note": "SL2 in 3.0"
+        }
+      },
+      {
+        "id": "HARMFUL-MANIPULATION-1",
+        "description": "Systematically and substantially changes beliefs and behaviour in identified high-stakes contexts (exploratory)",
+        "requires": {
+          "security": "SL2+"
+        },
+        "source": {
+          "section": "§2.2.3 Table 2.2.3.a",
+          "note": "exploratory CCL; SL2 in 3.0"
+        }
+      },
+      {
+        "id": "ML-RD-ACCELERATION-1",
+        "description": "Has been used to accelerate AI development substantially beyond historical rates",
+        "requires": {
+          "security": "SL3"
+        },
+        "source": {
+          "section": "§3.2.2 Table 3.2.2.a"
+        }
+      },
+      {
+        "id": "ML-RD-AUTOMATION-1",
+        "description": "Can fully automate a team of researchers improving AI capabilities at comparable cost",
+        "requires": {
+          "security": "SL4"
+        },
+        "source": {
+          "section": "§3.2.2 Table 3.2.2.a",
+          "note": "SL4 recommended for the field as a whole"
+        }
+      },
+      {
+        "id": "CBRN-UPLIFT-1-ALERT",
+        "description": "Alert threshold of CBRN uplift 1",
+        "requires": {},
+        "consequence": "alert",
+        "source": {
+          "section": "§1.3.2; §1.3.3"
+        }
+      },
+      {
+        "id": "CYBER-UPLIFT-1-ALERT",
+        "description": "Alert threshold of cyber uplift 1",
+        "requires": {},
+        "consequence": "alert",
+        "source": {
+          "section": "§1.3.2; §1.3.3"
+        }
+      },
+      {
+        "id": "HARMFUL-MANIPULATION-1-ALERT",
+        "description": "Alert threshold of harmful manipulation 1",
+        "requires": {},
+        "consequence": "alert",
+        "source": {
+          "section": "§1.3.2; §1.3.3"
+        }
+      },
+      {
+        "id": "ML-RD-ACCELERATION-1-ALERT",
+        "description": "Alert threshold of ML R&D acceleration 1 (may rest on internal progress data)",
+        "requires": {},
+        "consequence": "alert",
+        "source": {
+          "section": "§1.3.2; §1.3.3"
+        }
+      },
+      {
+        "id": "ML-RD-AUTOMATION-1-ALERT",
+        "description": "Alert threshold of ML R&D automation 1",
+        "requires": {},
+        "consequence": "alert",
+        "source": {
+          "section": "§1.3.2; §1.3.3"
+        }
+      },
+      {
+        "id": "CBRN-UPLIFT-TCL",
+        "description": "Uplift to low-to-medium-resourced actors with material risk of significant (not severe) harm",
+        "requires": {},
+        "consequence": "alert",
+        "source": {
+          "section": "§1.2; §2.2.1",
+          "note": "new in 3.1"
+        }
+      },
+      {
+        "id": "STEALTH-SITUATIONAL-AWARENESS-TCL",
+        "description": "Situational awareness and stealth such that undermining human control cannot be ruled out",
+        "requires": {},
+        "consequence": "alert",
+        "source": {
+          "section": "§3.2.1",
+          "note": "new in 3.1; 3.0 had exploratory instrumental reasoning levels"
+        }
+      }
+    ],
+    "safeguards": [],
+    "cadence": {
+      "source": {
+        "section": "§1.3.2"
+      }
+    },
+    "reports": {},
+    "reviews": {},
+    "format": 2,
+    "source": {
+      "document": "Frontier Safety Framework",
+      "version": "3.1",
+      "date": "2026-04-17",
+      "url": "https://deepmind.google/blog/strengthening-our-frontier-safety-framework/"
+    },
+    "level_sources": {
+      "baseline": {
+        "section": "§2.1.1",
+        "note": "the name baseline is this pack's"
+      },
+      "SL2": {
+        "section": "§2.1.1"
+      },
+      "SL2+": {
+        "section": "§2.1.1",
+        "note": "new in 3.1"
+      },
+      "SL3": {
+        "section": "§3.2.2 Table 3.2.2.a"
+      },
+      "SL4": {
+        "section": "§3.2.2 Table 3.2.2.a"
+      }
+    },
+    "notes": [
+      "Decides: the appropriate governance function, not named in the text; no sign-off role is encoded.",
+      "Assumes an external deployment: scopes are not expressible yet (misuse safety cases apply before external deployment; ML R&D ones also before high-risk internal deployment).",
+      "Left out: security assessed adequate otherwise (§1.3.5, §2.2) as a waiver of the recommended level; low-risk deployments that skip the assessment (§1.3.2 fn 4); sharing information with government (§5.2, an aim); named councils (FSF 2.0 only)."
+    ],
+    "differs_from": {
+      "pack": "anthropic-rsp-2.2",
+      "changes": [
+        "one levelled standard, security (baseline, SL2, SL2+, SL3, SL4); no deployment level, safeguards, reports or reviews",
+        "alert thresholds and tracked capability levels set no level: reaching one needs a response plan or a residual risk assessment (artifact.missing)",
+        "a residual risk assessment and a safety case per CCL not ruled out",
+        "no interval cadence: every covered deployment has its own assessments"
+      ]
+    },
+    "artifacts": [
+      {
+        "id": "response-plan",
+        "description": "Proximity analysis and response plan after an alert threshold is reached",
+        "when": {
+          "thresholds": [
+            "CBRN-UPLIFT-1-ALERT",
+            "CYBER-UPLIFT-1-ALERT",
+            "HARMFUL-MANIPULATION-1-ALERT",
+            "ML-RD-ACCELERATION-1-ALERT",
+            "ML-RD-AUTOMATION-1-ALERT"
+          ]
+        },
+        "per_threshold": true,
+        "source": {
+          "section": "§1.3.3; Glossary (Response Plans)"
+        }
+      },
+      {
+        "id": "residual-risk-assessment",
+        "description": "Residual risk assessment reviewed by the governance function before deployment",
+        "when": {
+          "thresholds": [
+            "CBRN-UPLIFT-TCL",
+            "STEALTH-SITUATIONAL-AWARENESS-TCL",
+            "CBRN-UPLIFT-1",
+            "CYBER-UPLIFT-1",
+            "HARMFUL-MANIPULATION-1",
+            "ML-RD-ACCELERATION-1",
+            "ML-RD-AUTOMATION-1"
+          ]
+        },
+        "per_threshold": true,
+        "source": {
+          "section": "§1.3.4; §1.3.5"
+        }
+      },
+      {
+        "id": "safety-case",
+        "description": "Safety case judged adequate by the governance function, for each CCL reached",
+        "when": {
+          "thresholds": [
+            "CBRN-UPLIFT-1",
+            "CYBER-UPLIFT-1",
+            "HARMFUL-MANIPULATION-1",
+            "ML-RD-ACCELERATION-1",
+            "ML-RD-AUTOMATION-1"
+          ]
+        },
+        "per_threshold": true,
+        "source": {
+          "section": "§2.1.2 items 1-2; §3.1.2 items 1-2"
+        }
+      }
+    ]
+  },
+  "openai-preparedness-2": {
+    "id": "openai-preparedness-2",
+    "name": "OpenAI Preparedness Framework v2",
+    "levels": [
+      "none",
+      "High"
+    ],
+    "standards": [
+      "security",
+      "misuse"
+    ],
+    "thresholds": [
+      {
+        "id": "BIO-HIGH",
+        "description": "Meaningful counterfactual help to novices creating known biological or chemical threats",
+        "requires": {
+          "security": "High",
+          "misuse": "High"
+        },
+        "source": {
+          "section": "§2.2 Table 1 (Biological and Chemical, High)",
+          "note": "misuse safeguards are required before external deployment"
+        }
+      },
+      {
+        "id": "BIO-CRITICAL",
+        "description": "Enables experts to develop a novel highly dangerous threat vector, or completes the full synthesis cycle without humans",
+        "requires": {},
+        "consequence": "halt",
+        "source": {
+          "section": "§2.2 Table 1 (Biological and Chemical, Critical); §4.4"
+        }
+      },
+      {
+        "id": "CYBER-HIGH",
+        "description": "Removes bottlenecks to scaling cyber operations against reasonably hardened targets",
+        "requires": {
+          "security": "High",
+          "misuse": "High"
+        },
+        "source": {
+          "section": "§2.2 Table 1 (Cybersecurity, High)",
+          "note": "misuse safeguards are required before external deployment"
+        }
+      },
+      {
+        "id": "CYBER-CRITICAL",
+        "description": "Finds and exploits zero-days in many hardened critical systems, or runs novel end-to-end attacks, without humans",
+        "requires": {},
+        "consequence": "halt",
+        "source": {
+          "section": "§2.2 Table 1 (Cybersecurity, Critical); §4.4"
+        }
+      },
+      {
+        "id": "SELF-IMPROVEMENT-HIGH",
+        "description": "Impact comparable to giving every OpenAI researcher a highly capable mid-career research engineer assistant",
+        "requires": {
+          "security": "High"
+        },
+        "source": {
+          "section": "§2.2 Table 1 (AI Self-improvement, High)",
+          "note": "security controls only"
+        }
+      },
+      {
+        "id": "SELF-IMPROVEMENT-CRITICAL",
+        "description": "Recursive self-improvement (a superhuman research agent, or generational gains in a fifth of the 2024 time)",
+        "requires": {},
+        "consequence": "halt",
+        "source": {
+          "section": "§2.2 Table 1 (AI Self-improvement, Critical); §4.4"
+        }
+      }
+    ],
+    "safeguards": [
+      {
+        "id": "security.threat-modeling",
+        "standard": "security",
+        "from": "High",
+        "description": "Security threat models for outside and inside adversaries, reviewed regularly",
+        "source": {
+          "section": "App. C.3 (threat modelling and risk management)"
+        }
+      },
+      {
+        "id": "security.defense-in-depth",
+        "standard": "security",
+        "from": "High",
+        "description": "Layered security architecture and zero-trust principles",
+        "source": {
+          "section": "App. C.3 (defence in depth)"
+        }
+      },
+      {
+        "id": "security.access-management",
+        "standard": "security",
+        "from": "High",
+        "description": "Least privilege, multi-factor authentication on managed devices, logged access",
+        "source": {
+          "section": "App. C.3 (access management)"
+        }
+      },
+      {
+        "id": "security.secure-development",
+        "standard": "security",
+        "from": "High",
+        "description": "Secure development lifecycle, change management with several approvers for critical infrastructure, supply-chain integrity",
+        "source": {
+          "section": "App. C.3 (secure development and supply chain)"
+        }
+      },
+      {
+        "id": "security.operations",
+        "standard": "security",
+        "from": "High",
+        "description": "Round-the-clock monitoring and incident response, vulnerability management, red-teaming, bug bounty",
+        "source": {
+          "section": "App. C.3 (operational security)"
+        }
+      },
+      {
+        "id": "security.independent-audit",
+        "standard": "security",
+        "from": "High",
+        "description": "Regular third-party security audits with management oversight",
+        "source": {
+          "section": "App. C.3 (auditing and transparency)"
+        }
+      }
+    ],
+    "cadence": {
+      "source": {
+        "section": "§3.2"
+      }
+    },
+    "reports": {
+      "capability_from": "none",
+      "safeguards_from": "High",
+      "source": {
+        "section": "§3.3; §4.2"
+      }
+    },
+    "reviews": {},
+    "format": 2,
+    "source": {
+      "document": "OpenAI Preparedness Framework",
+      "version": "2",
+      "date": "2025-04-15",
+      "url": "https://openai.com/index/updating-our-preparedness-framework/"
+    },
+    "level_sources": {
+      "none": {
+        "section": "App. A item 2",
+        "note": "Low and Medium removed; the name none is this pack's"
+      },
+      "High": {
+        "section": "§2.2 Table 1; App. C.3"
+      }
+    },
+    "notes": [
+      "Decides: OpenAI Leadership on SAG's recommendation (App. B); sign-off roles are not encoded here (see the sign-off pack field).",
+      "Assumes an external deployment: misuse safeguards (High) are required for BIO-HIGH and CYBER-HIGH. Scopes are not expressible yet, so CYBER-HIGH's misalignment safeguards for large-scale internal deployment are left out.",
+      "Left out: the marginal-risk adjustment (§4.3) that may lower safeguards; derivative models reusing an earlier assessment (§3.3 fn 6); specific misuse or misalignment safeguards (illustrative only in App. C.1, C.2)."
+    ],
+    "differs_from": {
+      "pack": "anthropic-rsp-2.2",
+      "changes": [
+        "levels none and High; standards security and misuse (no deployment standard)",
+        "Critical thresholds halt: not ruled out is threshold.halt, whatever the levels",
+        "no interval cadence: every covered deployment has its own assessments (no 183 days, no 4x)",
+        "no review rules; SAG recommendation and misalignment safeguards report are warnings",
+        "research categories listed, optional"
+      ]
+    },
+    "artifacts": [
+      {
+        "id": "sag-recommendation",
+        "description": "The Safety Advisory Group's recommendation to Leadership for this deployment",
+        "when": {},
+        "severity": "warning",
+        "source": {
+          "section": "§4.2; App. B"
+        }
+      },
+      {
+        "id": "misalignment-safeguards-report",
+        "description": "Misalignment safeguards report when a tracked category is High",
+        "when": {
+          "level_from": "High"
+        },
+        "severity": "warning",
+        "source": {
+          "section": "§2.3 Table 2 (Long-range Autonomy)",
+          "note": "a potential response, not a firm rule"
+        }
+      }
+    ],
+    "research_categories": [
+      {
+        "id": "LONG-RANGE-AUTONOMY",
+        "description": "Long action sequences realising a High threat model without human direction",
+        "report": "optional",
+        "source": {
+          "section": "§2.3 Table 2"
+        }
+      },
+      {
+        "id": "SANDBAGGING",
+        "description": "Performance in evaluations diverging from real capability",
+        "report": "optional",
+        "source": {
+          "section": "§2.3 Table 2"
+        }
+      },
+      {
+        "id": "AUTONOMOUS-REPLICATION",
+        "description": "Surviving, replicating and resisting shutdown to cause severe harm",
+        "report": "optional",
+        "source": {
+          "section": "§2.3 Table 2"
+        }
+      },
+      {
+        "id": "UNDERMINING-SAFEGUARDS",
+        "description": "Acting to undermine the safeguards placed on the model",
+        "report": "optional",
+        "source": {
+          "section": "§2.3 Table 2"
+        }
+      },
+      {
+        "id": "NUCLEAR-RADIOLOGICAL",
+        "description": "Counterfactually enabling radiological or nuclear threats",
+        "report": "optional",
+        "source": {
+          "section": "§2.3 Table 2"
+        }
+      }
+    ]
   }
 };

@@ -26,6 +26,8 @@ export function cadence(ctx: Pick<ReleaseContext, 'pack' | 'declaration' | 'at' 
       }
       continue;
     }
+    // No interval (pack format 2, e.g. every covered deployment): only this release's own assessments count.
+    if (maxAge === undefined) continue;
     const age = Math.max(releaseN, todayN) - dayNumber(newest.data.completed!);
     if (age > maxAge) {
       findings.push(
@@ -38,11 +40,12 @@ export function cadence(ctx: Pick<ReleaseContext, 'pack' | 'declaration' | 'at' 
     }
   }
   const compute = d.effective_compute_since_last_comprehensive;
-  if (compute !== undefined && compute >= pack.cadence.effective_compute_multiple) {
+  const multiple = pack.cadence.effective_compute_multiple;
+  if (compute !== undefined && multiple !== undefined && compute >= multiple) {
     findings.push(
       error(
         'evaluation.stale',
-        `effective compute grew ${compute}x since the last comprehensive assessment; the policy requires a new one at ${pack.cadence.effective_compute_multiple}x`,
+        `effective compute grew ${compute}x since the last comprehensive assessment; the policy requires a new one at ${multiple}x`,
         at(['effective_compute_since_last_comprehensive']),
       ),
     );

@@ -40,3 +40,12 @@ export const SEVERITY = { ruled_out: 0, not_ruled_out: 1, crossed: 2 } as const;
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
+
+type Source = NonNullable<Pack['source']>;
+
+/** " (OpenAI Preparedness Framework 2, §2.2 Table 1)": where a pack-format-2 rule comes from, for messages; "" without one. */
+export function sourceText(pack: Pack, src: Source | undefined): string {
+  if (!src?.section) return '';
+  const doc = [src.document ?? pack.source?.document, src.version ?? pack.source?.version].filter(Boolean).join(' ');
+  return ` (${doc ? `${doc}, ` : ''}${src.section})`;
+}

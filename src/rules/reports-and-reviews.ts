@@ -1,6 +1,6 @@
 import { error, type Finding } from '../findings.js';
 import { quote } from '../schemas/validate.js';
-import type { ReleaseContext } from './context.js';
+import { sourceText, type ReleaseContext } from './context.js';
 
 /**
  * Reports and reviews: a capability report and an internal review from the pack's level, a
@@ -29,8 +29,18 @@ export function reportsAndReviews(ctx: Pick<ReleaseContext, 'pack' | 'index' | '
   if (levels.atOrAbove(pack.reviews.internal_from) && !d.reviews?.internal?.length) {
     findings.push(error('review.missing', 'at least one internal review is required (reviews.internal)', reviewsAt));
   }
-  if (levels.atOrAbove(pack.reviews.external_from) && !d.reviews?.external?.some((r) => r.receipt)) {
-    findings.push(error('review.missing', `at least one external review with a receipt is required at ${pack.reviews.external_from} (reviews.external[].receipt)`, reviewsAt));
+  // Pack format 2: `external_receipt: false` lets evidence of solicited input count instead of a receipt.
+  const receiptOnly = pack.reviews.external_receipt !== false;
+  if (levels.atOrAbove(pack.reviews.external_from) && !d.reviews?.external?.some((r) => r.receipt || (!receiptOnly && r.evidence))) {
+    findings.push(
+      error(
+        'review.missing',
+        receiptOnly
+          ? `at least one external review with a receipt is required at ${pack.reviews.external_from} (reviews.external[].receipt)`
+          : `at least one external review with evidence of the input is required at ${pack.reviews.external_from} (reviews.external[].evidence or .receipt)${sourceText(pack, pack.reviews.source)}`,
+        reviewsAt,
+      ),
+    );
   }
   return findings;
 }

@@ -3,16 +3,22 @@ import { error, type Finding, type Location } from '../findings.js';
 import type { LoadedAssessment } from '../release.js';
 import { quote } from '../schemas/validate.js';
 import { evidenceFor, newestComprehensive } from './evidence.js';
-import { SEVERITY, type ReleaseContext } from './context.js';
+import { SEVERITY, sourceText, type ReleaseContext } from './context.js';
+import type { Pack } from '../schemas/index.js';
 
 /**
  * Levels and thresholds: every pack threshold needs an entry resting on completed assessments that
  * cover it, and a status no milder than the release's evidence; a threshold not ruled out requires
  * the levels the pack names for it, and a declared level below that is understated.
  */
-export function levelsAndThresholds(ctx: ReleaseContext, entries: ReadonlyMap<string, number>): { findings: Finding[]; required: Record<string, string> } {
+export function levelsAndThresholds(
+  ctx: ReleaseContext,
+  entries: ReadonlyMap<string, number>,
+): { findings: Finding[]; required: Record<string, string>; reached: Set<string> } {
   const { pack, index, declaration: d, at, levels } = ctx;
   const findings: Finding[] = [];
+  /** Thresholds an assessment or the declaration shows not ruled out (not merely unassessed). */
+  const reached = new Set<string>();
   const required = new Map<string, { rank: number; because: Array<{ rank: number; text: string; unreadable: boolean }> }>();
   for (const s of pack.standards) required.set(s, { rank: 0, because: [] });
   const unknownIds = citedUnknownIds(ctx);
@@ -61,6 +67,11 @@ export function levelsAndThresholds(ctx: ReleaseContext, entries: ReadonlyMap<st
       if (SEVERITY[entry.status] > severity) [severity, label] = [SEVERITY[entry.status], entry.status];
     }
     if (severity === SEVERITY.ruled_out) continue;
+    if (label !== 'unassessed') reached.add(threshold.id);
+    // Pack format 2: a halt or alert threshold sets no level (an alert's artifacts are rules/artifacts.ts).
+    const consequence = threshold.consequence ?? 'level';
+    if (consequence === 'halt' && label !== 'unassessed') findings.push(halted(ctx, threshold, label, i));
+    if (consequence !== 'level') continue;
     for (const [s, level] of Object.entries(threshold.requires)) {
       const req = required.get(s)!;
       const r = index.rank.get(level)!;
@@ -80,7 +91,16 @@ export function levelsAndThresholds(ctx: ReleaseContext, entries: ReadonlyMap<st
       findings.push(error('level.understated', `declared ${s} ${pack.levels[have]} is below the required ${needed}: ${reasons.map((b) => b.text).join('; ')}`, at(['declared', s])));
     }
   }
-  return { findings, required: Object.fromEntries(pack.standards.map((s) => [s, pack.levels[required.get(s)!.rank]!])) };
+  return { findings, required: Object.fromEntries(pack.standards.map((s) => [s, pack.levels[required.get(s)!.rank]!])), reached };
+}
+
+/** `threshold.halt`: not ruled out, a halt threshold stops the release whatever its levels (never downgraded). */
+function halted(ctx: ReleaseContext, threshold: Pack['thresholds'][number], label: string, entry: number | undefined): Finding {
+  return error(
+    'threshold.halt',
+    `threshold ${threshold.id} is ${label}: ${ctx.pack.id} requires halting further development until it is ruled out${sourceText(ctx.pack, threshold.source)}`,
+    ctx.at(entry === undefined ? ['thresholds'] : ['thresholds', entry, 'status'], entry === undefined),
+  );
 }
 
 /** The declaration's entry (its index under `thresholds`) for each pack threshold; unknown and repeated ids are findings. */

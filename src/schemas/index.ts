@@ -122,6 +122,7 @@ export const declarationSchema = doc(
                     org: doc(text, 'The organisation the assessment was shared with, e.g. US AISI'),
                     shared_on: date('When it was shared'),
                     receipt: z.optional(fileOrLink('The receipt of the organisation (required for the review to count)')),
+                    evidence: z.optional(fileOrLink("Evidence of the input received (counts instead of a receipt when the pack's reviews.external_receipt is false)")),
                   }),
                   'One external review',
                 ),
@@ -134,6 +135,36 @@ export const declarationSchema = doc(
       ),
     ),
     assessments: z.optional(doc(z.array(doc(pathOrLink, "An assessment file: a path relative to the declaration's folder")), 'The assessment files of the release')),
+    // Pack format 2 (docs/files.md "Pack format 2"): read only when the pack has the rules that need them.
+    artifacts: z.optional(
+      doc(
+        z.array(
+          doc(
+            z.strictObject({
+              id: doc(id, "An artifact id of the pack's artifacts, e.g. safety-case"),
+              threshold: z.optional(doc(id, 'The threshold this artifact is for (required when the pack asks for one per threshold)')),
+              path: fileOrLink('The artifact'),
+            }),
+            'One artifact the pack asks for',
+          ),
+        ),
+        "Artifacts the pack's artifacts rules require (safety cases, response plans, misalignment cases, …)",
+      ),
+    ),
+    research: z.optional(
+      doc(
+        z.array(
+          doc(
+            z.strictObject({
+              id: doc(id, "A research category id of the pack"),
+              report: fileOrLink('Where the category was assessed and reported'),
+            }),
+            'The report of one research category',
+          ),
+        ),
+        "Reports of the pack's research categories (assessed and reported; they set no level)",
+      ),
+    ),
     noncompliance: z.optional(
       doc(
         z.array(
@@ -202,6 +233,84 @@ export const configSchema = doc(
 );
 export type Config = z.infer<typeof configSchema>;
 
+/** Where a pack entry comes from in the framework's text (pack format 2). */
+const source = (what: string) =>
+  doc(
+    z.strictObject({
+      document: z.optional(doc(text, 'The document, e.g. Anthropic Responsible Scaling Policy (default: the pack\'s source)')),
+      version: z.optional(doc(text, 'Its version, e.g. "2.2" (quoted; default: the pack\'s source)')),
+      date: z.optional(date('The date of that version')),
+      section: z.optional(doc(text, 'The section, table, appendix or footnote, e.g. "§2 Table 1"; required on every entry of a format-2 pack')),
+      url: z.optional(doc(z.string().check(z.regex(/^https:\/\//, 'expected an https:// link')), 'Where the document is published')),
+      note: z.optional(doc(text, 'A hedge or caveat of the text, e.g. "stated as an expectation"')),
+    }),
+    `Where ${what} comes from in the framework's text`,
+  );
+const severityOf = (description: string) => doc(z.enum(['error', 'warning']), description);
+
+/**
+ * Pack format 2: every field here is optional, so a format-1 pack (today's, the frozen
+ * anthropic-rsp-2.2 included) validates and is judged exactly as before. `format: 2` makes
+ * `source` required everywhere (checked in indexPack, as schema.invalid on the pack).
+ */
+function packFormat2Fields() {
+  return {
+    format: z.optional(doc(z.literal(2), 'Pack format 2: sources are required on the pack, every level, threshold, safeguard, artifact and research category')),
+    source: z.optional(source('the pack')),
+    level_sources: z.optional(doc(z.record(z.string(), source('a level')), 'The source of each level, keyed by level')),
+    notes: z.optional(doc(z.array(text), 'What the pack leaves out or reads in a particular way, and why (shown by asl-gate packs and explain)')),
+    differs_from: z.optional(
+      doc(
+        z.strictObject({
+          pack: doc(id, 'The pack compared with, e.g. anthropic-rsp-2.2'),
+          changes: doc(z.array(text).check(z.minLength(1)), 'How verdicts differ from that pack, one line each'),
+        }),
+        'How this pack differs from another pack (shown by asl-gate packs)',
+      ),
+    ),
+    artifacts: z.optional(
+      doc(
+        z.array(
+          doc(
+            z.strictObject({
+              id: doc(id, 'The artifact id a declaration names under artifacts:'),
+              description: doc(text, 'What the artifact is'),
+              when: doc(
+                z.strictObject({
+                  thresholds: z.optional(doc(z.array(id).check(z.minLength(1)), 'Required when any of these thresholds is not ruled out')),
+                  level_from: z.optional(doc(id, 'Required when any standard is declared at or above this level')),
+                }),
+                'When it is required (every key given must hold; {} means always)',
+              ),
+              per_threshold: z.optional(doc(z.boolean(), 'One artifact per listed threshold not ruled out (default false: one for all)')),
+              severity: z.optional(severityOf('What a missing artifact is (default error)')),
+              source: z.optional(source('the artifact rule')),
+            }),
+            'One artifact rule',
+          ),
+        ),
+        'Artifacts required per threshold or condition (artifact.missing when absent)',
+      ),
+    ),
+    research_categories: z.optional(
+      doc(
+        z.array(
+          doc(
+            z.strictObject({
+              id: doc(id, 'The research category id, e.g. CYBER-OPERATIONS'),
+              description: doc(text, 'What is assessed'),
+              report: doc(z.enum(['optional', 'warning', 'error']), 'What an unreported category is: nothing, a warning, or an error (research.unreported)'),
+              source: z.optional(source('the research category')),
+            }),
+            'One research category',
+          ),
+        ),
+        'Categories assessed and reported that set no level',
+      ),
+    ),
+  };
+}
+
 function buildPackSchema() {
   return doc(
     z.strictObject({
@@ -216,6 +325,11 @@ function buildPackSchema() {
               id: doc(id, 'The threshold id, e.g. CBRN-3'),
               description: doc(text, 'What crossing it means'),
               requires: doc(z.record(z.string(), doc(id, 'A level of the pack')), 'The level each standard must be declared at or above when the threshold is not ruled out'),
+              // Pack format 2:
+              consequence: z.optional(
+                doc(z.enum(['level', 'halt', 'alert']), 'level (default): requires levels; halt: not ruled out fails the release (threshold.halt); alert: an early warning that sets no level, only the artifacts naming it'),
+              ),
+              source: z.optional(source('the threshold')),
             }),
             'One capability threshold',
           ),
@@ -230,6 +344,7 @@ function buildPackSchema() {
               standard: doc(id, 'The standard it belongs to'),
               from: doc(id, 'The lowest level that requires it (every higher level does too)'),
               description: doc(text, 'What the safeguard is'),
+              source: z.optional(source('the safeguard')), // pack format 2
             }),
             'One safeguard',
           ),
@@ -238,8 +353,9 @@ function buildPackSchema() {
       ),
       cadence: doc(
         z.strictObject({
-          comprehensive_max_age_days: doc(z.int().check(z.gte(1)), 'How old the newest comprehensive assessment of a threshold may be, in days'),
-          effective_compute_multiple: doc(z.number().check(z.gt(1)), 'Effective compute growth since the last comprehensive assessment that makes a new one due'),
+          comprehensive_max_age_days: z.optional(doc(z.int().check(z.gte(1)), 'How old the newest comprehensive assessment of a threshold may be, in days; absent: no interval, every covered release is assessed')),
+          effective_compute_multiple: z.optional(doc(z.number().check(z.gt(1)), 'Effective compute growth since the last comprehensive assessment that makes a new one due; absent: none')),
+          source: z.optional(source('the cadence')), // pack format 2
         }),
         'How often thresholds must be assessed',
       ),
@@ -247,6 +363,7 @@ function buildPackSchema() {
         z.strictObject({
           capability_from: z.optional(doc(id, 'A capability report is required when any standard is declared at or above this level')),
           safeguards_from: z.optional(doc(id, 'A safeguards report is required per standard declared at or above this level')),
+          source: z.optional(source('the report rules')), // pack format 2
         }),
         'Which reports a release needs',
       ),
@@ -254,9 +371,12 @@ function buildPackSchema() {
         z.strictObject({
           internal_from: z.optional(doc(id, 'An internal review is required from this level')),
           external_from: z.optional(doc(id, 'An external review with a receipt is required from this level')),
+          external_receipt: z.optional(doc(z.boolean(), 'false: an external review with evidence (solicited input) counts without a receipt (default true); pack format 2')),
+          source: z.optional(source('the review rules')), // pack format 2
         }),
         'Which reviews a release needs',
       ),
+      ...packFormat2Fields(),
     }),
     'A policy pack: levels, capability thresholds, safeguards and cadence, as data',
   );
