@@ -20,6 +20,8 @@ export function safeguardsFor(pack: PackIndex, standard: string, level: string):
 
 /** Whether declaring every standard at `level` meets what `t` requires when not ruled out. */
 export function levelCovers(pack: PackIndex, level: string, t: Threshold): boolean {
+  // A halt threshold (pack format 2) is never covered: no level lets it stay not ruled out.
+  if (t.consequence === 'halt') return false;
   return Object.values(t.requires).every((req) => atOrAbove(pack, level, req));
 }
 
@@ -40,5 +42,23 @@ export function thresholdsRequiring(pack: PackIndex, g: Safeguard): Threshold[] 
 }
 
 export function requiresText(t: Threshold): string {
+  if (t.consequence === 'halt') return 'no level: not ruled out halts the release';
+  if (t.consequence === 'alert') return 'no level: an alert, see its artifacts';
   return Object.entries(t.requires).map(([s, l]) => `${s} ${l}`).join(', ');
+}
+
+type Source = NonNullable<Pack['source']>;
+
+/** " [§2 Table 1]": the section an entry of a format-2 pack cites (with its version when it differs from the pack's); "" without one. */
+export function sourceTag(pack: Pack, src: Source | undefined): string {
+  if (!src?.section) return '';
+  const other = src.version !== undefined && src.version !== pack.source?.version ? `${src.document ?? pack.source?.document ?? ''} ${src.version}, `.trimStart() : '';
+  return ` [${other}${src.section}${src.note ? `; ${src.note}` : ''}]`;
+}
+
+/** The pack's own source: "Anthropic Responsible Scaling Policy 2.2 (2025-05-14) https://…"; undefined without one. */
+export function packSourceText(pack: Pack): string | undefined {
+  const s = pack.source;
+  if (!s) return undefined;
+  return [[s.document, s.version].filter(Boolean).join(' '), s.date ? `(${s.date})` : '', s.url ?? ''].filter(Boolean).join(' ');
 }
