@@ -167,7 +167,11 @@ reviews: {internal_from: Medium}
 describe('packs', () => {
   it('lists the built-in packs, and a repository\'s own with its path', () => {
     const builtin = JSON.parse(asl(['packs', '--format', 'json'], writeRepo({})).stdout);
-    expect(builtin.packs).toEqual(Object.values(BUILTIN_PACKS).map((p) => ({ id: p.id, name: p.name, source: 'built-in', levels: p.levels, used: p.id === 'anthropic-rsp-2.2' })));
+    expect(builtin.packs).toEqual(
+      Object.values(BUILTIN_PACKS)
+        .sort((a, b) => (a.id < b.id ? -1 : 1))
+        .map((p) => ({ id: p.id, name: p.name, source: 'built-in', levels: p.levels, used: p.id === 'anthropic-rsp-2.2', ...(p.differs_from ? { differs_from: p.differs_from } : {}) })),
+    );
     const root = writeRepo({ '.github/asl-gate.yml': 'policy: policy/pack.yml\n', 'policy/pack.yml': CUSTOM_PACK });
     const r = asl(['packs'], root);
     expect(r.code).toBe(0);

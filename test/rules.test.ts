@@ -117,7 +117,7 @@ describe('thresholds: levelsAndThresholds', () => {
     const { ctx } = await contextOf(nova());
     const { entries, findings } = thresholdEntries(ctx);
     expect(findings).toEqual([]);
-    expect(levelsAndThresholds(ctx, entries)).toEqual({ findings: [], required: { deployment: 'ASL-3', security: 'ASL-3' } });
+    expect(levelsAndThresholds(ctx, entries)).toEqual({ findings: [], required: { deployment: 'ASL-3', security: 'ASL-3' }, reached: new Set(['CBRN-3']) });
   });
 
   it('unknown and repeated entries are schema findings', async () => {

@@ -258,12 +258,12 @@ function packFormat2Fields() {
     format: z.optional(doc(z.literal(2), 'Pack format 2: sources are required on the pack, every level, threshold, safeguard, artifact and research category')),
     source: z.optional(source('the pack')),
     level_sources: z.optional(doc(z.record(z.string(), source('a level')), 'The source of each level, keyed by level')),
-    notes: z.optional(doc(z.array(text), 'What the pack leaves out or reads in a particular way, and why (shown by asl-gate packs and explain)')),
+    notes: z.optional(doc(z.array(doc(text, 'One note')), 'What the pack leaves out or reads in a particular way, and why (shown by asl-gate packs and explain)')),
     differs_from: z.optional(
       doc(
         z.strictObject({
           pack: doc(id, 'The pack compared with, e.g. anthropic-rsp-2.2'),
-          changes: doc(z.array(text).check(z.minLength(1)), 'How verdicts differ from that pack, one line each'),
+          changes: doc(z.array(doc(text, 'One difference')).check(z.minLength(1)), 'How verdicts differ from that pack, one line each'),
         }),
         'How this pack differs from another pack (shown by asl-gate packs)',
       ),
@@ -277,7 +277,7 @@ function packFormat2Fields() {
               description: doc(text, 'What the artifact is'),
               when: doc(
                 z.strictObject({
-                  thresholds: z.optional(doc(z.array(id).check(z.minLength(1)), 'Required when any of these thresholds is not ruled out')),
+                  thresholds: z.optional(doc(z.array(doc(id, 'A threshold id of the pack')).check(z.minLength(1)), 'Required when any of these thresholds is not ruled out')),
                   level_from: z.optional(doc(id, 'Required when any standard is declared at or above this level')),
                 }),
                 'When it is required (every key given must hold; {} means always)',
