@@ -256,3 +256,15 @@ describe('asl-gate packs and explain show the format-2 packs', () => {
     expect(alert.stdout).toContain('  - response-plan (threshold: CBRN-UPLIFT-1-ALERT)');
   });
 });
+
+describe('init with a pack-format-2 pack', () => {
+  it.each(FORMAT2)('init --pack %s at its highest level, then check: never a schema or YAML finding', (id) => {
+    const p = BUILTIN_PACKS[id]!;
+    const root = writeRepo({});
+    expect(asl(['init', '--pack', id, '--level', p.levels.at(-1)!, '--model', 'm1'], root).code).toBe(0);
+    const r = asl(['check', '--now', NOW, '--format', 'json'], root);
+    expect(r.code).toBe(1);
+    const codes = (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings.map((f) => f.code);
+    expect(codes.filter((c) => c === 'schema.invalid' || c === 'yaml.invalid')).toEqual([]);
+  });
+});

@@ -174,7 +174,9 @@ export function skeleton(pack: PackIndex, o: SkeletonOptions): Record<string, st
       lines.push(`  # ${g.description} (${g.standard}, from ${g.from})`, `  - id: ${y(g.id)}`, commented('    status: planned', 'implemented | planned | not_applicable'), '    # evidence: https://…');
     }
   }
-  lines.push('', '# Reports: write each file at the path given (relative to this folder).', 'reports:');
+  // A pack that asks for no report at this level (e.g. a pack-format-2 pack with `reports: {}`) gets an empty mapping, not a null.
+  const noReports = !docs.capabilityReport && docs.safeguardsReports.length === 0;
+  lines.push('', '# Reports: write each file at the path given (relative to this folder).', noReports ? 'reports: {}' : 'reports:');
   if (docs.capabilityReport) lines.push('  capability: reports/capability.md');
   else lines.push('  # capability: reports/capability.md');
   if (docs.safeguardsReports.length > 0) {
