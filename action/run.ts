@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import { todayUtc } from '../src/dates.js';
-import { GitHubSnapshot, listPullFiles, type GitHubApi } from '../src/snapshot/github.js';
+import { FsSnapshot } from '../src/snapshot/fs.js';
+import { GitTreeSnapshot, listPullFiles, type GitHubApi } from '../src/snapshot/github.js';
 import { REQUEST_DEADLINE_MS } from '../src/snapshot/retry.js';
 import { gatePullRequest, gateRepository } from './gate.js';
 import { actionOctokit, ApiError } from './octokit.js';
@@ -32,14 +33,23 @@ export async function run(deps: RunDeps = {}): Promise<void> {
       const pr = event.pull_request;
       const changed = await listPullFiles(api, owner, repo, pr.number, pr.changed_files);
       if (!changed.ok) throw new IncompleteChange(changed.problem);
-      // The policy that judges a PR comes from its base, never from the head it is judging.
-      await gatePullRequest(gate, new GitHubSnapshot(api, owner, repo, pr.base.sha), changed.paths);
+      // The policy that judges a PR, and the releases as they were, come from its base commit, never
+      // from the head it is judging: one tree request, then a blob per base file the workspace does
+      // not hold byte for byte (same git blob id), so an unchanged file costs no request.
+      const base = new GitTreeSnapshot(api, owner, repo, pr.base.sha, new FsSnapshot(settings.workspace));
+      await gatePullRequest(gate, base, changed.files);
     } else {
       await gateRepository(gate);
     }
   } catch (e) {
     if (e instanceof SettingsError || e instanceof ApiError || e instanceof IncompleteChange) {
       core.setFailed(e.message);
+      return;
+    }
+    // A 404 passes the Octokit guard unchanged (callers give it a meaning); here it means the base
+    // commit, or a file its tree lists, is gone: fail with one line.
+    if ((e as { status?: unknown }).status === 404) {
+      core.setFailed(`GitHub API answered 404 Not Found while reading the base commit (${(e as Error).message.split('\n')[0]}); re-run the check.`);
       return;
     }
     core.setFailed(`asl-gate failed unexpectedly (please report it): ${(e as Error).stack ?? String(e)}`);

@@ -45,9 +45,9 @@ describe('ASL gate Action on pull_request', () => {
     expect(run.summary).toContain('| releases/nova-2/asl.yml | nova-2 | deployment ASL-3, security ASL-3 |');
     expect(run.summary).toContain('```mermaid\ngantt');
     expect(run.annotations.filter((a) => a.kind === 'error')).toEqual([]);
-    // Config read from the base SHA through the API, never from the workspace.
-    expect(gh.requests.filter((r) => r.path.includes('/contents/')).map((r) => r.query.ref)).toEqual([BASE]);
-    // API calls: config + one page of files = 2 <= 2 + ceil(changed/100).
+    // The base (config and releases) read through the API at the base SHA, never from the head:
+    // one recursive tree; the config's blob is the workspace's byte for byte, so it costs no request.
+    expect(gh.calls()).toEqual([`GET /repos/lab/models/pulls/7/files`, `GET /repos/lab/models/git/trees/${BASE}`]);
     expect(gh.requests.length).toBeLessThanOrEqual(2 + Math.ceil(changed.length / 100));
   });
 
@@ -134,10 +134,10 @@ describe('ASL gate Action on pull_request', () => {
   });
 
   it('API faults: 500 forever fails with a clear message, never a pass', async () => {
-    gh.fail({ method: 'GET', path: /\/contents\//, status: 500 });
+    gh.fail({ method: 'GET', path: /\/git\/trees\//, status: 500 });
     const run = await runAction({ workspace: exampleRepo('nova-2'), event: pr(['releases/nova-2/asl.yml']), apiUrl: gh.url });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/::error::GitHub API GET \/repos\/\{owner\}\/\{repo\}\/contents\/\{path\} failed: HTTP 500 \(after 4 attempts\)/);
+    expect(run.stdout).toMatch(/::error::GitHub API GET \/repos\/\{owner\}\/\{repo\}\/git\/trees\/\{tree_sha\} failed: HTTP 500 \(after 4 attempts\)/);
     expect(run.outputs.verdict).toBeUndefined();
     expect(run.stdout).not.toMatch(/\n\s+at /);
   });
