@@ -271,7 +271,7 @@ describe('ASL gate Action annotations', () => {
       // Declared ASL-4 with nothing to back it: a score of findings each.
       workspace[`releases/bad-${i}/asl.yml`] = 'model: bad\npolicy: anthropic-rsp-2.2\nrelease_date: 2026-12-01\ndeclared: {deployment: ASL-4, security: ASL-4}\n';
     }
-    const run = await runAction({ workspace, event: {}, eventName: 'workflow_dispatch', apiUrl: gh.url });
+    const run = await runAction({ workspace, event: webhook('push', undefined), eventName: 'push', apiUrl: gh.url });
     expect(run.code).toBe(1);
     const findings = run.annotations.filter((a) => a.props.title);
     expect(findings).toHaveLength(50);
@@ -281,13 +281,13 @@ describe('ASL gate Action annotations', () => {
   });
 });
 
-describe('ASL gate Action on push and workflow_dispatch', () => {
+describe('ASL gate Action on push', () => {
   it('checks every declaration in the repository, with no API calls', async () => {
     const run = await runAction({ workspace: exampleRepo('nova-2', 'orion-1', 'haiku-mini'), event: webhook('push', undefined), eventName: 'push', apiUrl: gh.url });
     expect(run.code).toBe(1);
     expect(run.outputs).toMatchObject({ verdict: 'fail', releases: '3' });
     expect(gh.requests).toEqual([]);
-    const ok = await runAction({ workspace: exampleRepo('nova-2'), event: {}, eventName: 'workflow_dispatch', apiUrl: gh.url });
+    const ok = await runAction({ workspace: exampleRepo('nova-2'), event: webhook('push', undefined), eventName: 'push', apiUrl: gh.url });
     expect(ok.code).toBe(0);
   });
 });
