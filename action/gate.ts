@@ -3,13 +3,14 @@
 import * as core from '@actions/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkRepository, type CheckReport } from '../src/check.js';
-import type { Finding } from '../src/findings.js';
+import { checkChange, checkRepository, type CheckReport } from '../src/check.js';
+import { sortFindings, verdictOf, type Finding } from '../src/findings.js';
 import { loadPolicy } from '../src/policy.js';
 import { renderJson } from '../src/report/json.js';
 import { cell, renderMarkdown } from '../src/report/markdown.js';
 import { FsSnapshot } from '../src/snapshot/fs.js';
 import type { RepoSnapshot } from '../src/snapshot/port.js';
+import type { ChangedFile } from '../src/touches.js';
 import type { Settings } from './settings.js';
 
 /** Annotations past this many are summarised in one line (GitHub shows only so many anyway). */
@@ -22,20 +23,38 @@ export interface Gate {
 }
 
 /**
- * A pull request: the policy from `base` (the base commit, never the head it judges), the
- * release files from the workspace (the checked-out head), only the releases `changedFiles` touches.
+ * A pull request: the policy from `base` (the base commit, never the head it judges); the releases
+ * the change touches (SPEC §4: at the base or the head, removals and renames included), read at
+ * the base through `base` to see what they referenced, and at the head from the workspace (the
+ * checked-out head), where they are judged.
  */
-export async function gatePullRequest(gate: Gate, base: RepoSnapshot, changedFiles: string[]): Promise<void> {
+export async function gatePullRequest(gate: Gate, base: RepoSnapshot, changes: ChangedFile[]): Promise<void> {
   const policy = await loadPolicy(base, gate.settings.config);
   if (!policy.ok) return configError(policy.findings, gate);
-  const report = await checkRepository({ snapshot: new FsSnapshot(gate.settings.workspace), policy: policy.policy, today: gate.today, changedFiles });
-  if (report.releases.length === 0 && report.findings.length === 0) {
+  const head = new FsSnapshot(gate.settings.workspace);
+  const report = await checkChange({ base, head, changes, policy: policy.policy, today: gate.today });
+  if (report.policyChanged.length > 0) {
+    // The base's policy judges this PR; but a head whose policy cannot load (its pack removed or
+    // broken) would fail every later run after the merge: fail it here, where it is made.
+    const after = await loadPolicy(head, gate.settings.config);
+    core.notice(`This pull request changes the gate's policy (${report.policyChanged.join(', ')}); it is judged by the base's policy, and the RSO approval check asks for sign-off.`);
+    if (!after.ok) {
+      report.findings = sortFindings([...report.findings, ...after.findings]);
+      report.verdict = verdictOf(report.findings);
+    }
+  }
+  for (const file of report.removed) {
+    core.warning(`This pull request removes the release declared in ${file} (its folder is gone): nothing is left to judge. Removing a release is a release decision: the RSO approval check asks for sign-off.`, { title: 'release removed', file });
+  }
+  if (report.releases.length === 0 && report.findings.length === 0 && report.removed.length === 0) {
     core.notice('This pull request touches no model release: nothing for the ASL gate to check.');
   }
-  await publish(report, gate);
+  core.setOutput('removed', report.removed.length);
+  const removedNote = report.removed.length === 0 ? '' : `\n### Removed releases\n\n${report.removed.map((f) => `- \`${cell(f)}\`: removed whole by this pull request; nothing left to judge (removal needs RSO sign-off).`).join('\n')}\n`;
+  await publish(report, gate, removedNote);
 }
 
-/** push, workflow_dispatch, schedule: the commit itself is on the branch, so its config is the trusted one. */
+/** push: the commit itself is on the branch, so its config is the trusted one. */
 export async function gateRepository(gate: Gate): Promise<void> {
   const workspace = new FsSnapshot(gate.settings.workspace);
   const policy = await loadPolicy(workspace, gate.settings.config);
@@ -74,12 +93,12 @@ async function summarise(markdown: string): Promise<void> {
   }
 }
 
-async function publish(report: CheckReport, { settings, today }: Gate): Promise<void> {
+async function publish(report: CheckReport, { settings, today }: Gate, more = ''): Promise<void> {
   annotate(report.findings);
   core.setOutput('verdict', report.verdict);
   core.setOutput('releases', report.releases.length);
-  core.setOutput('report', writeReport(report, settings));
-  await summarise(renderMarkdown(report, today));
+  core.setOutput('report', writeReport({ verdict: report.verdict, releases: report.releases, findings: report.findings }, settings));
+  await summarise(renderMarkdown(report, today) + more);
   const n = report.releases.length;
   if (report.verdict === 'fail') {
     const errors = report.findings.filter((f) => f.severity === 'error').length;

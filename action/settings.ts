@@ -20,6 +20,14 @@ export interface Settings {
   workspace: string;
   /** Where the JSON report is written. */
   runnerTemp: string;
+  /** On schedule and workflow_dispatch: keep one issue up to date with what falls due (needs `issues: write`). */
+  dueIssue: boolean;
+  /** Days ahead that count as due soon (`asl-gate due --within`). */
+  dueWithin: number;
+  /** The only author whose due issue is trusted (and edited): the token's own identity. */
+  dueIssueAuthor: string;
+  /** The branch or tag the run is on (`refs/heads/main`), to tell a dispatch on another branch. */
+  ref?: string | undefined;
 }
 
 const settingsSchema = z.object({
@@ -31,7 +39,20 @@ const settingsSchema = z.object({
   repository: z.string().check(z.regex(/^[^/\s]+\/[^/\s]+$/, 'GITHUB_REPOSITORY must be owner/name')),
   workspace: z.string().check(z.minLength(1, 'GITHUB_WORKSPACE is not set')),
   runnerTemp: z.string().check(z.minLength(1, 'RUNNER_TEMP is not set')),
+  dueIssue: z.boolean(),
+  dueWithin: z.number().check(z.int('the due-within input must be a whole number of days'), z.gte(0, 'the due-within input must be 0 or more'), z.lte(99999, 'the due-within input must be at most 99999')),
+  dueIssueAuthor: z.string().check(z.minLength(1, 'the due-issue-author input must not be empty')),
+  ref: z.optional(z.string()),
 });
+
+/** `true`/`false` (YAML 1.2 core schema spellings), empty for the default. */
+function booleanInput(name: string, fallback: boolean): boolean {
+  const v = core.getInput(name).trim();
+  if (v === '') return fallback;
+  if (['true', 'True', 'TRUE'].includes(v)) return true;
+  if (['false', 'False', 'FALSE'].includes(v)) return false;
+  throw new SettingsError(`the ${name} input must be true or false, not ${JSON.stringify(v)}`);
+}
 
 /** Read the inputs (through @actions/core) and the runner's variables into Settings. */
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -44,6 +65,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     repository: env.GITHUB_REPOSITORY ?? '',
     workspace: env.GITHUB_WORKSPACE ?? '',
     runnerTemp: env.RUNNER_TEMP ?? '',
+    dueIssue: booleanInput('due-issue', false),
+    dueWithin: core.getInput('due-within').trim() === '' ? 30 : Number(core.getInput('due-within').trim()),
+    dueIssueAuthor: core.getInput('due-issue-author').trim() || 'github-actions[bot]',
+    ref: env.GITHUB_REF || undefined,
   } satisfies Settings);
   if (!result.success) throw new SettingsError(z.prettifyError(result.error), { cause: result.error });
   return result.data;

@@ -4,10 +4,12 @@ import { error, sortFindings, verdictOf, type Finding, type Verdict } from './fi
 import { judgeRelease, type ReleaseResult } from './evaluate.js';
 import { expandGlob, globToRegExp } from './glob.js';
 import type { Policy } from './policy.js';
+import { DEFAULT_CONFIG_PATH } from './constants.js';
 import { DEFAULT_CAPS, type Caps } from './read-yaml.js';
 import { loadRelease, type LoadedRelease } from './release.js';
 import { SafeStat } from './safe-path.js';
 import type { RepoSnapshot } from './snapshot/port.js';
+import { touches, type ChangedFile } from './touches.js';
 
 export interface CheckOptions {
   /** The release files: a working tree (CLI, Action) or a commit (bot). */
@@ -18,11 +20,6 @@ export interface CheckOptions {
   today: string;
   /** Check exactly these declaration paths. */
   declarations?: string[];
-  /**
-   * Pull-request mode: the paths the change adds, modifies or removes (a rename: both). Only the releases they touch are
-   * checked, and release-folder changes with no declaration are reported.
-   */
-  changedFiles?: string[];
   caps?: Caps;
 }
 
@@ -41,8 +38,6 @@ export async function checkRepository(opts: CheckOptions): Promise<CheckReport> 
   let loaded: LoadedRelease[];
   if (opts.declarations) {
     loaded = await loadAll(opts, opts.declarations, caps, safe);
-  } else if (opts.changedFiles) {
-    loaded = await loadTouched(opts, opts.changedFiles, caps, safe, extra);
   } else {
     const { declarations, orphans } = await discover(opts.snapshot, opts.policy.settings.releases, safe);
     for (const dir of orphans) extra.push(missingDeclaration(dir, declarationNames(opts.policy.settings.releases)));
@@ -135,46 +130,112 @@ export function releaseFolderMatcher(globs: string[]): (path: string) => string 
   return (path) => releaseFoldersOf(path, parsed)[0]?.dir;
 }
 
+/**
+ * The outermost release folder a path lies in: under a `**` glob, the release that lost its
+ * declaration, not each of its subfolders.
+ */
+export function releaseRootMatcher(globs: string[]): (path: string) => string | undefined {
+  const parsed = parseGlobs(globs);
+  return (path) => releaseFoldersOf(path, parsed).at(-1)?.dir;
+}
+
 /** A predicate for "this path lies in a release folder" under the config's `releases` globs. */
 export function releasePathMatcher(globs: string[]): (path: string) => boolean {
   const parsed = parseGlobs(globs);
   return (path) => releaseFoldersOf(path, parsed).length > 0;
 }
 
-async function loadTouched(opts: CheckOptions, changed: string[], caps: Caps, safe: SafeStat, extra: Finding[]): Promise<LoadedRelease[]> {
-  const globs = parseGlobs(opts.policy.settings.releases);
-  const declarations = new Set<string>();
-  const missing = new Set<string>();
-  const outside: string[] = [];
-  for (const path of changed) {
-    const folders = releaseFoldersOf(path, globs);
-    if (folders.length === 0) {
-      outside.push(path);
-      continue;
-    }
-    // The innermost folder with a declaration is the release; a file under a `**` glob lies in
-    // its release's subfolders too. With none, the outermost folder is the release that lost it.
-    let declared = false;
-    for (const f of folders) {
-      const decl = `${f.dir}/${f.name}`;
-      declared = declarations.has(decl) || (await safe.stat(decl)) !== undefined;
-      if (declared) {
-        declarations.add(decl);
-        break;
-      }
-    }
-    const outermost = folders.at(-1)!;
-    if (!declared && !missing.has(outermost.dir)) {
-      missing.add(outermost.dir);
-      extra.push(missingDeclaration(outermost.dir, outermost.name));
-    }
+export interface ChangeOptions {
+  /** The pull request's base commit: which releases existed there, and what they referenced. */
+  base: RepoSnapshot;
+  /** Its head: the releases judged. */
+  head: RepoSnapshot;
+  /** The change as GitHub lists it (removals, and renames with their old path). */
+  changes: readonly ChangedFile[];
+  /** Config and pack, loaded from the base. */
+  policy: Policy;
+  /** YYYY-MM-DD (UTC). */
+  today: string;
+  /** Folders whose every file is policy (`touches()`'s `policyFolders`); none by default. */
+  policyFolders?: readonly string[];
+  caps?: Caps;
+}
+
+export interface ChangeReport extends CheckReport {
+  /**
+   * Declarations of releases the change removes whole: declared at the base, and at the head
+   * neither the declaration nor any other file of its folder is left. Nothing is left to judge;
+   * removing a release is a release decision (the App asks the RSO), not a gate failure.
+   */
+  removed: string[];
+  /** Changed paths of the gate's config or packs (see `touches()`). */
+  policyChanged: string[];
+}
+
+/**
+ * SPEC §4's pull-request check: every release the change touches (src/touches.ts, at the base or
+ * the head, removals and both paths of a rename included) is judged at the head. A release folder
+ * the change touches that keeps files but has no declaration at the head is `declaration.missing`,
+ * as is a changed release folder that no release declares on either side; a release whose folder is
+ * gone is reported in `removed`. Reads every release on both sides (their references decide what
+ * the change touches); never throws on bad input.
+ */
+export async function checkChange(opts: ChangeOptions): Promise<ChangeReport> {
+  const caps = opts.caps ?? DEFAULT_CAPS;
+  const globs = opts.policy.settings.releases;
+  const headSafe = new SafeStat(opts.head);
+  const [atBase, atHead] = await Promise.all([releasesAt(opts.base, globs, caps), releasesAt(opts.head, globs, caps, headSafe)]);
+  const packPath = opts.policy.pack.file.startsWith('built-in:') ? undefined : opts.policy.pack.file;
+  const touched = touches({
+    changes: opts.changes,
+    base: atBase,
+    head: atHead,
+    policyFiles: [opts.policy.settings.file ?? DEFAULT_CONFIG_PATH, ...(packPath ? [packPath] : [])],
+    policyFolders: opts.policyFolders ?? [],
+    releaseFolderOf: releaseRootMatcher(globs),
+  });
+  const headByFile = new Map(atHead.map((r) => [r.file, r]));
+  const headFolders = atHead.map((r) => folderOf(r.file));
+  const name = declarationNames(globs);
+  const extra: Finding[] = [];
+  const missing = new Set(touched.undeclared);
+  const removed: string[] = [];
+  for (const file of touched.releases) {
+    if (headByFile.has(file)) continue;
+    const dir = folderOf(file);
+    if (await holdsLooseFile(opts.head, dir, headFolders)) missing.add(dir);
+    else removed.push(file);
   }
-  const loaded = await loadAll(opts, [...declarations].sort(), caps, safe);
-  if (outside.length === 0) return loaded;
-  // A change outside every release folder may still be evidence a release cites (a shared report):
-  // check each other release that references one of those files.
-  const outsideSet = new Set(outside);
-  const others = (await discover(opts.snapshot, opts.policy.settings.releases, safe)).declarations.filter((d) => !declarations.has(d));
-  const candidates = await loadAll(opts, others, caps, safe);
-  return [...loaded, ...candidates.filter((r) => r.referenced.some((p) => outsideSet.has(p)))].sort((a, b) => (a.file < b.file ? -1 : 1));
+  for (const dir of [...missing].sort()) extra.push(missingDeclaration(dir, name));
+  const releases = touched.releases.filter((f) => headByFile.has(f)).map((f) => judgeRelease(headByFile.get(f)!, opts.policy, opts.today));
+  const findings = sortFindings([...extra, ...releases.flatMap((r) => r.findings)]);
+  return { verdict: verdictOf(findings), releases, findings, removed, policyChanged: touched.policy };
+}
+
+/** Every release declared at one commit, read as the engine reads it (its references included). */
+async function releasesAt(snapshot: RepoSnapshot, globs: string[], caps: Caps, safe = new SafeStat(snapshot)): Promise<LoadedRelease[]> {
+  const { declarations } = await discover(snapshot, globs, safe);
+  return mapLimited(declarations, READ_CONCURRENCY, (d) => loadRelease(snapshot, d, caps, safe));
+}
+
+/**
+ * Whether folder `dir` still holds a file (at any depth) that no other release's folder claims:
+ * a release that lost its declaration, not one removed whole. Stops at the first such file.
+ */
+async function holdsLooseFile(snapshot: RepoSnapshot, dir: string, releaseFolders: string[]): Promise<boolean> {
+  const claimed = (d: string) => releaseFolders.some((f) => f !== dir && (d === f || d.startsWith(`${f}/`)));
+  const walk = async (d: string): Promise<boolean> => {
+    if (claimed(d)) return false;
+    for (const e of await snapshot.list(d)) {
+      const p = d === '' ? e.name : `${d}/${e.name}`;
+      if (e.type === 'dir' ? await walk(p) : true) return true;
+    }
+    return false;
+  };
+  return walk(dir);
+}
+
+function folderOf(file: string): string {
+  const d = posix.dirname(file);
+  return d === '.' ? '' : d;
 }

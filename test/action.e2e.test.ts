@@ -45,9 +45,9 @@ describe('ASL gate Action on pull_request', () => {
     expect(run.summary).toContain('| releases/nova-2/asl.yml | nova-2 | deployment ASL-3, security ASL-3 |');
     expect(run.summary).toContain('```mermaid\ngantt');
     expect(run.annotations.filter((a) => a.kind === 'error')).toEqual([]);
-    // Config read from the base SHA through the API, never from the workspace.
-    expect(gh.requests.filter((r) => r.path.includes('/contents/')).map((r) => r.query.ref)).toEqual([BASE]);
-    // API calls: config + one page of files = 2 <= 2 + ceil(changed/100).
+    // The base (config and releases) read through the API at the base SHA, never from the head:
+    // one recursive tree; the config's blob is the workspace's byte for byte, so it costs no request.
+    expect(gh.calls()).toEqual([`GET /repos/lab/models/pulls/7/files`, `GET /repos/lab/models/git/trees/${BASE}`]);
     expect(gh.requests.length).toBeLessThanOrEqual(2 + Math.ceil(changed.length / 100));
   });
 
@@ -134,10 +134,10 @@ describe('ASL gate Action on pull_request', () => {
   });
 
   it('API faults: 500 forever fails with a clear message, never a pass', async () => {
-    gh.fail({ method: 'GET', path: /\/contents\//, status: 500 });
+    gh.fail({ method: 'GET', path: /\/git\/trees\//, status: 500 });
     const run = await runAction({ workspace: exampleRepo('nova-2'), event: pr(['releases/nova-2/asl.yml']), apiUrl: gh.url });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/::error::GitHub API GET \/repos\/\{owner\}\/\{repo\}\/contents\/\{path\} failed: HTTP 500 \(after 4 attempts\)/);
+    expect(run.stdout).toMatch(/::error::GitHub API GET \/repos\/\{owner\}\/\{repo\}\/git\/trees\/\{tree_sha\} failed: HTTP 500 \(after 4 attempts\)/);
     expect(run.outputs.verdict).toBeUndefined();
     expect(run.stdout).not.toMatch(/\n\s+at /);
   });
@@ -271,7 +271,7 @@ describe('ASL gate Action annotations', () => {
       // Declared ASL-4 with nothing to back it: a score of findings each.
       workspace[`releases/bad-${i}/asl.yml`] = 'model: bad\npolicy: anthropic-rsp-2.2\nrelease_date: 2026-12-01\ndeclared: {deployment: ASL-4, security: ASL-4}\n';
     }
-    const run = await runAction({ workspace, event: {}, eventName: 'workflow_dispatch', apiUrl: gh.url });
+    const run = await runAction({ workspace, event: webhook('push', undefined), eventName: 'push', apiUrl: gh.url });
     expect(run.code).toBe(1);
     const findings = run.annotations.filter((a) => a.props.title);
     expect(findings).toHaveLength(50);
@@ -281,13 +281,13 @@ describe('ASL gate Action annotations', () => {
   });
 });
 
-describe('ASL gate Action on push and workflow_dispatch', () => {
+describe('ASL gate Action on push', () => {
   it('checks every declaration in the repository, with no API calls', async () => {
     const run = await runAction({ workspace: exampleRepo('nova-2', 'orion-1', 'haiku-mini'), event: webhook('push', undefined), eventName: 'push', apiUrl: gh.url });
     expect(run.code).toBe(1);
     expect(run.outputs).toMatchObject({ verdict: 'fail', releases: '3' });
     expect(gh.requests).toEqual([]);
-    const ok = await runAction({ workspace: exampleRepo('nova-2'), event: {}, eventName: 'workflow_dispatch', apiUrl: gh.url });
+    const ok = await runAction({ workspace: exampleRepo('nova-2'), event: webhook('push', undefined), eventName: 'push', apiUrl: gh.url });
     expect(ok.code).toBe(0);
   });
 });

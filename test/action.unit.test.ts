@@ -1,4 +1,5 @@
 // The Action's runner in-process, its REST calls mocked with nock (no network at all).
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,17 +59,28 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 const config = exampleRepo()['.github/asl-gate.yml']!;
 /** GitHub's Link header pointing at page `n` of the PR's files (octokit.paginate follows it). */
 const next = (n: number) => ({ link: `<${API}/repos/lab/models/pulls/7/files?per_page=100&page=${n}>; rel="next"` });
-const fileItem = (path: string, text: string) => ({ type: 'file', path, name: path.split('/').pop(), size: text.length, encoding: 'base64', content: b64(text) });
+const blobId = (text: string) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
+/** The base commit's recursive tree, as `GET /repos/{owner}/{repo}/git/trees/{sha}?recursive=1` lists it. */
+const treeOf = (files: Record<string, string | { symlink: string }>) => ({
+  sha: BASE,
+  url: 'https://x',
+  truncated: false,
+  tree: Object.entries(files).map(([path, v]) => {
+    const text = typeof v === 'string' ? v : v.symlink;
+    return { path, mode: typeof v === 'string' ? '100644' : '120000', type: 'blob', sha: blobId(text), size: Buffer.byteLength(text), url: 'https://x' };
+  }),
+});
+const blob = (text: string) => ({ sha: blobId(text), size: Buffer.byteLength(text), url: 'https://x', node_id: 'B', encoding: 'base64', content: b64(text) });
 
 describe('Action runner (nock)', () => {
-  it('paginates the changed files and reads the config at the base SHA', async () => {
+  it('paginates the changed files and reads the config at the base SHA (its blob from the workspace: same git blob id)', async () => {
     const files = [...Array.from({ length: 249 }, (_, i) => ({ filename: `docs/f${i}.md`, status: 'added' })), { filename: 'releases/nova-2/asl.yml', status: 'modified' }];
     runner(exampleRepo('nova-2'), prEvent({ base: BASE, head: 'b'.repeat(40), changedFiles: 250 }));
     const scope = nock(API)
       .get('/repos/lab/models/pulls/7/files').query({ per_page: 100 }).reply(200, files.slice(0, 100), next(2))
       .get('/repos/lab/models/pulls/7/files').query({ per_page: 100, page: 2 }).reply(200, files.slice(100, 200), next(3))
       .get('/repos/lab/models/pulls/7/files').query({ per_page: 100, page: 3 }).reply(200, files.slice(200))
-      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, fileItem('.github/asl-gate.yml', config));
+      .get(`/repos/lab/models/git/trees/${BASE}`).query({ recursive: '1' }).reply(200, treeOf({ '.github/asl-gate.yml': config }));
     await run({ api: api({ attempts: 1, baseDelayMs: 0 }) });
     expect(scope.pendingMocks()).toStrictEqual([]);
     expect(verdict()).toBe('pass');
@@ -79,8 +91,10 @@ describe('Action runner (nock)', () => {
     runner(exampleRepo('nova-2'), prEvent({ base: BASE, head: 'b'.repeat(40), changedFiles: 1 }));
     const scope = nock(API)
       .get('/repos/lab/models/pulls/7/files').query(true).reply(200, [{ filename: 'releases/nova-2/asl.yml', status: 'modified' }])
-      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, fileItem('.github/asl-gate.yml', 'policy: policy/lab.yml\n'))
-      .get('/repos/lab/models/contents/policy%2Flab.yml').query({ ref: BASE }).reply(200, fileItem('policy/lab.yml', pack));
+      .get(`/repos/lab/models/git/trees/${BASE}`).query({ recursive: '1' }).reply(200, treeOf({ '.github/asl-gate.yml': 'policy: policy/lab.yml\n', 'policy/lab.yml': pack }))
+      // Neither is in the workspace byte for byte: each is one blob request.
+      .get(`/repos/lab/models/git/blobs/${blobId('policy: policy/lab.yml\n')}`).reply(200, blob('policy: policy/lab.yml\n'))
+      .get(`/repos/lab/models/git/blobs/${blobId(pack)}`).reply(200, blob(pack));
     await run({ api: api({ attempts: 1, baseDelayMs: 0 }) });
     expect(scope.pendingMocks()).toStrictEqual([]);
     expect(verdict()).toBe('fail');
@@ -91,7 +105,7 @@ describe('Action runner (nock)', () => {
     runner(exampleRepo('nova-2'), prEvent({ base: BASE, head: 'b'.repeat(40), changedFiles: 1 }));
     const scope = nock(API)
       .get('/repos/lab/models/pulls/7/files').query(true).reply(200, [{ filename: 'releases/nova-2/asl.yml', status: 'modified' }])
-      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, fileItem('docs/lenient.yml', 'grace_days: 99\n'));
+      .get(`/repos/lab/models/git/trees/${BASE}`).query({ recursive: '1' }).reply(200, treeOf({ '.github/asl-gate.yml': { symlink: '../docs/lenient.yml' }, 'docs/lenient.yml': 'grace_days: 99\n' }));
     await run({ api: api({ attempts: 1, baseDelayMs: 0 }) });
     expect(scope.pendingMocks()).toStrictEqual([]);
     expect(verdict()).toBe('fail');
@@ -104,7 +118,7 @@ describe('Action runner (nock)', () => {
       .get('/repos/lab/models/pulls/7/files').query(true).reply(502, { message: 'bad gateway' })
       .get('/repos/lab/models/pulls/7/files').query(true).reply(403, { message: 'secondary rate limit' }, { 'retry-after': '0' })
       .get('/repos/lab/models/pulls/7/files').query(true).reply(200, [{ filename: 'releases/nova-2/asl.yml', status: 'modified' }])
-      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, fileItem('.github/asl-gate.yml', config));
+      .get(`/repos/lab/models/git/trees/${BASE}`).query({ recursive: '1' }).reply(200, treeOf({ '.github/asl-gate.yml': config }));
     const sleeps: number[] = [];
     await run({ api: api({ attempts: 4, baseDelayMs: 5, sleep: async (ms) => void sleeps.push(ms) }) });
     expect(scope.pendingMocks()).toStrictEqual([]);
@@ -143,7 +157,7 @@ describe('Action runner (nock)', () => {
     runner(workspace, prEvent({ base: BASE, head: 'b'.repeat(40), changedFiles: 1 }));
     const scope = nock(API)
       .get('/repos/lab/models/pulls/7/files').query(true).reply(200, [{ filename: 'archive/us-aisi-receipt.md', previous_filename: receipt, status: 'renamed' }])
-      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, fileItem('.github/asl-gate.yml', config));
+      .get(`/repos/lab/models/git/trees/${BASE}`).query({ recursive: '1' }).reply(200, treeOf({ '.github/asl-gate.yml': config }));
     await run({ api: api({ attempts: 1, baseDelayMs: 0 }) });
     expect(scope.pendingMocks()).toStrictEqual([]);
     expect(verdict()).toBe('fail');

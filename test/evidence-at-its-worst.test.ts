@@ -2,7 +2,7 @@
 // release's evidence at its worst, a release cannot be backdated into freshness, dates start at
 // 2000-01-01, and a release folder that lost its declaration is reported.
 import { describe, expect, it } from 'vitest';
-import { checkRepository } from '../src/check.js';
+import { checkChange } from '../src/check.js';
 import { loadPolicy } from '../src/policy.js';
 import { MemorySnapshot } from '../src/snapshot/memory.js';
 import { checkProcess, codesOf } from './helpers/process.js';
@@ -159,7 +159,8 @@ describe('a release folder that lost its declaration', () => {
       const snapshot = new MemorySnapshot(files);
       const policy = await loadPolicy(snapshot);
       if (!policy.ok) throw new Error(JSON.stringify(policy.findings));
-      return checkRepository({ snapshot, policy: policy.policy, today: '2026-11-28', changedFiles });
+      // No base to compare with: the snapshot stands for both sides of the change.
+      return checkChange({ base: snapshot, head: snapshot, changes: changedFiles.map((filename) => ({ filename, status: 'modified' as const })), policy: policy.policy, today: '2026-11-28' });
     };
     const touched = await judge(deep(exampleRepo('nova-2')), [NOVA_CBRN, 'releases/nova-2/reports/capability.md']);
     expect(touched.findings).toEqual([]);

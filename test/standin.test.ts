@@ -89,6 +89,30 @@ describe('stand-in conforms to GitHub OpenAPI', () => {
     ]);
   });
 
+  it('the issues routes the due issue uses match too (list with filters, create, edit)', async () => {
+    gh.openIssue('mallory', { title: 'look-alike', body: '<!-- asl-gate:due -->', labels: ['asl-gate-due'] });
+    const send = async (method: string, path: string, body: unknown) => {
+      const r = await fetch(gh.url + path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+    };
+    const created = await send('POST', '/repos/lab/models/issues', { title: 'ASL due dates', body: 'x', labels: ['asl-gate-due'] });
+    expect(created.status).toBe(201);
+    expect((created.body.user as { login: string }).login).toBe('github-actions[bot]');
+    const closed = await send('PATCH', `/repos/lab/models/issues/${created.body.number as number}`, { state: 'closed', state_reason: 'completed', body: 'y' });
+    const listed = await get('/repos/lab/models/issues?labels=asl-gate-due&state=all&per_page=100');
+    const open = await get('/repos/lab/models/issues?labels=asl-gate-due&per_page=100');
+    const problems = [
+      ...responseProblems('POST', '/repos/{owner}/{repo}/issues', created.status, created.body),
+      ...responseProblems('PATCH', '/repos/{owner}/{repo}/issues/{issue_number}', closed.status, closed.body),
+      ...responseProblems('GET', '/repos/{owner}/{repo}/issues', listed.status, listed.body),
+    ];
+    expect(problems).toEqual([]);
+    expect(closed.body).toMatchObject({ state: 'closed', state_reason: 'completed', body: 'y' });
+    expect((listed.body as Array<{ title: string }>).map((i) => i.title)).toEqual(['ASL due dates', 'look-alike']);
+    // `state` defaults to open, as on GitHub.
+    expect((open.body as Array<{ title: string }>).map((i) => i.title)).toEqual(['look-alike']);
+  });
+
   it('the checker itself catches a wrong shape', () => {
     expect(responseProblems('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/files', 200, [{ filename: 1 }]).length).toBeGreaterThan(0);
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, realpathSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 import { isNormalRelative } from '../safe-path.js';
@@ -31,6 +32,29 @@ export class FsSnapshot implements RepoSnapshot {
     const real = realpathSync.native(abs);
     if (real !== this.root && !real.startsWith(this.root + sep)) throw new Error(`refusing to read outside the repository: ${path}`);
     return readFileSync(real, 'utf8');
+  }
+
+  /**
+   * The file at `path` when it is a regular file inside the repository whose git blob id is `sha`
+   * (and size `size`), else undefined. A checked-out commit holds most of the files its base holds,
+   * byte for byte: a base read through the API (GitTreeSnapshot) takes those from here instead of
+   * fetching their blobs. Only bytes with the base blob's id are ever returned, so the head cannot
+   * change what the base says; a size that differs, a symlink, or a path outside the repository
+   * is never read.
+   */
+  async readIfBlob(path: string, sha: string, size: number): Promise<string | undefined> {
+    try {
+      const abs = this.abs(path);
+      const st = lstatSync(abs, { throwIfNoEntry: false });
+      if (!st?.isFile() || st.size !== size) return undefined;
+      const real = realpathSync.native(abs);
+      if (!real.startsWith(this.root + sep)) return undefined;
+      const bytes = readFileSync(real);
+      const id = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+      return id === sha ? bytes.toString('utf8') : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   async list(path: string): Promise<Array<{ name: string; type: EntryType }>> {

@@ -1,4 +1,5 @@
 import { MAX_PULL_FILES } from '../constants.js';
+import type { ChangedFile } from '../touches.js';
 import type { Entry, EntryType, RepoSnapshot } from './port.js';
 
 /**
@@ -105,23 +106,31 @@ interface TreeEntry {
   size?: number;
 }
 
+/** A local copy of some of a commit's files, trusted only where a file's git blob id matches (FsSnapshot). */
+export interface LocalBlobs {
+  readIfBlob(path: string, sha: string, size: number): Promise<string | undefined>;
+}
+
 /**
  * A repository at one commit through the Git trees API: one request lists every path with its
  * mode and size (so stats and listings cost nothing more), and each file read is one blob
- * request. Symlinks are seen as symlinks (mode 120000). Falls back to the contents API when the
- * tree is too large for one response.
+ * request, unless `local` holds the same blob (same git object id): then it is read from there.
+ * Symlinks are seen as symlinks (mode 120000). Falls back to the contents API when the tree is
+ * too large for one response.
  */
 export class GitTreeSnapshot implements RepoSnapshot {
   readonly resolvesOnlyRealFolders = true;
   private tree?: Promise<Map<string, TreeEntry> | undefined>;
   private readonly fallback: GitHubSnapshot;
   private readonly dirs = new Map<string, Array<{ name: string; type: EntryType }>>();
+  private readonly blobs = new Map<string, Promise<string>>();
 
   constructor(
     private readonly api: Requester,
     readonly owner: string,
     readonly repo: string,
     readonly ref: string,
+    private readonly local?: LocalBlobs,
   ) {
     this.fallback = new GitHubSnapshot(api, owner, repo, ref);
   }
@@ -140,6 +149,18 @@ export class GitTreeSnapshot implements RepoSnapshot {
     if (!tree) return this.fallback.readFile(path);
     const e = tree.get(path);
     if (!e || entryType(e) !== 'file') throw new Error(`not a regular file at ${this.ref.slice(0, 7)}: ${path}`);
+    // One read per blob: a file several releases cite (shared evidence) is fetched once.
+    let text = this.blobs.get(e.sha);
+    if (!text) {
+      text = this.readBlob(path, e);
+      this.blobs.set(e.sha, text);
+    }
+    return text;
+  }
+
+  private async readBlob(path: string, e: TreeEntry): Promise<string> {
+    const copy = await this.local?.readIfBlob(path, e.sha, e.size ?? -1);
+    if (copy !== undefined) return copy;
     const { data } = await this.api.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { owner: this.owner, repo: this.repo, file_sha: e.sha });
     const blob = data as { content: string; encoding: string };
     return blob.encoding === 'base64' ? Buffer.from(blob.content, 'base64').toString('utf8') : blob.content;
@@ -180,13 +201,13 @@ function entryType(e: TreeEntry): EntryType {
 
 export { MAX_PULL_FILES };
 
-/** The paths a pull request changes, or why they cannot all be known (one line, for the user). */
-export type PullFiles = { ok: true; paths: string[] } | { ok: false; problem: string };
+/** The files a pull request changes as GitHub lists them, or why they cannot all be known (one line, for the user). */
+export type PullFiles = { ok: true; files: ChangedFile[] } | { ok: false; problem: string };
 
 /**
- * Every path a pull request changes, through the paginated files listing: added, modified and
- * removed files, and both the old and the new path of a rename (a file renamed out of a release
- * folder changes that release as much as one deleted from it).
+ * Every file a pull request changes, through the paginated files listing, as GitHub lists them:
+ * added, modified and removed files, a rename with its old path in `previous_filename`
+ * (`changedPaths()` in touches.ts turns them into paths). One request per 100 files.
  *
  * Fails closed when the listing cannot be the whole change: past GitHub's 3,000-file cap, empty,
  * or shorter than the event's `changed_files` (`expected`, counted in files, a rename once).
@@ -197,25 +218,19 @@ export async function listPullFiles(api: GitHubApi, owner: string, repo: string,
     problem: `This pull request changes more than ${MAX_PULL_FILES} files${count}; GitHub lists at most ${MAX_PULL_FILES}, so the ASL gate cannot see the whole change. Split it into smaller pull requests.`,
   });
   if (expected !== undefined && expected > MAX_PULL_FILES) return tooMany(` (${expected})`);
-  const files = (await api.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { owner, repo, pull_number: pull, per_page: 100 })) as PullFile[];
+  const listed = (await api.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { owner, repo, pull_number: pull, per_page: 100 })) as Array<Partial<ChangedFile> | null>;
   // GitHub stops listing at the cap: without a count to compare with, a full listing may be cut short.
-  if (files.length >= MAX_PULL_FILES && (expected === undefined || files.length < expected)) return tooMany('');
-  if (files.length === 0) return { ok: false, problem: 'GitHub listed no changed files for this pull request, so the ASL gate cannot tell what it changes; re-run the check.' };
-  if (expected !== undefined && files.length < expected) {
-    return { ok: false, problem: `GitHub listed ${files.length} of the ${expected} files this pull request changes, so the ASL gate cannot see the whole change; re-run the check.` };
+  if (listed.length >= MAX_PULL_FILES && (expected === undefined || listed.length < expected)) return tooMany('');
+  if (listed.length === 0) return { ok: false, problem: 'GitHub listed no changed files for this pull request, so the ASL gate cannot tell what it changes; re-run the check.' };
+  if (expected !== undefined && listed.length < expected) {
+    return { ok: false, problem: `GitHub listed ${listed.length} of the ${expected} files this pull request changes, so the ASL gate cannot see the whole change; re-run the check.` };
   }
-  const paths = new Set<string>();
-  for (const f of files) {
-    if (typeof f?.filename !== 'string') return { ok: false, problem: 'GitHub answered the changed-files listing with something other than files; the ASL gate cannot see the change.' };
-    paths.add(f.filename);
-    if (f.status === 'renamed' && typeof f.previous_filename === 'string') paths.add(f.previous_filename);
+  const files: ChangedFile[] = [];
+  for (const f of listed) {
+    if (typeof f?.filename !== 'string' || typeof f.status !== 'string' || (f.previous_filename !== undefined && typeof f.previous_filename !== 'string') || (f.status === 'renamed' && !f.previous_filename)) {
+      return { ok: false, problem: 'GitHub answered the changed-files listing with something other than files; the ASL gate cannot see the change.' };
+    }
+    files.push({ filename: f.filename, status: f.status, ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}) });
   }
-  return { ok: true, paths: [...paths] };
-}
-
-/** One entry of GitHub's pull request files listing (the fields read here). */
-interface PullFile {
-  filename: string;
-  status: 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';
-  previous_filename?: string;
+  return { ok: true, files };
 }

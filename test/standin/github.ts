@@ -85,6 +85,19 @@ export interface Comment {
   performed_via_github_app: { id: number; slug: string } | null;
 }
 
+export interface Issue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  state_reason: 'completed' | 'reopened' | 'not_planned' | null;
+  labels: string[];
+  user: User;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+}
+
 export interface CheckRun {
   id: number;
   head_sha: string;
@@ -110,6 +123,9 @@ export class GitHubStandIn {
   /** Repositories that exist (owner/name). */
   readonly repos = new Set(['lab/models']);
   readonly rulesets: Array<Record<string, unknown>> = [];
+  readonly issues: Issue[] = [];
+  /** Who the Action's token is: the author of the issues it opens (`GITHUB_TOKEN`'s identity). */
+  tokenUser = 'github-actions[bot]';
   /** When false, ruleset requests answer 403 as for a token without admin rights. */
   admin = true;
   /** The App the installation tokens belong to. */
@@ -130,6 +146,88 @@ export class GitHubStandIn {
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/contents(?:\/(.*))?$/, ({ params, query }) => this.contents(params[2] ?? '', query.ref ?? ''));
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/, ({ params, query }) => this.pullFilesPage(params[0]!, params[1]!, Number(params[2]), query));
     this.appRoutes();
+    this.issueRoutes();
+  }
+
+  /** An issue opened by `login` (e.g. a look-alike of the Action's), as GitHub stores it. */
+  openIssue(login: string, fields: { title: string; body: string; labels?: string[] }, type: 'User' | 'Bot' = 'User'): Issue {
+    const at = this.now();
+    // Issues and pull requests share one sequence of numbers.
+    const number = Math.max(0, ...this.issues.map((i) => i.number), ...this.pulls.keys()) + 1;
+    const issue: Issue = { number, title: fields.title, body: fields.body, state: 'open', state_reason: null, labels: fields.labels ?? [], user: this.user(login, type), created_at: at, updated_at: at, closed_at: null };
+    this.issues.push(issue);
+    return issue;
+  }
+
+  /** The REST shape of an issue. */
+  issueJson(i: Issue): Record<string, unknown> {
+    const api = `${this.url}/repos/lab/models/issues/${i.number}`;
+    return documented('issue', {
+      id: 90_000 + i.number,
+      node_id: `I_${i.number}`,
+      url: api,
+      repository_url: `${this.url}/repos/lab/models`,
+      labels_url: `${api}/labels{/name}`,
+      comments_url: `${api}/comments`,
+      events_url: `${api}/events`,
+      html_url: `https://github.com/lab/models/issues/${i.number}`,
+      number: i.number,
+      state: i.state,
+      state_reason: i.state_reason,
+      title: i.title,
+      body: i.body,
+      user: userJson(i.user),
+      labels: i.labels.map((name, k) => ({ id: 70_000 + k, node_id: `L_${k}`, url: `${this.url}/repos/lab/models/labels/${encodeURIComponent(name)}`, name, description: null, color: 'd73a4a', default: false })),
+      assignee: null,
+      assignees: [],
+      milestone: null,
+      locked: false,
+      comments: 0,
+      pull_request: undefined,
+      closed_at: i.closed_at,
+      created_at: i.created_at,
+      updated_at: i.updated_at,
+      closed_by: undefined,
+      author_association: 'MEMBER',
+    });
+  }
+
+  private issueRoutes(): void {
+    const notFound = { status: 404, body: { message: 'Not Found' } };
+    // GET /repos/{owner}/{repo}/issues: filters state (default open), labels (all of them), creator; newest first.
+    this.get(/^\/repos\/([^/]+)\/([^/]+)\/issues$/, ({ query }) => {
+      const state = query.state ?? 'open';
+      const labels = (query.labels ?? '').split(',').map((l) => l.trim()).filter(Boolean);
+      const listed = this.issues
+        .filter((i) => state === 'all' || i.state === state)
+        .filter((i) => labels.every((l) => i.labels.includes(l)))
+        .filter((i) => !query.creator || i.user.login === query.creator)
+        .sort((a, b) => b.number - a.number);
+      const perPage = Number(query.per_page ?? 30);
+      const p = Number(query.page ?? 1);
+      return { status: 200, body: page(listed, query).map((i) => this.issueJson(i)), headers: linkHeader(`${this.url}/repos/lab/models/issues`, p, perPage, listed.length) };
+    });
+    this.on('POST', /^\/repos\/([^/]+)\/([^/]+)\/issues$/, ({ body }) => {
+      const b = body as { title?: string; body?: string; labels?: string[] };
+      if (typeof b?.title !== 'string' || b.title === '') return { status: 422, body: { message: 'Validation Failed' } };
+      const issue = this.openIssue(this.tokenUser, { title: b.title, body: b.body ?? '', labels: b.labels ?? [] }, this.tokenUser.endsWith('[bot]') ? 'Bot' : 'User');
+      return { status: 201, body: this.issueJson(issue) };
+    });
+    this.on('PATCH', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/, ({ params, body }) => {
+      const issue = this.issues.find((i) => i.number === Number(params[2]));
+      if (!issue) return notFound;
+      const b = body as { title?: string; body?: string; state?: 'open' | 'closed'; state_reason?: Issue['state_reason']; labels?: string[] };
+      if (b.title !== undefined) issue.title = b.title;
+      if (b.body !== undefined) issue.body = b.body;
+      if (b.labels !== undefined) issue.labels = b.labels;
+      if (b.state !== undefined && b.state !== issue.state) {
+        issue.state = b.state;
+        issue.closed_at = b.state === 'closed' ? this.now() : null;
+        issue.state_reason = b.state === 'closed' ? (b.state_reason ?? 'completed') : 'reopened';
+      }
+      issue.updated_at = this.now();
+      return { status: 200, body: this.issueJson(issue) };
+    });
   }
 
   /** A strictly increasing clock, so created_at orders events as they happened. */
