@@ -2,7 +2,7 @@
 # The RSO approval App (`npm start`) as a container. Two stages: `build` installs every dependency
 # and builds lib/; `runtime` holds only what `npm pack` ships plus the production dependencies,
 # installed from the lockfile, and runs as the unprivileged `node` user.
-# Not built in this project's CI (it has no Docker engine); test/runtime-tree.test.ts builds the
+# Not built in this project's CI (it has no Docker engine); test/repo/runtime-tree.test.ts builds the
 # runtime tree with the same steps and runs the App from it. See README, "Deploying the App".
 ARG NODE_VERSION=24
 

@@ -10,10 +10,10 @@ export default tseslint.config(
     },
   },
   {
-    // The engine is pure: GitHub clients belong to the adapters (action/, bot/, and src/cli/, which
-    // builds the Octokit `protect` is given).
+    // The layers, by folder: src/ is the engine (pure: no GitHub client, no adapter); github/ is the
+    // GitHub client side (REST port, protect); cli/, action/ and bot/ are the adapters. Imports
+    // point down only: adapters -> github/ -> src/.
     files: ['src/**/*.ts'],
-    ignores: ['src/cli/github.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -22,8 +22,18 @@ export default tseslint.config(
             { group: ['@actions/*'], message: 'src/ is the engine: no @actions/* imports (use action/).' },
             { group: ['probot', 'probot/*'], message: 'src/ is the engine: no probot imports (use bot/).' },
             { group: ['octokit', '@octokit/*'], message: 'src/ is the engine: no octokit imports (use a port).' },
+            { group: ['**/github/*', '**/cli/*', '**/action/*', '**/bot/*'], message: 'src/ is the engine: it imports no adapter and no GitHub client (github/).' },
           ],
         },
+      ],
+    },
+  },
+  {
+    files: ['github/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/cli/*', '**/action/*', '**/bot/*'], message: 'github/ serves the adapters; it imports none of them.' }] },
       ],
     },
   },

@@ -49,7 +49,7 @@ export default defineConfig([
     output: { dir: 'dist', format: 'esm', minify: true, entryFileNames: 'index.js', codeSplitting: false },
   },
   // The CLI; `protect` and `schema` load their parts (Octokit, JSON Schema) as chunks when run.
-  { ...shared, input: 'src/cli/index.ts', output: { dir: 'lib/cli', format: 'esm', minify: true, entryFileNames: 'index.js', chunkFileNames: '[name]-[hash].js' } },
+  { ...shared, input: 'cli/index.ts', output: { dir: 'lib/cli', format: 'esm', minify: true, entryFileNames: 'index.js', chunkFileNames: '[name]-[hash].js' } },
   // The engine as a library (what the CLI and the Action run), for embedding and benchmarks.
   { ...shared, input: 'src/index.ts', output: { dir: 'lib/engine', format: 'esm', entryFileNames: 'index.js', chunkFileNames: '[name]-[hash].js' } },
 ]);

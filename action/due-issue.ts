@@ -1,6 +1,6 @@
 // The due issue (issue 19): one issue that says what falls due, kept up to date by the scheduled run.
-import type { DueReport } from '../src/due.js';
-import type { GitHubApi } from '../src/snapshot/github.js';
+import type { DueReport } from '../src/engine/due.js';
+import type { GitHubApi } from '../github/snapshot.js';
 
 /** Marks the due issue's body (first line), with the label below: how a run finds the issue it keeps. */
 export const DUE_MARKER = '<!-- asl-gate:due -->';

@@ -2,14 +2,14 @@
 import * as core from '@actions/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dueInRepository } from '../src/due.js';
+import { dueInRepository } from '../src/engine/due.js';
 import type { Finding } from '../src/findings.js';
-import { loadPolicy } from '../src/policy.js';
+import { loadPolicy } from '../src/load/policy.js';
 import { renderDueJson } from '../src/report/due-json.js';
 import { renderDueMarkdown } from '../src/report/due-markdown.js';
 import { cell } from '../src/report/markdown.js';
 import { FsSnapshot } from '../src/snapshot/fs.js';
-import type { GitHubApi } from '../src/snapshot/github.js';
+import type { GitHubApi } from '../github/snapshot.js';
 import type { RepoSnapshot } from '../src/snapshot/port.js';
 import { syncDueIssue } from './due-issue.js';
 import type { Settings } from './settings.js';

@@ -3,14 +3,14 @@
 import * as core from '@actions/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkChange, checkRepository, type CheckReport } from '../src/check.js';
+import { checkChange, checkRepository, type CheckReport } from '../src/engine/check.js';
 import { sortFindings, verdictOf, type Finding } from '../src/findings.js';
-import { loadPolicy } from '../src/policy.js';
+import { loadPolicy } from '../src/load/policy.js';
 import { renderJson } from '../src/report/json.js';
 import { cell, renderMarkdown } from '../src/report/markdown.js';
 import { FsSnapshot } from '../src/snapshot/fs.js';
 import type { RepoSnapshot } from '../src/snapshot/port.js';
-import type { ChangedFile } from '../src/touches.js';
+import type { ChangedFile } from '../src/engine/touches.js';
 import type { Settings } from './settings.js';
 
 /** Annotations past this many are summarised in one line (GitHub shows only so many anyway). */

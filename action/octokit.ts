@@ -1,7 +1,7 @@
 import { getOctokit } from '@actions/github';
 import type { Octokit } from '@octokit/core';
-import type { GitHubApi } from '../src/snapshot/github.js';
-import { guardedRequest, RequestGivenUp, type RetryPolicy } from '../src/snapshot/retry.js';
+import type { GitHubApi } from '../github/snapshot.js';
+import { guardedRequest, RequestGivenUp, type RetryPolicy } from '../github/retry.js';
 
 /** A request that failed for good; its message is the one line the user sees. */
 export class ApiError extends Error {}
@@ -15,7 +15,7 @@ export interface OctokitOptions {
 
 /**
  * `@actions/github`'s Octokit for the token: the runner's GITHUB_API_URL (GitHub Enterprise Server
- * included) and proxy settings. Each request is retried and bounded as src/snapshot/retry.ts says,
+ * included) and proxy settings. Each request is retried and bounded as github/retry.ts says,
  * then fails with a one-line ApiError; the caller fails the check on it, so an API fault never
  * turns into a pass. A 404 passes through unchanged: callers give it a meaning.
  */

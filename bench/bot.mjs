@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { commentEvent, deliver, pullRequestEvent, startBot } from '../lib/test/helpers/bot.js';
 import { exampleRepo } from '../lib/test/helpers/repo.js';
 import { GitHubStandIn } from '../lib/test/standin/github.js';
-import { parseAndValidate } from '../lib/src/read-yaml.js';
+import { parseAndValidate } from '../lib/src/load/read-yaml.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const gh = new GitHubStandIn();

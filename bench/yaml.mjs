@@ -4,7 +4,7 @@
 // and a linear one instead, SPEC §2); baselines measured in the same run: the same data as JSON
 // through JSON.parse, and `yaml` with its own (quadratic) unique-key check. Prints; asserts nothing.
 import { LineCounter, parseDocument } from 'yaml';
-import { parseYaml } from '../lib/src/yaml/safe-yaml.js';
+import { parseYaml } from '../lib/src/load/yaml/safe-yaml.js';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (n) => `${n.toFixed(1)} ms`.padStart(10);

@@ -1,17 +1,17 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { discover, releaseFolderMatcher } from '../src/check.js';
-import { mapLimited, READ_CONCURRENCY } from '../src/concurrency.js';
+import { discover, releaseFolderMatcher } from '../src/engine/check.js';
+import { mapLimited, READ_CONCURRENCY } from '../src/load/concurrency.js';
 import { DEFAULT_CONFIG_PATH } from '../src/constants.js';
-import { judgeRelease } from '../src/evaluate.js';
+import { judgeRelease } from '../src/engine/evaluate.js';
 import { error, sortFindings, verdictOf, type Finding } from '../src/findings.js';
-import type { Policy } from '../src/policy.js';
-import { DEFAULT_CAPS } from '../src/read-yaml.js';
-import { loadRelease, type LoadedRelease } from '../src/release.js';
-import { SafeStat } from '../src/safe-path.js';
+import type { Policy } from '../src/load/policy.js';
+import { DEFAULT_CAPS } from '../src/load/read-yaml.js';
+import { loadRelease, type LoadedRelease } from '../src/load/release.js';
+import { SafeStat } from '../src/load/safe-path.js';
 import type { RepoSnapshot } from '../src/snapshot/port.js';
-import { touches, type ChangedFile } from '../src/touches.js';
+import { touches, type ChangedFile } from '../src/engine/touches.js';
 import type { GateSummary } from './render.js';
 
 export interface JudgeInput {
@@ -25,7 +25,7 @@ export interface JudgeInput {
 }
 
 /**
- * The gate verdict on a PR's head: which releases the change touches (SPEC §4, src/touches.ts: at
+ * The gate verdict on a PR's head: which releases the change touches (SPEC §4, src/engine/touches.ts: at
  * the base or the head, removed and renamed paths included), whether it changes the config or a
  * pack, and the engine's verdict on each touched release at the head.
  */

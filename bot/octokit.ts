@@ -1,5 +1,5 @@
 import { ProbotOctokit } from 'probot';
-import { retrying } from '../src/snapshot/retry.js';
+import { retrying } from '../github/retry.js';
 
 export interface OctokitTuning {
   /** First retry delay for server errors; doubled each time. Default 1 s. */

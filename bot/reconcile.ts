@@ -1,8 +1,8 @@
 import { approvalCheckName, MAX_PULL_COMMITS, MAX_PULL_FILES } from '../src/constants.js';
 import { todayUtc } from '../src/dates.js';
-import { loadPolicy, type Policy } from '../src/policy.js';
-import { GitHubSnapshot, GitTreeSnapshot, type GitHubApi } from '../src/snapshot/github.js';
-import type { ChangedFile } from '../src/touches.js';
+import { loadPolicy, type Policy } from '../src/load/policy.js';
+import { GitHubSnapshot, GitTreeSnapshot, type GitHubApi } from '../github/snapshot.js';
+import type { ChangedFile } from '../src/engine/touches.js';
 import { bind, decide, type Authorize, type CommentInfo, type Decision, type LedgerEntry, type Outcome } from './decide.js';
 import { judgeOffThread } from './gate.js';
 import { decodeState, encodeState, renderCheck, renderSticky, stickyHead, STICKY_MARKER, type GateSummary, type RunState } from './render.js';

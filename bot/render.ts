@@ -1,4 +1,4 @@
-import type { Policy } from '../src/policy.js';
+import type { Policy } from '../src/load/policy.js';
 import { cell } from '../src/report/markdown.js';
 import type { AuditRecord, GateState, LedgerEntry, Outcome } from './decide.js';
 import type { CheckFields } from './reconcile.js';

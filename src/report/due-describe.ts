@@ -1,4 +1,4 @@
-import { daysUntil, type DueItem, type DueState } from '../due.js';
+import { daysUntil, type DueItem, type DueState } from '../engine/due.js';
 
 /** The wording of a due item, shared by the text, Markdown and iCalendar renderers. */
 

@@ -1,6 +1,6 @@
 import type * as Crypto from 'node:crypto';
 import { addDays } from '../dates.js';
-import type { DueItem, DueReport } from '../due.js';
+import type { DueItem, DueReport } from '../engine/due.js';
 import { todoText, whatText, whenText, whyText } from './due-describe.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { DueReport } from '../due.js';
+import type { DueReport } from '../engine/due.js';
 
 /** `--format json` of `due`: exactly SPEC §3's object, items in the report's order (by date). */
 export function renderDueJson(report: DueReport): string {

@@ -1,5 +1,5 @@
 import { addDays, dayNumber } from '../dates.js';
-import type { DueItem, DueReport, DueState } from '../due.js';
+import type { DueItem, DueReport, DueState } from '../engine/due.js';
 import { STATE_LABEL, whatText, whenText } from './due-describe.js';
 import { cell, mermaidName } from './markdown.js';
 

@@ -1,4 +1,4 @@
-import type { DueReport, DueState } from '../due.js';
+import type { DueReport, DueState } from '../engine/due.js';
 import { STATE_LABEL, todoText, whatText, whenText } from './due-describe.js';
 
 /** Terminal report of `due`: two lines per item (what and when; what to do, where), by date, then a count per state. */

@@ -1,4 +1,4 @@
-import type { CheckReport } from '../check.js';
+import type { CheckReport } from '../engine/check.js';
 
 /** The SPEC §3 `--format json` object (plus optional fields: approval_required, noncompliance, timeline). */
 export function toJson(report: CheckReport): object {

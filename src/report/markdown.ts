@@ -1,5 +1,5 @@
-import type { CheckReport } from '../check.js';
-import type { ReleaseResult } from '../evaluate.js';
+import type { CheckReport } from '../engine/check.js';
+import type { ReleaseResult } from '../engine/evaluate.js';
 import type { Finding } from '../findings.js';
 import { location } from './text.js';
 

@@ -1,4 +1,4 @@
-import type { CheckReport } from '../check.js';
+import type { CheckReport } from '../engine/check.js';
 import type { Finding } from '../findings.js';
 
 export interface TextOptions {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, realpathSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
-import { isNormalRelative } from '../safe-path.js';
+import { isNormalRelative } from '../load/safe-path.js';
 import type { Entry, EntryType, RepoSnapshot } from './port.js';
 
 /**

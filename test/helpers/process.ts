@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT, writeRepo, type Files, type JsonFinding } from './repo.js';
+import type { JsonFinding } from './cli.js';
+import { ROOT, writeRepo, type Files } from './repo.js';
 
 const BIN = join(ROOT, 'bin/asl-gate.js');
 

@@ -2,7 +2,6 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run } from '../../src/cli/main.js';
 
 /** The project root, whether this runs from test/ (vitest) or from its build in lib/test/ (benchmarks, demo). */
 export const ROOT = (() => {
@@ -65,37 +64,3 @@ export function lineOf(text: string, needle: string, from = 0): number {
   return text.slice(0, i).split('\n').length;
 }
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Run the CLI in-process, as `asl-gate ...args` in `cwd`. */
-export async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(args, {
-    cwd,
-    env,
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-  });
-  return { code, stdout, stderr };
-}
-
-export interface JsonFinding {
-  code: string;
-  severity: string;
-  message: string;
-  file?: string;
-  line?: number;
-  column?: number;
-}
-
-/** `asl-gate check --format json` on a repository made of `files`. */
-export async function checkJson(files: Files, extra: string[] = []): Promise<{ code: number; report: { verdict: string; releases: Array<Record<string, unknown>>; findings: JsonFinding[] }; stderr: string }> {
-  const root = writeRepo(files);
-  const r = await cli(['check', '--format', 'json', '--now', '2026-11-28', ...extra], root);
-  return { code: r.code, report: r.stdout ? JSON.parse(r.stdout) : { verdict: 'none', releases: [], findings: [] }, stderr: r.stderr };
-}

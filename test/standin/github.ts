@@ -1,7 +1,7 @@
 // A loopback stand-in for the parts of GitHub's REST API that asl-gate uses. It keeps repository
 // contents per commit and pull requests in memory, records every request, and injects faults on
 // demand. Response shapes follow GitHub's OpenAPI description (checked in
-// test/standin.test.ts against @octokit/openapi). Other tests add routes with `on()`.
+// test/standin/standin.test.ts against @octokit/openapi). Other tests add routes with `on()`.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';

@@ -1,0 +1,122 @@
+import { error, type Finding } from '../../findings.js';
+import { closest } from '../../suggest.js';
+import type { ParsedYaml, YamlPath } from '../yaml/safe-yaml.js';
+import { SCHEMAS, type Assessment, type Config, type Declaration, type Pack } from './index.js';
+
+/** The file kinds of SPEC §1, by the name findings and `asl-gate schema` use. */
+export const FILE_KINDS = ['declaration', 'assessment', 'config', 'pack'] as const;
+export type FileKind = (typeof FILE_KINDS)[number];
+export interface FileData {
+  declaration: Declaration;
+  assessment: Assessment;
+  config: Config;
+  pack: Pack;
+}
+
+export type Validated<T> = { ok: true; data: T } | { ok: false; findings: Finding[] };
+
+/** Validate parsed YAML as a file of `kind`; every issue becomes a `schema.invalid` at its node. */
+export async function validate<K extends FileKind>(kind: K, parsed: ParsedYaml): Promise<Validated<FileData[K]>> {
+  const result = SCHEMAS[kind].safeParse(parsed.value);
+  if (result.success) return { ok: true, data: result.data as FileData[K] };
+  const findings: Finding[] = [];
+  for (const issue of result.error.issues) {
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const known = keysAt(SCHEMAS[kind], path).filter((k) => !Object.hasOwn(valueAt(parsed.value, path) ?? {}, k));
+        findings.push(schemaError(parsed, [...path, key], `unknown key ${quote(key)} in ${describePath(kind, path)}${suggestion(key, known)}`, true));
+      }
+      continue;
+    }
+    const found = valueAt(parsed.value, path);
+    let message: string;
+    if (issue.code === 'invalid_type' && found === undefined) {
+      message = `${describePath(kind, path.slice(0, -1))} is missing required key ${quote(String(path.at(-1)))}`;
+      findings.push(schemaError(parsed, path.slice(0, -1), message, false));
+      continue;
+    }
+    if (issue.code === 'invalid_type') {
+      message = `expected ${issue.expected}, found ${kindOf(found)}${hintFor(issue.expected, found)}`;
+    } else if (issue.code === 'invalid_value') {
+      message = `expected one of ${issue.values.map((v) => quote(String(v))).join(', ')}`;
+      if (typeof found === 'string') message += suggestion(found, issue.values.map(String));
+    } else {
+      message = issue.message;
+    }
+    findings.push(schemaError(parsed, path, `${describePath(kind, path)}: ${message}`, false));
+  }
+  return { ok: false, findings };
+}
+
+export function schemaError(parsed: ParsedYaml, path: YamlPath, message: string, key: boolean): Finding {
+  return error('schema.invalid', message, parsed.locate(path, { key }));
+}
+
+export function describePath(what: string, path: readonly (string | number)[]): string {
+  if (path.length === 0) return what;
+  return path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${p}` : p), '');
+}
+
+/** The keys an object schema at `path` of `schema` allows (through optionals, nullables, lists and records). */
+function keysAt(schema: unknown, path: readonly (string | number)[]): string[] {
+  let def = defOf(schema);
+  for (const p of path) {
+    def = unwrap(def);
+    if (def?.type === 'object' && typeof p === 'string') def = defOf(def.shape?.[p]);
+    else if (def?.type === 'array' && typeof p === 'number') def = defOf(def.element);
+    else if (def?.type === 'record') def = defOf(def.valueType);
+    else return [];
+  }
+  def = unwrap(def);
+  return def?.type === 'object' ? Object.keys(def.shape ?? {}) : [];
+}
+
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, unknown>;
+  element?: unknown;
+  valueType?: unknown;
+  innerType?: unknown;
+}
+
+function defOf(schema: unknown): SchemaDef | undefined {
+  return (schema as { _zod?: { def: SchemaDef } } | undefined)?._zod?.def;
+}
+
+function unwrap(def: SchemaDef | undefined): SchemaDef | undefined {
+  while (def && (def.type === 'optional' || def.type === 'nullable')) def = defOf(def.innerType);
+  return def;
+}
+
+/** `; did you mean "status"?` when an allowed key is a plausible typo of `key`. */
+function suggestion(key: string, known: readonly string[]): string {
+  const near = closest(key, known);
+  return near === undefined ? '' : `; did you mean ${quote(near)}?`;
+}
+
+function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
+  let v = value;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, p)) return undefined;
+    v = (v as Record<string | number, unknown>)[p];
+  }
+  return v;
+}
+
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return 'a string';
+  return `${typeof v} ${String(v)}`;
+}
+
+function hintFor(expected: string, found: unknown): string {
+  if (expected === 'string' && (typeof found === 'number' || typeof found === 'boolean')) return ' (quote it to keep it as text)';
+  return '';
+}
+
+export function quote(s: string): string {
+  return JSON.stringify(s.length > 80 ? `${s.slice(0, 77)}...` : s);
+}

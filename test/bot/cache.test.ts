@@ -1,0 +1,65 @@
+// The App's SHA-keyed cache (bot/cache.ts, not yet wired into the decision code): bounded by
+// entries and weight, least recently used out first, one load per key, failures not kept.
+import { describe, expect, it } from 'vitest';
+import { ShaCache } from '../../bot/cache.js';
+
+const sha = (c: string) => c.repeat(40);
+
+describe('ShaCache', () => {
+  it('loads a key once and answers later calls from memory', async () => {
+    const cache = new ShaCache<string>({ maxEntries: 10 });
+    let loads = 0;
+    const load = async () => `config #${++loads}`;
+    const key = ShaCache.key(sha('a'), '.github/asl-gate.yml');
+    expect(await cache.get(key, load)).toBe('config #1');
+    expect(await cache.get(key, load)).toBe('config #1');
+    expect(loads).toBe(1);
+    expect({ hits: cache.hits, misses: cache.misses }).toStrictEqual({ hits: 1, misses: 1 });
+  });
+
+  it('shares one load between concurrent callers', async () => {
+    const cache = new ShaCache<number>({ maxEntries: 10 });
+    let loads = 0;
+    let release!: (v: number) => void;
+    const load = () => (loads++, new Promise<number>((r) => (release = r)));
+    const both = Promise.all([cache.get('k', load), cache.get('k', load)]);
+    release(42);
+    expect(await both).toStrictEqual([42, 42]);
+    expect(loads).toBe(1);
+  });
+
+  it('forgets a failed load, so the next call tries again', async () => {
+    const cache = new ShaCache<string>({ maxEntries: 10 });
+    await expect(cache.get('k', async () => Promise.reject(new Error('HTTP 502')))).rejects.toThrow('HTTP 502');
+    expect(cache.size).toBe(0);
+    expect(await cache.get('k', async () => 'ok')).toBe('ok');
+  });
+
+  it('keeps at most maxEntries, dropping the least recently used', async () => {
+    const cache = new ShaCache<string>({ maxEntries: 2 });
+    await cache.get('a', async () => 'A');
+    await cache.get('b', async () => 'B');
+    await cache.get('a', async () => 'A again'); // a is now the most recent
+    await cache.get('c', async () => 'C'); // b goes
+    expect(cache.size).toBe(2);
+    expect(await cache.get('a', async () => 'reloaded')).toBe('A');
+    expect(await cache.get('b', async () => 'reloaded')).toBe('reloaded');
+  });
+
+  it('keeps the total weight under maxWeight', async () => {
+    const cache = new ShaCache<string>({ maxEntries: 100, maxWeight: 10, weigh: (v) => (v as string).length });
+    await cache.get('a', async () => 'xxxxxx');
+    await cache.get('b', async () => 'yyyyyy'); // 12 > 10: a goes
+    expect(cache.size).toBe(1);
+    expect(await cache.get('b', async () => 'reloaded')).toBe('yyyyyy');
+    await cache.get('huge', async () => 'z'.repeat(11)); // heavier than the whole cache: not kept
+    expect(await cache.get('huge', async () => 'small')).toBe('small');
+  });
+
+  it('keys only full SHAs: a branch name or a short SHA can change meaning', () => {
+    expect(ShaCache.key(sha('b'), 'pack.yml')).toBe(`${sha('b')}:pack.yml`);
+    expect(() => ShaCache.key('main', 'pack.yml')).toThrow(/not a full commit or blob SHA/);
+    expect(() => ShaCache.key('abc1234', 'pack.yml')).toThrow(/not a full commit or blob SHA/);
+    expect(() => new ShaCache({ maxEntries: 0 })).toThrow(RangeError);
+  });
+});
