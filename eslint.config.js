@@ -22,7 +22,10 @@ export default tseslint.config(
             { group: ['@actions/*'], message: 'src/ is the engine: no @actions/* imports (use action/).' },
             { group: ['probot', 'probot/*'], message: 'src/ is the engine: no probot imports (use bot/).' },
             { group: ['octokit', '@octokit/*'], message: 'src/ is the engine: no octokit imports (use a port).' },
-            { group: ['**/github/*', '**/cli/*', '**/action/*', '**/bot/*'], message: 'src/ is the engine: it imports no adapter and no GitHub client (github/).' },
+            {
+              group: ['**/github/*', '**/cli/*', '**/action/*', '**/bot/*'],
+              message: 'src/ is the engine: it imports no adapter and no GitHub client (github/).',
+            },
           ],
         },
       ],
@@ -33,7 +36,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/cli/*', '**/action/*', '**/bot/*'], message: 'github/ serves the adapters; it imports none of them.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/cli/*', '**/action/*', '**/bot/*'],
+              message: 'github/ serves the adapters; it imports none of them.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -31,7 +31,12 @@ function licenses() {
         .map((root) => {
           const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
           const file = existsSync(root) ? readdirSync(root).find((f) => /^(licen[cs]e|copying)/i.test(f)) : undefined;
-          return { name: pkg.name, version: pkg.version, license: pkg.license ?? 'UNKNOWN', text: file ? readFileSync(join(root, file), 'utf8').trim() : '' };
+          return {
+            name: pkg.name,
+            version: pkg.version,
+            license: pkg.license ?? 'UNKNOWN',
+            text: file ? readFileSync(join(root, file), 'utf8').trim() : '',
+          };
         })
         .sort((a, b) => (a.name < b.name ? -1 : 1));
       const source = entries.map((e) => `${e.name}@${e.version}\n${e.license}\n${e.text}`).join('\n\n---\n\n');
@@ -49,7 +54,21 @@ export default defineConfig([
     output: { dir: 'dist', format: 'esm', minify: true, entryFileNames: 'index.js', codeSplitting: false },
   },
   // The CLI; `protect` and `schema` load their parts (Octokit, JSON Schema) as chunks when run.
-  { ...shared, input: 'cli/index.ts', output: { dir: 'lib/cli', format: 'esm', minify: true, entryFileNames: 'index.js', chunkFileNames: '[name]-[hash].js' } },
+  {
+    ...shared,
+    input: 'cli/index.ts',
+    output: {
+      dir: 'lib/cli',
+      format: 'esm',
+      minify: true,
+      entryFileNames: 'index.js',
+      chunkFileNames: '[name]-[hash].js',
+    },
+  },
   // The engine as a library (what the CLI and the Action run), for embedding and benchmarks.
-  { ...shared, input: 'src/index.ts', output: { dir: 'lib/engine', format: 'esm', entryFileNames: 'index.js', chunkFileNames: '[name]-[hash].js' } },
+  {
+    ...shared,
+    input: 'src/index.ts',
+    output: { dir: 'lib/engine', format: 'esm', entryFileNames: 'index.js', chunkFileNames: '[name]-[hash].js' },
+  },
 ]);

@@ -36,28 +36,54 @@ interface IssueItem {
  * after, reopened when something falls due again. Costs one listing request, plus one write when
  * the issue must change.
  */
-export async function syncDueIssue(api: GitHubApi, target: DueIssueTarget, report: DueReport, markdown: string): Promise<{ action: DueIssueAction; number?: number }> {
+export async function syncDueIssue(
+  api: GitHubApi,
+  target: DueIssueTarget,
+  report: DueReport,
+  markdown: string,
+): Promise<{ action: DueIssueAction; number?: number }> {
   const { owner, repo, author } = target;
   const overdue = report.items.filter((i) => i.state === 'overdue').length;
   const soon = report.items.filter((i) => i.state === 'due_soon').length;
   const active = overdue + soon > 0;
-  const title = active ? `ASL due dates: ${overdue} overdue, ${soon} due soon` : 'ASL due dates: nothing overdue or due soon';
+  const title = active
+    ? `ASL due dates: ${overdue} overdue, ${soon} due soon`
+    : 'ASL due dates: nothing overdue or due soon';
   const body = `${DUE_MARKER}\n${truncate(markdown)}`;
 
   // Filtered by the label only (only collaborators can label issues), then by author here: the
   // author is what makes an issue ours, and a login check needs no guess at how the API spells a bot.
-  const listed = (await api.paginate('GET /repos/{owner}/{repo}/issues', { owner, repo, labels: DUE_LABEL, state: 'all', per_page: 100 })) as IssueItem[];
+  const listed = (await api.paginate('GET /repos/{owner}/{repo}/issues', {
+    owner,
+    repo,
+    labels: DUE_LABEL,
+    state: 'all',
+    per_page: 100,
+  })) as IssueItem[];
   const ours = listed
-    .filter((i) => i.pull_request === undefined && i.user?.login === author && typeof i.body === 'string' && i.body.startsWith(DUE_MARKER))
+    .filter(
+      (i) =>
+        i.pull_request === undefined &&
+        i.user?.login === author &&
+        typeof i.body === 'string' &&
+        i.body.startsWith(DUE_MARKER),
+    )
     .sort((a, b) => a.number - b.number)[0];
 
   if (!ours) {
     if (!active) return { action: 'none' };
-    const { data } = await api.request('POST /repos/{owner}/{repo}/issues', { owner, repo, title, body, labels: [DUE_LABEL] });
+    const { data } = await api.request('POST /repos/{owner}/{repo}/issues', {
+      owner,
+      repo,
+      title,
+      body,
+      labels: [DUE_LABEL],
+    });
     return { action: 'created', number: (data as { number: number }).number };
   }
   const state = active ? 'open' : 'closed';
-  if (ours.state === state && ours.title === title && ours.body === body) return { action: 'unchanged', number: ours.number };
+  if (ours.state === state && ours.title === title && ours.body === body)
+    return { action: 'unchanged', number: ours.number };
   await api.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
     owner,
     repo,

@@ -32,11 +32,19 @@ export interface DueRun {
 export async function dueRun({ settings, today, configFrom, api }: DueRun): Promise<void> {
   const policy = await loadPolicy(configFrom, settings.config);
   if (!policy.ok) return configError(policy.findings, settings);
-  const report = await dueInRepository({ snapshot: new FsSnapshot(settings.workspace), policy: policy.policy, today, within: settings.dueWithin });
+  const report = await dueInRepository({
+    snapshot: new FsSnapshot(settings.workspace),
+    policy: policy.policy,
+    today,
+    within: settings.dueWithin,
+  });
   const count = (s: string) => report.items.filter((i) => i.state === s).length;
   const overdue = count('overdue');
   for (const u of report.unread) {
-    core.warning(`${u.declaration} could not be read in full (${u.problems} problem${u.problems === 1 ? '' : 's'}); its due dates may be missing: run asl-gate check.`, { file: u.declaration });
+    core.warning(
+      `${u.declaration} could not be read in full (${u.problems} problem${u.problems === 1 ? '' : 's'}); its due dates may be missing: run asl-gate check.`,
+      { file: u.declaration },
+    );
   }
   core.setOutput('overdue', overdue);
   core.setOutput('due-soon', count('due_soon'));
@@ -56,19 +64,35 @@ export async function dueRun({ settings, today, configFrom, api }: DueRun): Prom
     const [owner, repo] = settings.repository.split('/') as [string, string];
     const issue = await syncDueIssue(api(), { owner, repo, author: settings.dueIssueAuthor }, report, markdown);
     if (issue.number !== undefined) core.setOutput('due-issue', issue.number);
-    core.info(issue.number === undefined ? 'Due issue: nothing overdue or due soon, and no issue to update.' : `Due issue #${issue.number}: ${issue.action}.`);
+    core.info(
+      issue.number === undefined
+        ? 'Due issue: nothing overdue or due soon, and no issue to update.'
+        : `Due issue #${issue.number}: ${issue.action}.`,
+    );
   }
   if (overdue > 0) {
-    core.setFailed(`${overdue} item${overdue === 1 ? ' is' : 's are'} overdue; see the job summary${settings.dueIssue ? ' and the due issue' : ''}.`);
+    core.setFailed(
+      `${overdue} item${overdue === 1 ? ' is' : 's are'} overdue; see the job summary${settings.dueIssue ? ' and the due issue' : ''}.`,
+    );
   } else {
     core.info(`Nothing overdue; ${count('due_soon')} due within ${settings.dueWithin} days.`);
   }
 }
 
 async function configError(findings: Finding[], settings: Settings): Promise<void> {
-  for (const f of findings) core.error(f.message, { title: f.code, ...(f.file ? { file: f.file } : {}), ...(f.line ? { startLine: f.line } : {}) });
+  for (const f of findings)
+    core.error(f.message, {
+      title: f.code,
+      ...(f.file ? { file: f.file } : {}),
+      ...(f.line ? { startLine: f.line } : {}),
+    });
   try {
-    await core.summary.addRaw(`## What falls due: ❌ configuration error\n\n${findings.map((f) => `- \`${f.code}\` ${f.file ?? settings.config}${f.line ? `:${f.line}` : ''}: ${cell(f.message)}`).join('\n')}\n`, true).write();
+    await core.summary
+      .addRaw(
+        `## What falls due: ❌ configuration error\n\n${findings.map((f) => `- \`${f.code}\` ${f.file ?? settings.config}${f.line ? `:${f.line}` : ''}: ${cell(f.message)}`).join('\n')}\n`,
+        true,
+      )
+      .write();
   } catch {
     /* the failure below says it */
   }

@@ -37,20 +37,28 @@ export async function gatePullRequest(gate: Gate, base: RepoSnapshot, changes: C
     // The base's policy judges this PR; but a head whose policy cannot load (its pack removed or
     // broken) would fail every later run after the merge: fail it here, where it is made.
     const after = await loadPolicy(head, gate.settings.config);
-    core.notice(`This pull request changes the gate's policy (${report.policyChanged.join(', ')}); it is judged by the base's policy, and the RSO approval check asks for sign-off.`);
+    core.notice(
+      `This pull request changes the gate's policy (${report.policyChanged.join(', ')}); it is judged by the base's policy, and the RSO approval check asks for sign-off.`,
+    );
     if (!after.ok) {
       report.findings = sortFindings([...report.findings, ...after.findings]);
       report.verdict = verdictOf(report.findings);
     }
   }
   for (const file of report.removed) {
-    core.warning(`This pull request removes the release declared in ${file} (its folder is gone): nothing is left to judge. Removing a release is a release decision: the RSO approval check asks for sign-off.`, { title: 'release removed', file });
+    core.warning(
+      `This pull request removes the release declared in ${file} (its folder is gone): nothing is left to judge. Removing a release is a release decision: the RSO approval check asks for sign-off.`,
+      { title: 'release removed', file },
+    );
   }
   if (report.releases.length === 0 && report.findings.length === 0 && report.removed.length === 0) {
     core.notice('This pull request touches no model release: nothing for the ASL gate to check.');
   }
   core.setOutput('removed', report.removed.length);
-  const removedNote = report.removed.length === 0 ? '' : `\n### Removed releases\n\n${report.removed.map((f) => `- \`${cell(f)}\`: removed whole by this pull request; nothing left to judge (removal needs RSO sign-off).`).join('\n')}\n`;
+  const removedNote =
+    report.removed.length === 0
+      ? ''
+      : `\n### Removed releases\n\n${report.removed.map((f) => `- \`${cell(f)}\`: removed whole by this pull request; nothing left to judge (removal needs RSO sign-off).`).join('\n')}\n`;
   await publish(report, gate, removedNote);
 }
 
@@ -73,7 +81,8 @@ function annotate(findings: Finding[]): void {
     if (f.severity === 'error') core.error(f.message, props);
     else core.warning(f.message, props);
   });
-  if (findings.length > MAX_ANNOTATIONS) core.warning(`${findings.length - MAX_ANNOTATIONS} more findings are not annotated; see the job summary.`);
+  if (findings.length > MAX_ANNOTATIONS)
+    core.warning(`${findings.length - MAX_ANNOTATIONS} more findings are not annotated; see the job summary.`);
 }
 
 function writeReport(report: CheckReport, settings: Settings): string {
@@ -97,13 +106,18 @@ async function publish(report: CheckReport, { settings, today }: Gate, more = ''
   annotate(report.findings);
   core.setOutput('verdict', report.verdict);
   core.setOutput('releases', report.releases.length);
-  core.setOutput('report', writeReport({ verdict: report.verdict, releases: report.releases, findings: report.findings }, settings));
+  core.setOutput(
+    'report',
+    writeReport({ verdict: report.verdict, releases: report.releases, findings: report.findings }, settings),
+  );
   await summarise(renderMarkdown(report, today) + more);
   const n = report.releases.length;
   if (report.verdict === 'fail') {
     const errors = report.findings.filter((f) => f.severity === 'error').length;
     const failing = report.releases.filter((r) => r.verdict === 'fail').length;
-    core.setFailed(`ASL gate failed: ${errors} error${errors === 1 ? '' : 's'} in ${failing} of ${n} release${n === 1 ? '' : 's'}${n === 0 ? ' (see the findings)' : ''}.`);
+    core.setFailed(
+      `ASL gate failed: ${errors} error${errors === 1 ? '' : 's'} in ${failing} of ${n} release${n === 1 ? '' : 's'}${n === 0 ? ' (see the findings)' : ''}.`,
+    );
   } else {
     core.info(`ASL gate passed: ${n} release${n === 1 ? '' : 's'} checked.`);
   }
@@ -115,6 +129,8 @@ async function configError(findings: Finding[], { settings }: Gate): Promise<voi
   core.setOutput('verdict', 'fail');
   core.setOutput('releases', 0);
   core.setOutput('report', writeReport(report, settings));
-  await summarise(`## ASL gate: ❌ configuration error\n\n${findings.map((f) => `- \`${f.code}\` ${f.file ?? settings.config}${f.line ? `:${f.line}` : ''}: ${cell(f.message)}`).join('\n')}\n`);
+  await summarise(
+    `## ASL gate: ❌ configuration error\n\n${findings.map((f) => `- \`${f.code}\` ${f.file ?? settings.config}${f.line ? `:${f.line}` : ''}: ${cell(f.message)}`).join('\n')}\n`,
+  );
   core.setFailed(`ASL gate configuration error in ${settings.config}: ${findings[0]!.message}`);
 }

@@ -37,7 +37,10 @@ export function actionOctokit(token: string, opts: OctokitOptions = {}): GitHubA
         const status = (e as { status?: number }).status;
         if (status === 404) throw e;
         const what = e instanceof RequestGivenUp || status === undefined ? (e as Error).message : `HTTP ${status}`;
-        throw new ApiError(`GitHub API ${options.method} ${options.url} failed: ${what} (after ${attempts} attempt${attempts === 1 ? '' : 's'})`, { cause: e });
+        throw new ApiError(
+          `GitHub API ${options.method} ${options.url} failed: ${what} (after ${attempts} attempt${attempts === 1 ? '' : 's'})`,
+          { cause: e },
+        );
       }
     });
   };

@@ -28,18 +28,36 @@ export async function run(deps: RunDeps = {}): Promise<void> {
     const event = readEvent(settings.eventPath);
     const gate = { settings, today: settings.now ?? todayUtc() };
     let client: GitHubApi | undefined = deps.api;
-    const api = () => (client ??= actionOctokit(settings.token, { retry: { attempts: 4, baseDelayMs: knob('ASL_GATE_RETRY_DELAY_MS', 1000), deadlineMs: knob('ASL_GATE_DEADLINE_MS', REQUEST_DEADLINE_MS) } }));
+    const api = () =>
+      (client ??= actionOctokit(settings.token, {
+        retry: {
+          attempts: 4,
+          baseDelayMs: knob('ASL_GATE_RETRY_DELAY_MS', 1000),
+          deadlineMs: knob('ASL_GATE_DEADLINE_MS', REQUEST_DEADLINE_MS),
+        },
+      }));
     if (settings.eventName === 'schedule' || settings.eventName === 'workflow_dispatch') {
       // The config comes from the default branch. A schedule always runs on it, so the workspace
       // is it; a dispatch on another branch reads the config from the default branch through the API.
       const defaultBranch = event.repository?.default_branch;
-      const elsewhere = settings.eventName === 'workflow_dispatch' && defaultBranch !== undefined && settings.ref !== undefined && settings.ref !== `refs/heads/${defaultBranch}`;
+      const elsewhere =
+        settings.eventName === 'workflow_dispatch' &&
+        defaultBranch !== undefined &&
+        settings.ref !== undefined &&
+        settings.ref !== `refs/heads/${defaultBranch}`;
       const [owner, repo] = settings.repository.split('/') as [string, string];
-      const configFrom = elsewhere ? new GitHubSnapshot(api(), owner, repo, defaultBranch) : new FsSnapshot(settings.workspace);
+      const configFrom = elsewhere
+        ? new GitHubSnapshot(api(), owner, repo, defaultBranch)
+        : new FsSnapshot(settings.workspace);
       await dueRun({ settings, today: gate.today, configFrom, api });
-    } else if ((settings.eventName === 'pull_request' || settings.eventName === 'pull_request_target') && event.pull_request) {
+    } else if (
+      (settings.eventName === 'pull_request' || settings.eventName === 'pull_request_target') &&
+      event.pull_request
+    ) {
       if (settings.eventName === 'pull_request_target') {
-        core.warning('asl-gate runs on pull_request; under pull_request_target the workspace may not be the PR head. See the README.');
+        core.warning(
+          'asl-gate runs on pull_request; under pull_request_target the workspace may not be the PR head. See the README.',
+        );
       }
       const [owner, repo] = settings.repository.split('/') as [string, string];
       const pr = event.pull_request;
@@ -61,7 +79,9 @@ export async function run(deps: RunDeps = {}): Promise<void> {
     // A 404 passes the Octokit guard unchanged (callers give it a meaning); here it means the base
     // commit or a file its tree lists is gone (a PR run), or the due issue is (a due run): one line.
     if ((e as { status?: unknown }).status === 404) {
-      core.setFailed(`GitHub API answered 404 Not Found (${(e as Error).message.split('\n')[0]}): the base commit, a file its tree lists, or the due issue is gone; re-run the check.`);
+      core.setFailed(
+        `GitHub API answered 404 Not Found (${(e as Error).message.split('\n')[0]}): the base commit, a file its tree lists, or the due issue is gone; re-run the check.`,
+      );
       return;
     }
     core.setFailed(`asl-gate failed unexpectedly (please report it): ${(e as Error).stack ?? String(e)}`);

@@ -40,7 +40,13 @@ const settingsSchema = z.object({
   workspace: z.string().check(z.minLength(1, 'GITHUB_WORKSPACE is not set')),
   runnerTemp: z.string().check(z.minLength(1, 'RUNNER_TEMP is not set')),
   dueIssue: z.boolean(),
-  dueWithin: z.number().check(z.int('the due-within input must be a whole number of days'), z.gte(0, 'the due-within input must be 0 or more'), z.lte(99999, 'the due-within input must be at most 99999')),
+  dueWithin: z
+    .number()
+    .check(
+      z.int('the due-within input must be a whole number of days'),
+      z.gte(0, 'the due-within input must be 0 or more'),
+      z.lte(99999, 'the due-within input must be at most 99999'),
+    ),
   dueIssueAuthor: z.string().check(z.minLength(1, 'the due-issue-author input must not be empty')),
   ref: z.optional(z.string()),
 });

@@ -40,8 +40,16 @@ rmSync(tmp, { recursive: true, force: true });
 
 const ratio = median(action) / median(base);
 const allowed = 2 + Math.ceil(changed.length / 100);
-console.log(`Action cold start on the examples PR (${changed.length} changed files, 5 releases; median of ${RUNS}, interleaved)`);
+console.log(
+  `Action cold start on the examples PR (${changed.length} changed files, 5 releases; median of ${RUNS}, interleaved)`,
+);
 console.log(`  node -e 0              ${median(base).toFixed(1).padStart(8)} ms`);
-console.log(`  node dist/index.js     ${median(action).toFixed(1).padStart(8)} ms   ratio ${ratio.toFixed(2)}x  (guard: under 7x) ${ratio < 7 ? 'ok' : 'OVER'}`);
-console.log(`  dist/index.js size     ${(statSync(join(ROOT, 'dist/index.js')).size / 1024).toFixed(0).padStart(8)} KiB`);
-console.log(`API calls per run: ${calls}  (target <= 2 + ceil(${changed.length}/100) = ${allowed}) ${calls <= allowed ? 'ok' : 'OVER'}`);
+console.log(
+  `  node dist/index.js     ${median(action).toFixed(1).padStart(8)} ms   ratio ${ratio.toFixed(2)}x  (guard: under 7x) ${ratio < 7 ? 'ok' : 'OVER'}`,
+);
+console.log(
+  `  dist/index.js size     ${(statSync(join(ROOT, 'dist/index.js')).size / 1024).toFixed(0).padStart(8)} KiB`,
+);
+console.log(
+  `API calls per run: ${calls}  (target <= 2 + ceil(${changed.length}/100) = ${allowed}) ${calls <= allowed ? 'ok' : 'OVER'}`,
+);

@@ -18,8 +18,15 @@ gh.user('rso-kaplan');
 
 /** A server with Probot's environment against the stand-in, and its resident memory. */
 async function server(entry) {
-  const bot = await startBot(gh, { LOG_LEVEL: 'warn', ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) }, entry);
-  return { ...bot, rss: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${bot.child.pid}/status`, 'utf8'))[1]) / 1024 };
+  const bot = await startBot(
+    gh,
+    { LOG_LEVEL: 'warn', ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) },
+    entry,
+  );
+  return {
+    ...bot,
+    rss: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${bot.child.pid}/status`, 'utf8'))[1]) / 1024,
+  };
 }
 
 /** Events/s for `count` comment webhooks that carry no command, `concurrency` in flight. */
@@ -50,11 +57,15 @@ const noopRate = await throughput(noop, 4000);
 const botRate = await throughput(bot, 4000);
 console.log('Events that need nothing (a comment without a command), 8 in flight');
 console.log(`  no-op Probot app   ${noopRate.toFixed(0).padStart(7)} events/s`);
-console.log(`  RSO approval App   ${botRate.toFixed(0).padStart(7)} events/s   ${((botRate / noopRate) * 100).toFixed(0)}% of no-op  (target >= 70%)`);
+console.log(
+  `  RSO approval App   ${botRate.toFixed(0).padStart(7)} events/s   ${((botRate / noopRate) * 100).toFixed(0)}% of no-op  (target >= 70%)`,
+);
 
 // Approval commands, end to end: webhook in -> check run and comment written -> HTTP 200.
 const files = exampleRepo('nova-2');
-const changed = Object.keys(files).filter((p) => p.startsWith('releases/')).map((filename) => ({ filename, status: 'added' }));
+const changed = Object.keys(files)
+  .filter((p) => p.startsWith('releases/'))
+  .map((filename) => ({ filename, status: 'added' }));
 const latencies = [];
 let calls = 0;
 const APPROVALS = 200;
@@ -74,16 +85,30 @@ latencies.sort((a, b) => a - b);
 const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
 console.log(`\nApproval commands (${APPROVALS}, sequential; writes serialised, not spaced: the default)`);
 console.log(`  p50 ${pct(50).toFixed(1)} ms   p99 ${pct(99).toFixed(1)} ms  (target p99 <= 50 ms)`);
-console.log(`  API calls per approval: ${(calls / APPROVALS).toFixed(1)}  (read back once after writing: a replica's concurrent write cannot drop it)`);
+console.log(
+  `  API calls per approval: ${(calls / APPROVALS).toFixed(1)}  (read back once after writing: a replica's concurrent write cannot drop it)`,
+);
 
 // A hostile release: three assessments of 250 KiB, each one mapping of unique keys with one
 // non-ASCII character (the yaml package's duplicate-key check is quadratic in the keys).
 let hostileText = 'id: x\nkind: comprehensive\n# é\n';
 for (let i = 0; hostileText.length < 250 * 1024; i++) hostileText += `k${i}: 1\n`;
 const hostile = { ...files };
-hostile['releases/nova-2/asl.yml'] = files['releases/nova-2/asl.yml'].replace('assessments:\n', 'assessments:\n  - assessments/h1.yml\n  - assessments/h2.yml\n  - assessments/h3.yml\n');
+hostile['releases/nova-2/asl.yml'] = files['releases/nova-2/asl.yml'].replace(
+  'assessments:\n',
+  'assessments:\n  - assessments/h1.yml\n  - assessments/h2.yml\n  - assessments/h3.yml\n',
+);
 for (const h of ['h1', 'h2', 'h3']) hostile[`releases/nova-2/assessments/${h}.yml`] = hostileText;
-const hostilePr = gh.openPull(5000, 'dev-alice', BASE, 'ba4'.padEnd(40, 'd'), hostile, Object.keys(hostile).filter((p) => p.startsWith('releases/')).map((filename) => ({ filename, status: 'added' })));
+const hostilePr = gh.openPull(
+  5000,
+  'dev-alice',
+  BASE,
+  'ba4'.padEnd(40, 'd'),
+  hostile,
+  Object.keys(hostile)
+    .filter((p) => p.startsWith('releases/'))
+    .map((filename) => ({ filename, status: 'added' })),
+);
 // Probot answers a webhook still being handled after 9 s with 202: wait for the check instead.
 void deliver(bot, 'pull_request', pullRequestEvent(gh, hostilePr));
 const judged = () => gh.latestCheck(hostilePr.head)?.status === 'completed' || performance.now() - judge0 > 120_000;
@@ -102,13 +127,21 @@ const parse0 = performance.now();
 await parseAndValidate(hostileText, 'hostile.yml', 'assessment');
 const parseMs = performance.now() - parse0;
 console.log('\nA PR with three 250 KiB unique-key YAML files (one non-ASCII character each)');
-console.log(`  one file parsed in this process     ${(parseMs / 1000).toFixed(2).padStart(7)} s   (target <= 1 s: the linear duplicate-key check of src/yaml)`);
-console.log(`  /ping while the App judges the PR   max ${pings.at(-1).toFixed(0)} ms, p99 ${pings[Math.floor(pings.length * 0.99)].toFixed(0)} ms over ${pings.length} pings   (target <= 1000 ms)`);
-console.log(`  the PR's check after ${judgeS.toFixed(1)} s: ${hostileRun?.status}/${hostileRun?.conclusion ?? '-'}: ${hostileRun?.output.title}`);
+console.log(
+  `  one file parsed in this process     ${(parseMs / 1000).toFixed(2).padStart(7)} s   (target <= 1 s: the linear duplicate-key check of src/yaml)`,
+);
+console.log(
+  `  /ping while the App judges the PR   max ${pings.at(-1).toFixed(0)} ms, p99 ${pings[Math.floor(pings.length * 0.99)].toFixed(0)} ms over ${pings.length} pings   (target <= 1000 ms)`,
+);
+console.log(
+  `  the PR's check after ${judgeS.toFixed(1)} s: ${hostileRun?.status}/${hostileRun?.conclusion ?? '-'}: ${hostileRun?.output.title}`,
+);
 
 // Memory after 10,000 events.
 await throughput(bot, 10_000 - 4500 - 2 * APPROVALS - 1);
-console.log(`\nRSS after 10,000 events: ${bot.rss().toFixed(0)} MB  (target <= 200 MB; no-op app now ${noop.rss().toFixed(0)} MB)`);
+console.log(
+  `\nRSS after 10,000 events: ${bot.rss().toFixed(0)} MB  (target <= 200 MB; no-op app now ${noop.rss().toFixed(0)} MB)`,
+);
 
 await noop.stop();
 await bot.stop();

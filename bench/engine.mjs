@@ -19,7 +19,8 @@ async function evaluateWith(n) {
   const list = [];
   for (let i = 0; i < n; i++) {
     const t = ths[i % ths.length];
-    files[`releases/m/a/${i}.yml`] = `id: a-${i}\nkind: comprehensive\nthresholds: [${t}]\ndue: 2026-11-15\ncompleted: 2026-11-14\nresult:\n  ${t}: ruled_out\n`;
+    files[`releases/m/a/${i}.yml`] =
+      `id: a-${i}\nkind: comprehensive\nthresholds: [${t}]\ndue: 2026-11-15\ncompleted: 2026-11-14\nresult:\n  ${t}: ruled_out\n`;
     list.push(`  - a/${i}.yml`);
   }
   files['releases/m/asl.yml'] =
@@ -48,14 +49,17 @@ for (const n of [10, 100, 1000, 10_000]) {
   evalTimes[n] = await evaluateWith(n);
   console.log(`  N=${String(n).padStart(6)}  ${ms(evalTimes[n]).padStart(10)}`);
 }
-console.log(`  t(10k)/t(1k) = ${(evalTimes[10_000] / evalTimes[1000]).toFixed(2)}  (target <= 12; 10k target < 1000 ms)`);
+console.log(
+  `  t(10k)/t(1k) = ${(evalTimes[10_000] / evalTimes[1000]).toFixed(2)}  (target <= 12; 10k target < 1000 ms)`,
+);
 
 // 2. A repository of N releases through the CLI process.
 function repoOf(n) {
   const dir = mkdtempSync(join(tmpdir(), 'asl-bench-'));
   mkdirSync(join(dir, '.github'), { recursive: true });
   cpSync(join(ROOT, 'examples/.github/asl-gate.yml'), join(dir, '.github/asl-gate.yml'));
-  for (let i = 0; i < n; i++) cpSync(join(ROOT, 'examples/releases/nova-2'), join(dir, `releases/r${i}`), { recursive: true });
+  for (let i = 0; i < n; i++)
+    cpSync(join(ROOT, 'examples/releases/nova-2'), join(dir, `releases/r${i}`), { recursive: true });
   return dir;
 }
 function time(args, cwd = ROOT) {
@@ -69,11 +73,15 @@ const repoTimes = {};
 for (const n of [100, 1000]) {
   const dir = repoOf(n);
   time([join(ROOT, 'bin/asl-gate.js'), 'check', dir, '--format', 'json', '--now', '2026-11-28']);
-  repoTimes[n] = median([0, 1, 2].map(() => time([join(ROOT, 'bin/asl-gate.js'), 'check', dir, '--format', 'json', '--now', '2026-11-28'])));
+  repoTimes[n] = median(
+    [0, 1, 2].map(() => time([join(ROOT, 'bin/asl-gate.js'), 'check', dir, '--format', 'json', '--now', '2026-11-28'])),
+  );
   console.log(`  N=${String(n).padStart(5)}  ${ms(repoTimes[n]).padStart(10)}`);
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(`  t(1000)/t(100) = ${(repoTimes[1000] / repoTimes[100]).toFixed(2)}  (target: 1000 releases <= 5000 ms, near-linear)`);
+console.log(
+  `  t(1000)/t(100) = ${(repoTimes[1000] / repoTimes[100]).toFixed(2)}  (target: 1000 releases <= 5000 ms, near-linear)`,
+);
 
 // 3. Cold start on examples/ vs `node -e 0`, interleaved so both see the same machine state.
 // bin/asl-gate.js turns on Node's compile cache beside the bundle (lib/cli/compile-cache): every
@@ -96,5 +104,7 @@ const ratio = (xs) => `ratio ${(median(xs) / median(base)).toFixed(2)}x`;
 console.log('\nCold start (median of 21, same Node)');
 console.log(`  node -e 0                       ${ms(median(base)).padStart(10)}`);
 console.log(`  asl-gate check examples         ${ms(median(cliT)).padStart(10)}   ${ratio(cliT)}`);
-console.log(`    first run after a build       ${ms(median(firstT)).padStart(10)}   ${ratio(firstT)}  (no compile cache yet; writes it)`);
+console.log(
+  `    first run after a build       ${ms(median(firstT)).padStart(10)}   ${ratio(firstT)}  (no compile cache yet; writes it)`,
+);
 console.log(`  asl-gate --help                 ${ms(median(helpT)).padStart(10)}   ${ratio(helpT)}  (loading alone)`);

@@ -14,13 +14,25 @@ export async function examplesPullRequest() {
   const gh = new GitHubStandIn();
   await gh.start();
   gh.commits.set(BASE, { '.github/asl-gate.yml': readFileSync(join(EXAMPLES, '.github/asl-gate.yml'), 'utf8') });
-  const list = (dir, base = dir) => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? list(join(dir, n), base) : [join(dir, n).slice(base.length + 1)]));
+  const list = (dir, base = dir) =>
+    readdirSync(dir).flatMap((n) =>
+      statSync(join(dir, n)).isDirectory() ? list(join(dir, n), base) : [join(dir, n).slice(base.length + 1)],
+    );
   const changed = list(join(EXAMPLES, 'releases')).map((p) => `releases/${p}`);
-  gh.pullFiles.set(7, changed.map((filename) => ({ filename, status: 'added' })));
+  gh.pullFiles.set(
+    7,
+    changed.map((filename) => ({ filename, status: 'added' })),
+  );
 
   const tmp = mkdtempSync(join(tmpdir(), 'asl-bench-action-'));
   const eventPath = join(tmp, 'event.json');
-  writeFileSync(eventPath, JSON.stringify({ number: 7, pull_request: { number: 7, changed_files: changed.length, base: { sha: BASE }, head: { sha: 'c'.repeat(40) } } }));
+  writeFileSync(
+    eventPath,
+    JSON.stringify({
+      number: 7,
+      pull_request: { number: 7, changed_files: changed.length, base: { sha: BASE }, head: { sha: 'c'.repeat(40) } },
+    }),
+  );
   const env = {
     PATH: process.env.PATH,
     GITHUB_EVENT_NAME: 'pull_request',

@@ -3,7 +3,15 @@ import { parseCommands, type ParsedCommand } from './commands.js';
 import { baseOfApprovalCheck } from '../src/constants.js';
 import type { CommentInfo, Decision } from './decide.js';
 import { deliveryLog, logged } from './log.js';
-import { byThisApp, ConfigBroken, listComments, reconcile, type Ctx, type PullInfo, type ReconcileResult } from './reconcile.js';
+import {
+  byThisApp,
+  ConfigBroken,
+  listComments,
+  reconcile,
+  type Ctx,
+  type PullInfo,
+  type ReconcileResult,
+} from './reconcile.js';
 
 const REPLY_MARKER = (id: number) => `<!-- asl-gate:reply:${id} -->`;
 const NOT_A_RELEASE = 'this pull request touches no release, gate config or pack: there is nothing to approve';
@@ -31,20 +39,31 @@ export function aslGateApp(app: Probot, options: AppOptions): void {
   });
 
   // Each of these makes the payload's head the PR's head for its base (a retarget: for a new base).
-  app.on(['pull_request.opened', 'pull_request.reopened', 'pull_request.synchronize', 'pull_request.ready_for_review', 'pull_request.edited'], async (context) => {
-    const { pull_request: pr, repository } = context.payload;
-    const retarget = context.payload.action === 'edited' && (context.payload as { changes?: { base?: unknown } }).changes?.base !== undefined;
-    // Other edits (title, body) change nothing the App decides on.
-    if (context.payload.action === 'edited' && !retarget) return;
-    await guarded(context, `PR #${pr.number}`, async () => {
-      const ctx = ctxOf(context, repository.owner.login, repository.name);
-      // A push, reopen or retarget restarts the time from which bare commands can bind to the head.
-      const headEvent = context.payload.action !== 'ready_for_review';
-      // A retarget is judged on the PR as it is now (its base may have moved on again since).
-      const pull = retarget ? await getPull(ctx, pr.number) : (pr as unknown as PullInfo);
-      logged(deliveryLog(context), pull, await reconcile(ctx, pull, { headEvent }));
-    });
-  });
+  app.on(
+    [
+      'pull_request.opened',
+      'pull_request.reopened',
+      'pull_request.synchronize',
+      'pull_request.ready_for_review',
+      'pull_request.edited',
+    ],
+    async (context) => {
+      const { pull_request: pr, repository } = context.payload;
+      const retarget =
+        context.payload.action === 'edited' &&
+        (context.payload as { changes?: { base?: unknown } }).changes?.base !== undefined;
+      // Other edits (title, body) change nothing the App decides on.
+      if (context.payload.action === 'edited' && !retarget) return;
+      await guarded(context, `PR #${pr.number}`, async () => {
+        const ctx = ctxOf(context, repository.owner.login, repository.name);
+        // A push, reopen or retarget restarts the time from which bare commands can bind to the head.
+        const headEvent = context.payload.action !== 'ready_for_review';
+        // A retarget is judged on the PR as it is now (its base may have moved on again since).
+        const pull = retarget ? await getPull(ctx, pr.number) : (pr as unknown as PullInfo);
+        logged(deliveryLog(context), pull, await reconcile(ctx, pull, { headEvent }));
+      });
+    },
+  );
 
   app.on('check_run.rerequested', async (context) => {
     const { check_run: run, repository } = context.payload;
@@ -55,7 +74,8 @@ export function aslGateApp(app: Probot, options: AppOptions): void {
       for (const p of run.pull_requests) {
         const pull = await getPull(ctx, p.number);
         // Only the PRs this run speaks for: same head, same base.
-        if (pull.base.ref === base && pull.head.sha === run.head_sha) logged(deliveryLog(context), pull, await reconcile(ctx, pull, { recompute: true }));
+        if (pull.base.ref === base && pull.head.sha === run.head_sha)
+          logged(deliveryLog(context), pull, await reconcile(ctx, pull, { recompute: true }));
       }
     });
   });
@@ -69,37 +89,70 @@ export function aslGateApp(app: Probot, options: AppOptions): void {
     await guarded(context, `comment ${comment.id}`, async () => {
       const ctx = ctxOf(context, repository.owner.login, repository.name);
       const pr = await getPull(ctx, issue.number);
-      const result = logged(deliveryLog(context), pr, await reconcile(ctx, pr, { recompute: commands.some((c) => c.name === 'recheck'), comment: comment as unknown as CommentInfo }));
+      const result = logged(
+        deliveryLog(context),
+        pr,
+        await reconcile(ctx, pr, {
+          recompute: commands.some((c) => c.name === 'recheck'),
+          comment: comment as unknown as CommentInfo,
+        }),
+      );
       await answer(ctx, issue.number, comment.id, commands, result);
     });
   });
 }
 
 async function getPull(ctx: Ctx, number: number): Promise<PullInfo> {
-  const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner: ctx.owner, repo: ctx.repo, pull_number: number });
+  const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    pull_number: number,
+  });
   return data as PullInfo;
 }
 
 /** React to a command comment and, when something was refused, say why in one reply. */
-async function answer(ctx: Ctx, issue: number, commentId: number, commands: ParsedCommand[], result: ReconcileResult | undefined): Promise<void> {
+async function answer(
+  ctx: Ctx,
+  issue: number,
+  commentId: number,
+  commands: ParsedCommand[],
+  result: ReconcileResult | undefined,
+): Promise<void> {
   // Not a release: reconcile replays no comments, so state-changing commands are refused here.
   const notRelease = result?.outcome.state === 'not_release';
   const mine = notRelease
-    ? commands.filter((c) => c.name === 'approve' || c.name === 'reject' || c.name === 'revoke').map(() => ({ accepted: false, reason: NOT_A_RELEASE }))
+    ? commands
+        .filter((c) => c.name === 'approve' || c.name === 'reject' || c.name === 'revoke')
+        .map(() => ({ accepted: false, reason: NOT_A_RELEASE }))
     : (result?.decisions ?? []);
   const invalid = commands.filter((c): c is Extract<ParsedCommand, { name: 'invalid' }> => c.name === 'invalid');
-  const refused: Array<Pick<Decision, 'reason'>> = [...mine.filter((d) => !d.accepted), ...invalid.map((c) => ({ reason: c.why }))];
+  const refused: Array<Pick<Decision, 'reason'>> = [
+    ...mine.filter((d) => !d.accepted),
+    ...invalid.map((c) => ({ reason: c.why })),
+  ];
   const lines = refused.map((d) => `- ${d.reason}`);
   if (!result) lines.push('- this pull request is closed');
-  if (commands.some((c) => c.name === 'status') && result) lines.push(`- status of \`${result.head.slice(0, 7)}\`: **${result.outcome.state.replace('_', ' ')}**`);
+  if (commands.some((c) => c.name === 'status') && result)
+    lines.push(`- status of \`${result.head.slice(0, 7)}\`: **${result.outcome.state.replace('_', ' ')}**`);
   const ok = refused.length === 0 && result !== undefined;
-  await ctx.api.request('POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', { owner: ctx.owner, repo: ctx.repo, comment_id: commentId, content: ok ? '+1' : '-1' });
+  await ctx.api.request('POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    comment_id: commentId,
+    content: ok ? '+1' : '-1',
+  });
   if (lines.length === 0) return;
   // One reply per command comment, even when the webhook is delivered twice.
   const comments = result && !notRelease ? result.comments : await listComments(ctx, issue);
   if (comments.some((c) => byThisApp(c, ctx) && c.body.includes(REPLY_MARKER(commentId)))) return;
   const body = `${REPLY_MARKER(commentId)}\n${ok ? '' : 'Not done:\n'}${lines.join('\n')}`;
-  await ctx.api.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: ctx.owner, repo: ctx.repo, issue_number: issue, body });
+  await ctx.api.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    issue_number: issue,
+    body,
+  });
 }
 
 /** Fail closed and say so in one log line: an error never leaves a success behind. */
@@ -110,7 +163,10 @@ async function guarded(context: Context, what: string, fn: () => Promise<void>):
     const err = e as { status?: number; message?: string };
     const log = deliveryLog(context);
     if (e instanceof ConfigBroken) log.warn(`asl-gate: ${what}: ${err.message}; RSO approval set to failure`);
-    else log.error(`asl-gate: ${what} failed${err.status ? ` (HTTP ${err.status})` : ''}: ${err.message}; the RSO approval check was not set to success`);
+    else
+      log.error(
+        `asl-gate: ${what} failed${err.status ? ` (HTTP ${err.status})` : ''}: ${err.message}; the RSO approval check was not set to success`,
+      );
     throw e;
   }
 }

@@ -36,7 +36,10 @@ export class ShaCache<V> {
 
   /** The key of `what` read at commit or blob `sha`; refuses anything but a full SHA. */
   static key(sha: string, what: string): string {
-    if (!FULL_SHA.test(sha)) throw new TypeError(`ShaCache: ${JSON.stringify(sha)} is not a full commit or blob SHA; only immutable reads may be cached`);
+    if (!FULL_SHA.test(sha))
+      throw new TypeError(
+        `ShaCache: ${JSON.stringify(sha)} is not a full commit or blob SHA; only immutable reads may be cached`,
+      );
     return `${sha}:${what}`;
   }
 

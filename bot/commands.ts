@@ -32,7 +32,12 @@ export function parseCommands(body: string): ParsedCommand[] {
       case 'approve':
         if (rest === '') out.push({ name: 'approve' });
         else if (/^[0-9a-f]{7,40}$/i.test(rest)) out.push({ name: 'approve', sha: rest.toLowerCase() });
-        else out.push({ name: 'invalid', text: line, why: '`/rso approve` takes an optional commit SHA (7 to 40 hex digits)' });
+        else
+          out.push({
+            name: 'invalid',
+            text: line,
+            why: '`/rso approve` takes an optional commit SHA (7 to 40 hex digits)',
+          });
         break;
       case 'reject':
         if (rest) out.push({ name: 'reject', reason: rest.slice(0, 500) });
@@ -44,7 +49,11 @@ export function parseCommands(body: string): ParsedCommand[] {
         out.push({ name: verb });
         break;
       default:
-        out.push({ name: 'invalid', text: line, why: 'unknown command; use approve, reject, revoke, status or recheck' });
+        out.push({
+          name: 'invalid',
+          text: line,
+          why: 'unknown command; use approve, reject, revoke, status or recheck',
+        });
     }
   }
   return out;

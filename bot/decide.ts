@@ -104,16 +104,25 @@ export function decide(input: DecideInput): { outcome: Outcome } {
   const recorded = new Set(input.ledger.map((e) => e.comment));
   for (const c of input.comments) {
     if (recorded.has(c.id) || !c.user || c.user.type === 'Bot' || !untouched(c)) continue;
-    if (parseCommands(c.body).some((cmd) => cmd.name === 'approve' && cmd.sha === input.head)) items.push(entryOf(c, 'approve'));
+    if (parseCommands(c.body).some((cmd) => cmd.name === 'approve' && cmd.sha === input.head))
+      items.push(entryOf(c, 'approve'));
   }
   items.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.comment - b.comment);
   let last: { kind: LedgerEntry['kind']; record: AuditRecord } | undefined;
   for (const e of items) {
-    const record: AuditRecord = { action: e.kind === 'reject' ? 'reject' : 'approve', user: e.user, at: e.at, sha: input.head, commentUrl: e.url, ...(e.reason ? { reason: e.reason } : {}) };
+    const record: AuditRecord = {
+      action: e.kind === 'reject' ? 'reject' : 'approve',
+      user: e.user,
+      at: e.at,
+      sha: input.head,
+      commentUrl: e.url,
+      ...(e.reason ? { reason: e.reason } : {}),
+    };
     if (e.kind === 'approve') {
       // An approval holds while its comment says what was approved and its author may still approve.
       const c = byId.get(e.comment);
-      if (!c?.user || !untouched(c) || input.blocked || input.gate.verdict !== 'pass' || input.authorize(c.user)) continue;
+      if (!c?.user || !untouched(c) || input.blocked || input.gate.verdict !== 'pass' || input.authorize(c.user))
+        continue;
       last = { kind: 'approve', record };
     } else if (e.kind === 'reject') {
       last = { kind: 'reject', record };
@@ -127,7 +136,12 @@ export function decide(input: DecideInput): { outcome: Outcome } {
   else if (input.gate.verdict !== 'pass') outcome = { state: 'gate_failing' };
   else if (last?.kind === 'approve') outcome = { state: 'approved', record: last.record };
   else if (!input.gate.approvalRequired) outcome = { state: 'not_required' };
-  else outcome = { state: 'waiting', ...(last?.kind === 'revoke' ? { revokedBy: last.record } : {}), ...(input.blocked ? { blocked: input.blocked } : {}) };
+  else
+    outcome = {
+      state: 'waiting',
+      ...(last?.kind === 'revoke' ? { revokedBy: last.record } : {}),
+      ...(input.blocked ? { blocked: input.blocked } : {}),
+    };
   return { outcome };
 }
 
@@ -165,7 +179,9 @@ export function bind(input: BindInput): { decisions: Decision[]; entries: Ledger
     }
     if (cmd.name === 'approve') {
       if (cmd.sha !== undefined && !head.startsWith(cmd.sha)) {
-        refuse(`${cmd.sha} is not the head of this pull request (the head is ${short}); approve the head: \`/rso approve ${short}\``);
+        refuse(
+          `${cmd.sha} is not the head of this pull request (the head is ${short}); approve the head: \`/rso approve ${short}\``,
+        );
         continue;
       }
       if (input.blocked) {

@@ -36,9 +36,22 @@ class RemoteSnapshot implements RepoSnapshot {
 port.on('message', (m: SnapshotReply | WorkerTask) => {
   if ('task' in m) {
     const { task, changes, policy, today } = m;
-    judgeChange({ base: new RemoteSnapshot(task, 'base'), head: new RemoteSnapshot(task, 'head'), changes, policy, today }).then(
+    judgeChange({
+      base: new RemoteSnapshot(task, 'base'),
+      head: new RemoteSnapshot(task, 'head'),
+      changes,
+      policy,
+      today,
+    }).then(
       (gate) => port.postMessage({ task, done: true, ok: true, gate } satisfies WorkerResult),
-      (e: { message?: string; status?: number }) => port.postMessage({ task, done: true, ok: false, message: e.message ?? String(e), ...(e.status !== undefined ? { status: e.status } : {}) } satisfies WorkerResult),
+      (e: { message?: string; status?: number }) =>
+        port.postMessage({
+          task,
+          done: true,
+          ok: false,
+          message: e.message ?? String(e),
+          ...(e.status !== undefined ? { status: e.status } : {}),
+        } satisfies WorkerResult),
     );
     return;
   }

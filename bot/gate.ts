@@ -45,7 +45,9 @@ export async function judgeChange({ base, head, changes, policy, today }: JudgeI
   const atHead = new Map(atHeadList.map((r) => [r.file, r]));
   const judged = touched.releases.filter((f) => atHead.has(f)).map((f) => judgeRelease(atHead.get(f)!, policy, today));
   const removed = touched.releases.filter((f) => !atHead.has(f));
-  const undeclared: Finding[] = touched.undeclared.map((dir) => error('declaration.missing', `release files changed in ${dir}/ but no declaration covers them`, { file: dir }));
+  const undeclared: Finding[] = touched.undeclared.map((dir) =>
+    error('declaration.missing', `release files changed in ${dir}/ but no declaration covers them`, { file: dir }),
+  );
   const findings = sortFindings([...undeclared, ...judged.flatMap((r) => r.findings)]);
   return {
     relevant: policyChanged || touched.releases.length > 0 || touched.undeclared.length > 0,
@@ -54,11 +56,27 @@ export async function judgeChange({ base, head, changes, policy, today }: JudgeI
     approvalRequired: policyChanged || removed.length > 0 || judged.some((r) => r.approvalRequired),
     policyChanged,
     releases: [
-      ...judged.map((r) => ({ declaration: r.declaration, model: r.model ?? null, declared: r.declared ?? {}, verdict: r.verdict, noncompliance: r.noncompliance })),
-      ...removed.map((declaration) => ({ declaration, model: null, declared: {}, verdict: 'pass' as const, noncompliance: [], removed: true })),
+      ...judged.map((r) => ({
+        declaration: r.declaration,
+        model: r.model ?? null,
+        declared: r.declared ?? {},
+        verdict: r.verdict,
+        noncompliance: r.noncompliance,
+      })),
+      ...removed.map((declaration) => ({
+        declaration,
+        model: null,
+        declared: {},
+        verdict: 'pass' as const,
+        noncompliance: [],
+        removed: true,
+      })),
     ],
     // Findings outside any release (declaration.missing) and the first few of each release.
-    findings: findings.filter((f) => f.severity === 'error').slice(0, 20).map((f) => ({ code: f.code, where: `${f.file ?? ''}${f.line ? `:${f.line}` : ''}`, message: f.message })),
+    findings: findings
+      .filter((f) => f.severity === 'error')
+      .slice(0, 20)
+      .map((f) => ({ code: f.code, where: `${f.file ?? ''}${f.line ? `:${f.line}` : ''}`, message: f.message })),
   };
 }
 
@@ -86,8 +104,11 @@ export interface SnapshotCall {
   op: 'stat' | 'readFile' | 'list';
   path: string;
 }
-export type SnapshotReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string; status?: number };
-export type WorkerResult = { task: number; done: true; ok: true; gate: GateSummary } | { task: number; done: true; ok: false; message: string; status?: number };
+export type SnapshotReply =
+  { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string; status?: number };
+export type WorkerResult =
+  | { task: number; done: true; ok: true; gate: GateSummary }
+  | { task: number; done: true; ok: false; message: string; status?: number };
 
 const WORKER = fileURLToPath(new URL('./gate-worker.js', import.meta.url));
 /** Two cores is the usual App host: one worker each, kept between tasks (a start costs ~50 ms). */
@@ -163,7 +184,13 @@ export async function judgeOffThread(input: JudgeInput): Promise<GateSummary> {
             approvalRequired: true,
             policyChanged: false,
             releases: [],
-            findings: [{ code: 'input.too_large', where: '', message: `the release files took longer than ${Math.round(ms / 1000)} s to read and judge; the gate fails closed (simplify or split them)` }],
+            findings: [
+              {
+                code: 'input.too_large',
+                where: '',
+                message: `the release files took longer than ${Math.round(ms / 1000)} s to read and judge; the gate fails closed (simplify or split them)`,
+              },
+            ],
           }),
         ),
       ms,
@@ -171,14 +198,26 @@ export async function judgeOffThread(input: JudgeInput): Promise<GateSummary> {
     const onMessage = (m: SnapshotCall | WorkerResult) => {
       if (m.task !== task) return;
       if ('done' in m) {
-        finish(true, () => (m.ok ? resolve(m.gate) : reject(Object.assign(new Error(m.message), m.status !== undefined ? { status: m.status } : {}))));
+        finish(true, () =>
+          m.ok
+            ? resolve(m.gate)
+            : reject(Object.assign(new Error(m.message), m.status !== undefined ? { status: m.status } : {})),
+        );
         return;
       }
       const snap = m.side === 'base' ? base : head;
-      const call = m.op === 'stat' ? snap.stat(m.path) : m.op === 'readFile' ? snap.readFile(m.path) : snap.list(m.path);
+      const call =
+        m.op === 'stat' ? snap.stat(m.path) : m.op === 'readFile' ? snap.readFile(m.path) : snap.list(m.path);
       call.then(
         (value) => !settled && worker.postMessage({ id: m.id, ok: true, value } satisfies SnapshotReply),
-        (e: { message?: string; status?: number }) => !settled && worker.postMessage({ id: m.id, ok: false, message: e.message ?? String(e), ...(e.status !== undefined ? { status: e.status } : {}) } satisfies SnapshotReply),
+        (e: { message?: string; status?: number }) =>
+          !settled &&
+          worker.postMessage({
+            id: m.id,
+            ok: false,
+            message: e.message ?? String(e),
+            ...(e.status !== undefined ? { status: e.status } : {}),
+          } satisfies SnapshotReply),
       );
     };
     const onError = (e: Error) => finish(false, () => reject(e));

@@ -38,7 +38,11 @@ export interface DecisionRecord {
 export interface Reconciled {
   head: string;
   gate: { verdict: string };
-  outcome: { state: string; record?: { user: { login: string; id: number } }; revokedBy?: { user: { login: string; id: number } } };
+  outcome: {
+    state: string;
+    record?: { user: { login: string; id: number } };
+    revokedBy?: { user: { login: string; id: number } };
+  };
 }
 
 const CHECK_OF: Record<string, DecisionRecord['check']> = {
@@ -67,14 +71,21 @@ export function decisionRecord(pr: { number: number; base: { sha: string } }, re
 /** Write the one decision line: the record under `decision`, and a sentence for people. */
 export function logDecision(log: Logger, d: DecisionRecord): void {
   const by = d.who ? ` by @${d.who.login}` : '';
-  log.info({ decision: d }, `asl-gate: RSO approval ${d.check} on PR #${d.pr} head ${d.head.slice(0, 7)} (base ${d.base.slice(0, 7)}): ${d.state.replace('_', ' ')}${by}; gate ${d.verdict}`);
+  log.info(
+    { decision: d },
+    `asl-gate: RSO approval ${d.check} on PR #${d.pr} head ${d.head.slice(0, 7)} (base ${d.base.slice(0, 7)}): ${d.state.replace('_', ' ')}${by}; gate ${d.verdict}`,
+  );
 }
 
 /**
  * reconcile's result passed through, after its decision line: `logged(log, pr, await reconcile(…))`.
  * A closed PR (no result) writes no check, so no line.
  */
-export function logged<R extends Reconciled | undefined>(log: Logger, pr: { number: number; base: { sha: string } }, result: R): R {
+export function logged<R extends Reconciled | undefined>(
+  log: Logger,
+  pr: { number: number; base: { sha: string } },
+  result: R,
+): R {
   if (result) logDecision(log, decisionRecord(pr, result));
   return result;
 }

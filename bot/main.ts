@@ -12,10 +12,18 @@ if (verdict) process.stderr.write(`${verdict.line}\n`);
 // stderr is written synchronously (a file, pipe or terminal), so the line is out before the exit.
 if (verdict?.refuse) process.exit(2);
 
-const num = (v: string | undefined) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
+const num = (v: string | undefined) =>
+  v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined;
 const retryBaseMs = num(env.ASL_GATE_RETRY_DELAY_MS);
 const writeSpacingMs = num(env.ASL_GATE_WRITE_SPACING_MS);
 
-await run((app) => aslGateApp(app, { appId: Number(env.APP_ID), ...(env.ASL_GATE_TODAY ? { today: () => env.ASL_GATE_TODAY! } : {}) }), {
-  Octokit: tunedOctokit({ ...(retryBaseMs !== undefined ? { retryBaseMs } : {}), ...(writeSpacingMs !== undefined ? { writeSpacingMs } : {}) }),
-});
+await run(
+  (app) =>
+    aslGateApp(app, { appId: Number(env.APP_ID), ...(env.ASL_GATE_TODAY ? { today: () => env.ASL_GATE_TODAY! } : {}) }),
+  {
+    Octokit: tunedOctokit({
+      ...(retryBaseMs !== undefined ? { retryBaseMs } : {}),
+      ...(writeSpacingMs !== undefined ? { writeSpacingMs } : {}),
+    }),
+  },
+);

@@ -3,9 +3,26 @@ import { todayUtc } from '../src/dates.js';
 import { loadPolicy, type Policy } from '../src/load/policy.js';
 import { GitHubSnapshot, GitTreeSnapshot, type GitHubApi } from '../github/snapshot.js';
 import type { ChangedFile } from '../src/engine/touches.js';
-import { bind, decide, type Authorize, type CommentInfo, type Decision, type LedgerEntry, type Outcome } from './decide.js';
+import {
+  bind,
+  decide,
+  type Authorize,
+  type CommentInfo,
+  type Decision,
+  type LedgerEntry,
+  type Outcome,
+} from './decide.js';
 import { judgeOffThread } from './gate.js';
-import { decodeState, encodeState, renderCheck, renderSticky, stickyHead, STICKY_MARKER, type GateSummary, type RunState } from './render.js';
+import {
+  decodeState,
+  encodeState,
+  renderCheck,
+  renderSticky,
+  stickyHead,
+  STICKY_MARKER,
+  type GateSummary,
+  type RunState,
+} from './render.js';
 
 /** What a handler needs from Probot's context: the REST client and the repository. */
 export interface Ctx {
@@ -65,7 +82,11 @@ class ConfigBroken extends Error {}
  * `RSO approval: <base>` check and the sticky comment to match. Safe to run any number of times, in
  * any order, on any replica (see the binding design in decide.ts).
  */
-export async function reconcile(ctx: Ctx, pr: PullInfo, opts: ReconcileOptions = {}): Promise<ReconcileResult | undefined> {
+export async function reconcile(
+  ctx: Ctx,
+  pr: PullInfo,
+  opts: ReconcileOptions = {},
+): Promise<ReconcileResult | undefined> {
   if (pr.state !== 'open') return undefined;
   const head = pr.head.sha;
   const name = approvalCheckName(pr.base.ref);
@@ -77,11 +98,17 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: ReconcileOptions =
   // A head event restarts `since`: a branch that returns to a commit starts afresh.
   const since = opts.headEvent ? now : (stored.since ?? now);
   if (!policy.ok) {
-    const msg = policy.findings.map((f) => `${f.file ?? ''}${f.line ? `:${f.line}` : ''} ${f.code}: ${f.message}`).join('\n');
+    const msg = policy.findings
+      .map((f) => `${f.file ?? ''}${f.line ? `:${f.line}` : ''} ${f.code}: ${f.message}`)
+      .join('\n');
     await writeCheck(ctx, name, head, runs[0], {
       status: 'completed',
       conclusion: 'failure',
-      output: { title: 'The gate configuration on the base branch is broken', summary: `Approval cannot be granted until it is fixed:\n\n\`\`\`\n${msg}\n\`\`\``, text: encodeState({ since, ledger: stored.ledger }, key) },
+      output: {
+        title: 'The gate configuration on the base branch is broken',
+        summary: `Approval cannot be granted until it is fixed:\n\n\`\`\`\n${msg}\n\`\`\``,
+        text: encodeState({ since, ledger: stored.ledger }, key),
+      },
     });
     throw new ConfigBroken(`base config broken: ${policy.findings[0]!.code}`);
   }
@@ -91,7 +118,13 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: ReconcileOptions =
 
   if (!gate.relevant) {
     const outcome: Outcome = { state: 'not_release' };
-    await writeCheck(ctx, name, head, runs[0], renderCheck({ outcome, gate, head, policy: policy.policy, key, state: { since, ledger: stored.ledger } }));
+    await writeCheck(
+      ctx,
+      name,
+      head,
+      runs[0],
+      renderCheck({ outcome, gate, head, policy: policy.policy, key, state: { since, ledger: stored.ledger } }),
+    );
     return { outcome, decisions: [], comments: [], gate, head };
   }
 
@@ -106,16 +139,35 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: ReconcileOptions =
   if (opts.comment) {
     // Was `head` already the head when the comment was written? Only this App's own records say:
     // it saw `head` become the head before the comment, and its sticky comment was last drawn for it.
-    const sticky = comments.filter((c) => c.body.startsWith(STICKY_MARKER) && byThisApp(c, ctx)).sort((a, b) => a.id - b.id)[0];
-    const headKnown = stored.since !== undefined && !opts.headEvent && Date.parse(stored.since) < Date.parse(opts.comment.created_at) && sticky !== undefined && stickyHead(sticky.body) === head;
-    const bound = bind({ head, gate, comments, ledger, authorize, ...(blocked ? { blocked } : {}), comment: opts.comment, headKnown });
+    const sticky = comments
+      .filter((c) => c.body.startsWith(STICKY_MARKER) && byThisApp(c, ctx))
+      .sort((a, b) => a.id - b.id)[0];
+    const headKnown =
+      stored.since !== undefined &&
+      !opts.headEvent &&
+      Date.parse(stored.since) < Date.parse(opts.comment.created_at) &&
+      sticky !== undefined &&
+      stickyHead(sticky.body) === head;
+    const bound = bind({
+      head,
+      gate,
+      comments,
+      ledger,
+      authorize,
+      ...(blocked ? { blocked } : {}),
+      comment: opts.comment,
+      headKnown,
+    });
     decisions = bound.decisions;
     added = bound.entries.filter((e) => !ledger.some((l) => sameEntry(l, e)));
     ledger = mergeLedgers(ledger, added);
   }
   const render = (l: LedgerEntry[]) => {
     const { outcome } = decide({ head, gate, comments, ledger: l, authorize, ...(blocked ? { blocked } : {}) });
-    return { outcome, check: renderCheck({ outcome, gate, head, policy: policy.policy, key, state: { since, ledger: l } }) };
+    return {
+      outcome,
+      check: renderCheck({ outcome, gate, head, policy: policy.policy, key, state: { since, ledger: l } }),
+    };
   };
   let { outcome, check } = render(ledger);
   // A command recorded goes into a new run, never over the newest one: a replica writing what it
@@ -133,7 +185,12 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: ReconcileOptions =
     ({ outcome, check } = render(ledger));
     await writeCheck(ctx, name, head, runs[0], check);
   }
-  await upsertSticky(ctx, pr.number, comments, renderSticky({ outcome, gate, head, policy: policy.policy, owner: ctx.owner }));
+  await upsertSticky(
+    ctx,
+    pr.number,
+    comments,
+    renderSticky({ outcome, gate, head, policy: policy.policy, owner: ctx.owner }),
+  );
   return { outcome, decisions, comments, gate, head };
 }
 
@@ -159,7 +216,14 @@ async function computeGate(ctx: Ctx, pr: PullInfo, policy: Policy, today: string
   if (!changes) {
     // GitHub lists at most 3,000 files: past that the change cannot be seen whole. Fail closed.
     const message = `the pull request changes more than ${MAX_PULL_FILES} files, or GitHub listed fewer than it changes, so the gate cannot see the whole change: split it`;
-    return { relevant: true, verdict: 'fail', approvalRequired: true, policyChanged: false, releases: [], findings: [{ code: 'input.too_large', where: '', message }] };
+    return {
+      relevant: true,
+      verdict: 'fail',
+      approvalRequired: true,
+      policyChanged: false,
+      releases: [],
+      findings: [{ code: 'input.too_large', where: '', message }],
+    };
   }
   const base = new GitTreeSnapshot(ctx.api, ctx.owner, ctx.repo, pr.base.sha);
   const head = new GitTreeSnapshot(ctx.api, ctx.owner, ctx.repo, pr.head.sha);
@@ -176,10 +240,23 @@ async function listChanges(ctx: Ctx, pr: PullInfo): Promise<ChangedFile[] | unde
   if (expected !== undefined && expected > MAX_PULL_FILES) return undefined;
   const out: ChangedFile[] = [];
   for (let page = 1; page * 100 <= MAX_PULL_FILES; page++) {
-    const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { owner: ctx.owner, repo: ctx.repo, pull_number: pr.number, per_page: 100, page });
+    const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      pull_number: pr.number,
+      per_page: 100,
+      page,
+    });
     const files = data as ChangedFile[];
-    out.push(...files.map((f) => ({ status: f.status, filename: f.filename, ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}) })));
-    if (files.length < 100 || (expected !== undefined && page * 100 >= expected)) return expected !== undefined && out.length < expected ? undefined : out;
+    out.push(
+      ...files.map((f) => ({
+        status: f.status,
+        filename: f.filename,
+        ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}),
+      })),
+    );
+    if (files.length < 100 || (expected !== undefined && page * 100 >= expected))
+      return expected !== undefined && out.length < expected ? undefined : out;
   }
   return undefined;
 }
@@ -195,7 +272,9 @@ async function findCheckRuns(ctx: Ctx, head: string, name: string): Promise<Chec
     filter: 'all',
     per_page: 100,
   });
-  const runs = (data as { check_runs: Array<CheckRunInfo & { name?: string }> }).check_runs.filter((r) => r.app?.id === ctx.appId && (r.name === undefined || r.name === name));
+  const runs = (data as { check_runs: Array<CheckRunInfo & { name?: string }> }).check_runs.filter(
+    (r) => r.app?.id === ctx.appId && (r.name === undefined || r.name === name),
+  );
   return runs.sort((a, b) => b.id - a.id);
 }
 
@@ -205,19 +284,43 @@ export interface CheckFields {
   output: { title: string; summary: string; text?: string };
 }
 
-async function writeCheck(ctx: Ctx, name: string, head: string, existing: CheckRunInfo | undefined, fields: CheckFields): Promise<void> {
+async function writeCheck(
+  ctx: Ctx,
+  name: string,
+  head: string,
+  existing: CheckRunInfo | undefined,
+  fields: CheckFields,
+): Promise<void> {
   const body = { ...fields, ...(fields.status === 'completed' ? { completed_at: new Date().toISOString() } : {}) };
   if (existing) {
-    await ctx.api.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { owner: ctx.owner, repo: ctx.repo, check_run_id: existing.id, name, ...body });
+    await ctx.api.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      check_run_id: existing.id,
+      name,
+      ...body,
+    });
   } else {
-    await ctx.api.request('POST /repos/{owner}/{repo}/check-runs', { owner: ctx.owner, repo: ctx.repo, name, head_sha: head, ...body });
+    await ctx.api.request('POST /repos/{owner}/{repo}/check-runs', {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      name,
+      head_sha: head,
+      ...body,
+    });
   }
 }
 
 async function listComments(ctx: Ctx, issue: number): Promise<CommentInfo[]> {
   const out: CommentInfo[] = [];
   for (let page = 1; ; page++) {
-    const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: ctx.owner, repo: ctx.repo, issue_number: issue, per_page: 100, page });
+    const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue_number: issue,
+      per_page: 100,
+      page,
+    });
     const list = data as CommentInfo[];
     out.push(...list);
     if (list.length < 100) return out;
@@ -232,15 +335,25 @@ async function listPushers(ctx: Ctx, pr: PullInfo): Promise<{ ids: Set<number>; 
   const ids = new Set<number>();
   let listed = 0;
   for (let page = 1; ; page++) {
-    const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', { owner: ctx.owner, repo: ctx.repo, pull_number: pr.number, per_page: 100, page });
-    const list = data as Array<{ author: { id: number; login: string } | null; committer: { id: number; login: string } | null }>;
+    const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      pull_number: pr.number,
+      per_page: 100,
+      page,
+    });
+    const list = data as Array<{
+      author: { id: number; login: string } | null;
+      committer: { id: number; login: string } | null;
+    }>;
     listed += list.length;
     for (const c of list) {
       if (c.author) ids.add(c.author.id);
       // GitHub's web-flow commits the web editor's and merge commits; it is not a person.
       if (c.committer && c.committer.login !== 'web-flow') ids.add(c.committer.id);
     }
-    if (list.length < 100) return { ids, unlisted: pr.commits !== undefined ? pr.commits > listed : listed >= MAX_PULL_COMMITS };
+    if (list.length < 100)
+      return { ids, unlisted: pr.commits !== undefined ? pr.commits > listed : listed >= MAX_PULL_COMMITS };
   }
 }
 
@@ -264,7 +377,11 @@ async function userId(ctx: Ctx, login: string): Promise<number | undefined> {
 
 async function activeTeamMember(ctx: Ctx, team: string, login: string): Promise<boolean> {
   try {
-    const { data } = await ctx.api.request('GET /orgs/{org}/teams/{team_slug}/memberships/{username}', { org: ctx.owner, team_slug: team, username: login });
+    const { data } = await ctx.api.request('GET /orgs/{org}/teams/{team_slug}/memberships/{username}', {
+      org: ctx.owner,
+      team_slug: team,
+      username: login,
+    });
     return (data as { state: string }).state === 'active';
   } catch (e) {
     if ((e as { status?: number }).status === 404) return false;
@@ -273,11 +390,20 @@ async function activeTeamMember(ctx: Ctx, team: string, login: string): Promise<
 }
 
 /** The RSO rules of SPEC §5, resolved up front for every commenter who issued a command. */
-async function authorizer(ctx: Ctx, policy: Policy, pr: PullInfo, pushers: Set<number>, comments: CommentInfo[]): Promise<Authorize> {
+async function authorizer(
+  ctx: Ctx,
+  policy: Policy,
+  pr: PullInfo,
+  pushers: Set<number>,
+  comments: CommentInfo[],
+): Promise<Authorize> {
   const { rso, approval } = policy.settings;
-  const ids = new Set((await Promise.all(rso.users.map((u) => userId(ctx, u)))).filter((x): x is number => x !== undefined));
+  const ids = new Set(
+    (await Promise.all(rso.users.map((u) => userId(ctx, u)))).filter((x): x is number => x !== undefined),
+  );
   const candidates = new Map<number, string>();
-  for (const c of comments) if (c.user && c.user.type !== 'Bot' && /^\s{0,3}\/rso\b/m.test(c.body)) candidates.set(c.user.id, c.user.login);
+  for (const c of comments)
+    if (c.user && c.user.type !== 'Bot' && /^\s{0,3}\/rso\b/m.test(c.body)) candidates.set(c.user.id, c.user.login);
   const rsos = new Set<number>();
   for (const [id, login] of candidates) {
     if (ids.has(id)) rsos.add(id);
@@ -292,19 +418,28 @@ async function authorizer(ctx: Ctx, policy: Policy, pr: PullInfo, pushers: Set<n
   }
   return (user) => {
     if (user.type === 'Bot') return 'bots cannot act as RSO';
-    if (!rsos.has(user.id)) return `@${user.login} is not a Responsible Scaling Officer for this repository (see rso in the base branch's gate config)`;
-    if (pr.user && user.id === pr.user.id && !approval.allowAuthor) return `@${user.login} opened this pull request; the RSO approving a release must not be its author`;
-    if (pushers.has(user.id)) return `@${user.login} authored or committed commits in this pull request; an RSO cannot approve their own changes`;
+    if (!rsos.has(user.id))
+      return `@${user.login} is not a Responsible Scaling Officer for this repository (see rso in the base branch's gate config)`;
+    if (pr.user && user.id === pr.user.id && !approval.allowAuthor)
+      return `@${user.login} opened this pull request; the RSO approving a release must not be its author`;
+    if (pushers.has(user.id))
+      return `@${user.login} authored or committed commits in this pull request; an RSO cannot approve their own changes`;
     return undefined;
   };
 }
 
 /** Keep exactly one sticky comment of this App's: edit it in place, create it once, drop duplicates. */
 async function upsertSticky(ctx: Ctx, issue: number, comments: CommentInfo[], body: string): Promise<void> {
-  const ours = (cs: CommentInfo[]) => cs.filter((c) => c.body.startsWith(STICKY_MARKER) && byThisApp(c, ctx)).sort((a, b) => a.id - b.id);
+  const ours = (cs: CommentInfo[]) =>
+    cs.filter((c) => c.body.startsWith(STICKY_MARKER) && byThisApp(c, ctx)).sort((a, b) => a.id - b.id);
   const mine = ours(comments);
   if (mine.length === 0) {
-    await ctx.api.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: ctx.owner, repo: ctx.repo, issue_number: issue, body });
+    await ctx.api.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue_number: issue,
+      body,
+    });
     // Two replicas may both have created one: the oldest wins, the others go.
     const again = ours(await listComments(ctx, issue));
     for (const dup of again.slice(1)) await deleteComment(ctx, dup.id);
@@ -321,12 +456,21 @@ export function byThisApp(c: CommentInfo, ctx: Ctx): boolean {
 }
 
 async function editComment(ctx: Ctx, id: number, body: string): Promise<void> {
-  await ctx.api.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner: ctx.owner, repo: ctx.repo, comment_id: id, body });
+  await ctx.api.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    comment_id: id,
+    body,
+  });
 }
 
 async function deleteComment(ctx: Ctx, id: number): Promise<void> {
   try {
-    await ctx.api.request('DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner: ctx.owner, repo: ctx.repo, comment_id: id });
+    await ctx.api.request('DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      comment_id: id,
+    });
   } catch (e) {
     if ((e as { status?: number }).status !== 404) throw e; // another replica deleted it first
   }

@@ -74,7 +74,11 @@ export function decodeState(text: string | null | undefined, key: GateKey): RunS
     const state = JSON.parse(Buffer.from(raw, 'base64').toString('utf8')) as GateKey & { v: number } & RunState;
     if (state.v !== 3 || state.head !== key.head) return { ledger: [] };
     const gate = state.base === key.base && state.today === key.today ? state.gate : undefined;
-    return { ...(gate ? { gate } : {}), ...(state.since ? { since: state.since } : {}), ledger: Array.isArray(state.ledger) ? state.ledger : [] };
+    return {
+      ...(gate ? { gate } : {}),
+      ...(state.since ? { since: state.since } : {}),
+      ledger: Array.isArray(state.ledger) ? state.ledger : [],
+    };
   } catch {
     return { ledger: [] };
   }
@@ -87,7 +91,10 @@ export function stickyHead(body: string): string | undefined {
 }
 
 const short = (sha: string) => sha.slice(0, 7);
-const levels = (m: Record<string, string>) => Object.entries(m).map(([s, l]) => `${s} ${l}`).join(', ') || '—';
+const levels = (m: Record<string, string>) =>
+  Object.entries(m)
+    .map(([s, l]) => `${s} ${l}`)
+    .join(', ') || '—';
 
 function audit(r: AuditRecord): string {
   return [
@@ -102,11 +109,19 @@ function audit(r: AuditRecord): string {
 }
 
 function releasesTable(gate: GateSummary): string {
-  if (gate.releases.length === 0) return gate.policyChanged ? 'This pull request changes the gate configuration or a pack.' : '';
+  if (gate.releases.length === 0)
+    return gate.policyChanged ? 'This pull request changes the gate configuration or a pack.' : '';
   const rows = gate.releases.map((r) =>
-    r.removed ? `| ${cell(r.declaration)} | removed by this pull request | — |` : `| ${cell(r.model ?? r.declaration)} | ${cell(levels(r.declared))} | ${r.verdict === 'pass' ? '✅ pass' : '❌ fail'} |`,
+    r.removed
+      ? `| ${cell(r.declaration)} | removed by this pull request | — |`
+      : `| ${cell(r.model ?? r.declaration)} | ${cell(levels(r.declared))} | ${r.verdict === 'pass' ? '✅ pass' : '❌ fail'} |`,
   );
-  const nc = gate.releases.flatMap((r) => r.noncompliance.map((n) => `- ${cell(r.model ?? r.declaration)}: \`${cell(n.finding)}\`${n.assessment ? ` (${cell(n.assessment)})` : ''} — ${cell(n.reason)}`));
+  const nc = gate.releases.flatMap((r) =>
+    r.noncompliance.map(
+      (n) =>
+        `- ${cell(r.model ?? r.declaration)}: \`${cell(n.finding)}\`${n.assessment ? ` (${cell(n.assessment)})` : ''} — ${cell(n.reason)}`,
+    ),
+  );
   return [
     '| Release | Declared | ASL gate |',
     '|---|---|---|',
@@ -126,23 +141,51 @@ export function renderCheck({ outcome, gate, head, policy, key, state }: CheckVi
   const from = policy.settings.approval.fromLevel;
   switch (outcome.state) {
     case 'not_release':
-      return { status: 'completed', conclusion: 'success', output: { title: 'Not a release', summary: 'This pull request touches no model release, gate configuration or pack: no RSO approval is needed.', text } };
+      return {
+        status: 'completed',
+        conclusion: 'success',
+        output: {
+          title: 'Not a release',
+          summary: 'This pull request touches no model release, gate configuration or pack: no RSO approval is needed.',
+          text,
+        },
+      };
     case 'gate_failing':
       return {
         status: 'completed',
         conclusion: 'failure',
-        output: { title: `ASL gate fails on ${short(head)}`, summary: `RSO approval cannot be granted while the ASL gate fails on this commit.\n\n${findingsList(gate)}`, text },
+        output: {
+          title: `ASL gate fails on ${short(head)}`,
+          summary: `RSO approval cannot be granted while the ASL gate fails on this commit.\n\n${findingsList(gate)}`,
+          text,
+        },
       };
     case 'not_required':
       return {
         status: 'completed',
         conclusion: 'success',
-        output: { title: 'RSO approval not required', summary: `The ASL gate passes on ${short(head)}, every declared level is below ${from} and no noncompliance is acknowledged.`, text },
+        output: {
+          title: 'RSO approval not required',
+          summary: `The ASL gate passes on ${short(head)}, every declared level is below ${from} and no noncompliance is acknowledged.`,
+          text,
+        },
       };
     case 'approved':
-      return { status: 'completed', conclusion: 'success', output: { title: `Approved by @${outcome.record.user.login} for ${short(head)}`, summary: audit(outcome.record), text } };
+      return {
+        status: 'completed',
+        conclusion: 'success',
+        output: {
+          title: `Approved by @${outcome.record.user.login} for ${short(head)}`,
+          summary: audit(outcome.record),
+          text,
+        },
+      };
     case 'rejected':
-      return { status: 'completed', conclusion: 'failure', output: { title: `Rejected by @${outcome.record.user.login}`, summary: audit(outcome.record), text } };
+      return {
+        status: 'completed',
+        conclusion: 'failure',
+        output: { title: `Rejected by @${outcome.record.user.login}`, summary: audit(outcome.record), text },
+      };
     default:
       return {
         status: 'in_progress',
@@ -158,14 +201,22 @@ export function renderCheck({ outcome, gate, head, policy, key, state }: CheckVi
 /** The one comment the App keeps on a release PR: who must do what next. */
 export function renderSticky({ outcome, gate, head, policy, owner }: View & { owner?: string }): string {
   const { users, teams } = policy.settings.rso;
-  const mentions = [...users.map((u) => `@${u}`), ...teams.map((t) => (owner ? `@${owner}/${t}` : `team ${t}`))].join(' ') || '(no RSO is configured: set rso in .github/asl-gate.yml on the base branch)';
+  const mentions =
+    [...users.map((u) => `@${u}`), ...teams.map((t) => (owner ? `@${owner}/${t}` : `team ${t}`))].join(' ') ||
+    '(no RSO is configured: set rso in .github/asl-gate.yml on the base branch)';
   const status: Record<Outcome['state'], string> = {
     not_release: 'Not a release: no approval needed.',
     gate_failing: `❌ The ASL gate fails on \`${short(head)}\`: fix the findings before an RSO can approve.`,
     not_required: `✅ The ASL gate passes on \`${short(head)}\` and no RSO approval is required.`,
     waiting: `⏳ Waiting for an RSO to approve \`${short(head)}\`.${outcome.state === 'waiting' && outcome.blocked ? ` No approval counts: ${outcome.blocked}.` : ''}`,
-    approved: outcome.state === 'approved' ? `✅ Approved by @${outcome.record.user.login} for \`${short(head)}\` (${outcome.record.commentUrl}).` : '',
-    rejected: outcome.state === 'rejected' ? `❌ Rejected by @${outcome.record.user.login}: ${cell(outcome.record.reason ?? '')}` : '',
+    approved:
+      outcome.state === 'approved'
+        ? `✅ Approved by @${outcome.record.user.login} for \`${short(head)}\` (${outcome.record.commentUrl}).`
+        : '',
+    rejected:
+      outcome.state === 'rejected'
+        ? `❌ Rejected by @${outcome.record.user.login}: ${cell(outcome.record.reason ?? '')}`
+        : '',
   };
   return [
     STICKY_MARKER,

@@ -26,21 +26,28 @@ export function probotEnv(env: NodeJS.ProcessEnv, cwd: string): NodeJS.ProcessEn
 /** Why this environment cannot run the App in production; empty when it can. */
 export function productionProblems(env: NodeJS.ProcessEnv, cwd: string): string[] {
   const problems: string[] = [];
-  if (!/^[1-9][0-9]*$/.test(env.APP_ID ?? '')) problems.push(env.APP_ID ? `APP_ID ${JSON.stringify(env.APP_ID)} is not a number` : 'APP_ID is not set');
+  if (!/^[1-9][0-9]*$/.test(env.APP_ID ?? ''))
+    problems.push(env.APP_ID ? `APP_ID ${JSON.stringify(env.APP_ID)} is not a number` : 'APP_ID is not set');
   const key = privateKeyProblem(env, cwd);
   if (key) problems.push(key);
   if (!env.WEBHOOK_SECRET) problems.push('WEBHOOK_SECRET is not set');
-  else if (env.WEBHOOK_SECRET === PROBOT_DEFAULT_SECRET) problems.push(`WEBHOOK_SECRET is Probot's public default "${PROBOT_DEFAULT_SECRET}"`);
+  else if (env.WEBHOOK_SECRET === PROBOT_DEFAULT_SECRET)
+    problems.push(`WEBHOOK_SECRET is Probot's public default "${PROBOT_DEFAULT_SECRET}"`);
   // Probot would load ioredis for its throttling plugin, which this App neither ships nor uses
   // (bot/octokit.ts replaces the plugin): without this line the process crashes with a stack.
-  if (env.REDIS_URL) problems.push('REDIS_URL is set, but this App does not use Probot\'s Redis-backed throttling (see README, "Several replicas"): unset it');
+  if (env.REDIS_URL)
+    problems.push(
+      'REDIS_URL is set, but this App does not use Probot\'s Redis-backed throttling (see README, "Several replicas"): unset it',
+    );
   return problems;
 }
 
 function privateKeyProblem(env: NodeJS.ProcessEnv, cwd: string): string | undefined {
   if (env.PRIVATE_KEY) {
     // Probot also takes the key base64-encoded, or on one line with literal "\n"s.
-    let pem = env.PRIVATE_KEY.includes('-----BEGIN') ? env.PRIVATE_KEY : Buffer.from(env.PRIVATE_KEY, 'base64').toString('utf8');
+    let pem = env.PRIVATE_KEY.includes('-----BEGIN')
+      ? env.PRIVATE_KEY
+      : Buffer.from(env.PRIVATE_KEY, 'base64').toString('utf8');
     pem = pem.replace(/\\n/g, '\n');
     return isPrivateKey(pem) ? undefined : 'PRIVATE_KEY is not a PEM private key';
   }
@@ -51,7 +58,9 @@ function privateKeyProblem(env: NodeJS.ProcessEnv, cwd: string): string | undefi
   } catch (e) {
     return `PRIVATE_KEY_PATH ${JSON.stringify(env.PRIVATE_KEY_PATH)} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
   }
-  return isPrivateKey(pem) ? undefined : `PRIVATE_KEY_PATH ${JSON.stringify(env.PRIVATE_KEY_PATH)} is not a PEM private key`;
+  return isPrivateKey(pem)
+    ? undefined
+    : `PRIVATE_KEY_PATH ${JSON.stringify(env.PRIVATE_KEY_PATH)} is not a PEM private key`;
 }
 
 function isPrivateKey(pem: string): boolean {
@@ -70,8 +79,15 @@ export function startupVerdict(env: NodeJS.ProcessEnv, cwd: string): { refuse: b
   const seen = probotEnv(env, cwd);
   const problems = productionProblems(seen, cwd);
   if (seen.NODE_ENV === 'production') {
-    return problems.length ? { refuse: true, line: `asl-gate: not starting (NODE_ENV=production): ${problems.join('; ')}` } : undefined;
+    return problems.length
+      ? { refuse: true, line: `asl-gate: not starting (NODE_ENV=production): ${problems.join('; ')}` }
+      : undefined;
   }
-  const missing = problems.length ? `${problems.join('; ')}, so Probot may open its setup page or accept webhooks signed with "${PROBOT_DEFAULT_SECRET}"` : 'credentials are complete';
-  return { refuse: false, line: `asl-gate: warning: development mode (NODE_ENV is not production): ${missing}; set NODE_ENV=production to deploy` };
+  const missing = problems.length
+    ? `${problems.join('; ')}, so Probot may open its setup page or accept webhooks signed with "${PROBOT_DEFAULT_SECRET}"`
+    : 'credentials are complete';
+  return {
+    refuse: false,
+    line: `asl-gate: warning: development mode (NODE_ENV is not production): ${missing}; set NODE_ENV=production to deploy`,
+  };
 }

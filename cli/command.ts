@@ -75,7 +75,15 @@ export function wantsHelp(argv: readonly string[]): boolean {
 /** Parse a command's arguments; a mistake becomes a UsageError naming the closest valid option. */
 export function parseCommandArgs(cmd: Command, argv: string[]): ParsedArgs {
   const options = Object.fromEntries(
-    Object.entries(cmd.options).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}), ...(o.default !== undefined ? { default: o.default } : {}) }]),
+    Object.entries(cmd.options).map(([name, o]) => [
+      name,
+      {
+        type: o.type,
+        ...(o.short ? { short: o.short } : {}),
+        ...(o.multiple ? { multiple: true } : {}),
+        ...(o.default !== undefined ? { default: o.default } : {}),
+      },
+    ]),
   );
   try {
     const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -86,14 +94,26 @@ export function parseCommandArgs(cmd: Command, argv: string[]): ParsedArgs {
     const message = (e as Error).message;
     const named = /'(-{1,2}[^' =]*)/.exec(message)?.[1] ?? '';
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      const valid = Object.entries(cmd.options).flatMap(([name, o]) => [`--${name}`, ...(o.short ? [`-${o.short}`] : [])]);
-      const near = named.startsWith('--') ? closest(named, valid.filter((v) => v.startsWith('--'))) : undefined;
+      const valid = Object.entries(cmd.options).flatMap(([name, o]) => [
+        `--${name}`,
+        ...(o.short ? [`-${o.short}`] : []),
+      ]);
+      const near = named.startsWith('--')
+        ? closest(
+            named,
+            valid.filter((v) => v.startsWith('--')),
+          )
+        : undefined;
       throw new UsageError(`unknown option ${named} for ${cmd.name}${near ? `; did you mean ${near}?` : ''}`);
     }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       const name = named.replace(/^-+/, '');
       const spec = cmd.options[name] ?? Object.values(cmd.options).find((o) => o.short === name);
-      throw new UsageError(spec?.type === 'boolean' ? `${named} takes no value` : `${named} needs a value${spec?.value ? ` (${spec.value})` : ''}`);
+      throw new UsageError(
+        spec?.type === 'boolean'
+          ? `${named} takes no value`
+          : `${named} needs a value${spec?.value ? ` (${spec.value})` : ''}`,
+      );
     }
     throw new UsageError(message.split('\n')[0]!);
   }
@@ -110,7 +130,9 @@ export function formatOption<F extends string>(args: ParsedArgs, allowed: readon
   const f = stringOption(args, 'format') ?? allowed[0]!;
   if (!(allowed as readonly string[]).includes(f)) {
     const near = closest(f, allowed);
-    throw new UsageError(`--format must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}, not ${JSON.stringify(f)}${near ? `; did you mean ${near}?` : ''}`);
+    throw new UsageError(
+      `--format must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}, not ${JSON.stringify(f)}${near ? `; did you mean ${near}?` : ''}`,
+    );
   }
   return f as F;
 }

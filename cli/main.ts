@@ -16,7 +16,15 @@ import { VERSION as PACKAGE_VERSION } from './version.generated.js';
 export { EXIT, type CliIO } from './command.js';
 
 /** Every command, in the order `asl-gate help` lists them. */
-export const COMMANDS: readonly Command[] = [checkCommand, initCommand, explainCommand, packsCommand, dueCommand, schemaCommand, protectCommand];
+export const COMMANDS: readonly Command[] = [
+  checkCommand,
+  initCommand,
+  explainCommand,
+  packsCommand,
+  dueCommand,
+  schemaCommand,
+  protectCommand,
+];
 
 const VERSION = `asl-gate ${PACKAGE_VERSION}\n`;
 
@@ -74,7 +82,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return EXIT.pass;
   }
   const cmd = commandNamed(name);
-  if (!cmd) return usageError(io, name.startsWith('-') ? `unknown option ${name}; options follow a command` : unknownCommand(name));
+  if (!cmd)
+    return usageError(
+      io,
+      name.startsWith('-') ? `unknown option ${name}; options follow a command` : unknownCommand(name),
+    );
   if (wantsHelp(rest)) {
     io.stdout.write(usageOf(cmd));
     return EXIT.pass;

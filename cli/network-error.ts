@@ -28,8 +28,10 @@ interface Failure {
 export function networkFailure(error: unknown, depth = 0): Failure | undefined {
   if (typeof error !== 'object' || error === null || depth > 5) return undefined;
   const e = error as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof e.code === 'string' && e.code in NETWORK_CODES) return { code: e.code, message: typeof e.message === 'string' ? e.message : e.code };
-  if (e.name === 'TimeoutError') return { code: 'ETIMEDOUT', message: typeof e.message === 'string' ? e.message : 'timed out' };
+  if (typeof e.code === 'string' && e.code in NETWORK_CODES)
+    return { code: e.code, message: typeof e.message === 'string' ? e.message : e.code };
+  if (e.name === 'TimeoutError')
+    return { code: 'ETIMEDOUT', message: typeof e.message === 'string' ? e.message : 'timed out' };
   const inner = [e.cause, ...(Array.isArray(e.errors) ? e.errors : [])];
   for (const i of inner) {
     const found = networkFailure(i, depth + 1);
@@ -42,7 +44,11 @@ export function networkFailure(error: unknown, depth = 0): Failure | undefined {
  * The one line for a network failure, or undefined when `error` is not one. `command` names the
  * subcommand (`asl-gate protect: …`), `api` the server it tried.
  */
-export function networkErrorLine(error: unknown, command: string | undefined, api: string | undefined): string | undefined {
+export function networkErrorLine(
+  error: unknown,
+  command: string | undefined,
+  api: string | undefined,
+): string | undefined {
   const failure = networkFailure(error);
   if (!failure) return undefined;
   const what = NETWORK_CODES[failure.code] ?? failure.message;

@@ -38,13 +38,17 @@ export function documentsFor(pack: PackIndex, level: string) {
 
 /** The thresholds that, when not ruled out, require `standard` at `safeguard.from` or above. */
 export function thresholdsRequiring(pack: PackIndex, g: Safeguard): Threshold[] {
-  return pack.pack.thresholds.filter((t) => t.requires[g.standard] !== undefined && atOrAbove(pack, t.requires[g.standard]!, g.from));
+  return pack.pack.thresholds.filter(
+    (t) => t.requires[g.standard] !== undefined && atOrAbove(pack, t.requires[g.standard]!, g.from),
+  );
 }
 
 export function requiresText(t: Threshold): string {
   if (t.consequence === 'halt') return 'no level: not ruled out halts the release';
   if (t.consequence === 'alert') return 'no level: an alert, see its artifacts';
-  return Object.entries(t.requires).map(([s, l]) => `${s} ${l}`).join(', ');
+  return Object.entries(t.requires)
+    .map(([s, l]) => `${s} ${l}`)
+    .join(', ');
 }
 
 type Source = NonNullable<Pack['source']>;
@@ -52,7 +56,10 @@ type Source = NonNullable<Pack['source']>;
 /** " [§2 Table 1]": the section an entry of a format-2 pack cites (with its version when it differs from the pack's); "" without one. */
 export function sourceTag(pack: Pack, src: Source | undefined): string {
   if (!src?.section) return '';
-  const other = src.version !== undefined && src.version !== pack.source?.version ? `${src.document ?? pack.source?.document ?? ''} ${src.version}, `.trimStart() : '';
+  const other =
+    src.version !== undefined && src.version !== pack.source?.version
+      ? `${src.document ?? pack.source?.document ?? ''} ${src.version}, `.trimStart()
+      : '';
   return ` [${other}${src.section}${src.note ? `; ${src.note}` : ''}]`;
 }
 
@@ -60,5 +67,7 @@ export function sourceTag(pack: Pack, src: Source | undefined): string {
 export function packSourceText(pack: Pack): string | undefined {
   const s = pack.source;
   if (!s) return undefined;
-  return [[s.document, s.version].filter(Boolean).join(' '), s.date ? `(${s.date})` : '', s.url ?? ''].filter(Boolean).join(' ');
+  return [[s.document, s.version].filter(Boolean).join(' '), s.date ? `(${s.date})` : '', s.url ?? '']
+    .filter(Boolean)
+    .join(' ');
 }

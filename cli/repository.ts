@@ -1,7 +1,14 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BUILTIN_PACKS } from '../src/packs/builtin.generated.js';
-import { DEFAULT_CONFIG_PATH, loadPack, loadPolicy, type PackIndex, type Policy, type PolicyResult } from '../src/load/policy.js';
+import {
+  DEFAULT_CONFIG_PATH,
+  loadPack,
+  loadPolicy,
+  type PackIndex,
+  type Policy,
+  type PolicyResult,
+} from '../src/load/policy.js';
 import { SafeStat } from '../src/load/safe-path.js';
 import { location } from '../src/report/text.js';
 import type { Finding } from '../src/findings.js';
@@ -50,7 +57,11 @@ export function findRoot(dir: string, fallback: string): string {
  * The config and pack of the repository at `root`: from `--config FILE` when given (a file
  * outside the repository resolves its own pack path from its folder), else the default path.
  */
-export async function policyOf(root: string, configOption: string | undefined, io: CliIO): Promise<{ result: PolicyResult; configPath: string }> {
+export async function policyOf(
+  root: string,
+  configOption: string | undefined,
+  io: CliIO,
+): Promise<{ result: PolicyResult; configPath: string }> {
   const snapshot = new FsSnapshot(root);
   let policySnapshot = snapshot;
   let configPath = DEFAULT_CONFIG_PATH;
@@ -68,7 +79,9 @@ export async function policyOf(root: string, configOption: string | undefined, i
 
 /** Report a configuration error (exit 2): every finding, one a line, with its place. */
 export function configError(io: CliIO, root: string, configPath: string, findings: Finding[]): number {
-  io.stderr.write(`asl-gate: configuration error in ${relative(io.cwd, root) || '.'}:\n${findings.map((f) => `  ${location(f) || configPath}: ${f.code}: ${f.message}\n`).join('')}`);
+  io.stderr.write(
+    `asl-gate: configuration error in ${relative(io.cwd, root) || '.'}:\n${findings.map((f) => `  ${location(f) || configPath}: ${f.code}: ${f.message}\n`).join('')}`,
+  );
   return 2;
 }
 
@@ -82,14 +95,21 @@ export function shown(io: CliIO, abs: string): string {
  * The pack a command talks about: `--pack ID|PATH` when given (a built-in id, or a pack file of
  * the repository at `root`), else the one the repository's config names (or the default).
  */
-export async function packOf(root: string, packOption: string | undefined, configOption: string | undefined, io: CliIO): Promise<{ ok: true; index: PackIndex; policy?: Policy } | { ok: false; code: number }> {
+export async function packOf(
+  root: string,
+  packOption: string | undefined,
+  configOption: string | undefined,
+  io: CliIO,
+): Promise<{ ok: true; index: PackIndex; policy?: Policy } | { ok: false; code: number }> {
   if (packOption !== undefined) {
     const snapshot = new FsSnapshot(root);
     const r = await loadPack(snapshot, new SafeStat(snapshot), packOption, { file: '--pack' });
     if (r.ok) return { ok: true, index: r.index };
     const f = r.findings[0]!;
     if (f.code === 'policy.unknown') {
-      throw new UsageError(`--pack: no pack ${JSON.stringify(packOption)}${didYouMean(packOption, Object.keys(BUILTIN_PACKS))} (built-in: ${Object.keys(BUILTIN_PACKS).join(', ')}; or a path to a pack file)`);
+      throw new UsageError(
+        `--pack: no pack ${JSON.stringify(packOption)}${didYouMean(packOption, Object.keys(BUILTIN_PACKS))} (built-in: ${Object.keys(BUILTIN_PACKS).join(', ')}; or a path to a pack file)`,
+      );
     }
     return { ok: false, code: configError(io, root, packOption, r.findings) };
   }

@@ -19,7 +19,11 @@ interface StatusCheck {
 
 interface Rule {
   type: string;
-  parameters?: { required_status_checks?: StatusCheck[]; strict_required_status_checks_policy?: boolean; [k: string]: unknown };
+  parameters?: {
+    required_status_checks?: StatusCheck[];
+    strict_required_status_checks_policy?: boolean;
+    [k: string]: unknown;
+  };
 }
 
 export interface Ruleset {
@@ -81,9 +85,11 @@ function normalise(r: Ruleset): Record<string, string> {
     'required_status_checks.strict': String(checks?.strict_required_status_checks_policy ?? false),
   };
   for (const c of [...(checks?.required_status_checks ?? [])].sort((a, b) => (a.context < b.context ? -1 : 1))) {
-    out[`required_status_checks["${c.context}"]`] = c.integration_id === undefined ? 'any source' : `integration_id ${c.integration_id}`;
+    out[`required_status_checks["${c.context}"]`] =
+      c.integration_id === undefined ? 'any source' : `integration_id ${c.integration_id}`;
   }
-  for (const rule of r.rules ?? []) if (rule.type !== 'required_status_checks') out[`rules.${rule.type}`] = JSON.stringify(rule.parameters ?? {});
+  for (const rule of r.rules ?? [])
+    if (rule.type !== 'required_status_checks') out[`rules.${rule.type}`] = JSON.stringify(rule.parameters ?? {});
   return out;
 }
 
@@ -94,7 +100,9 @@ export function diffRulesets(before: Ruleset | undefined, after: Ruleset): strin
   return keys
     .map((k) => {
       if (a[k] === b[k]) return `  ${k}: ${b[k]}`;
-      return [a[k] !== undefined ? `- ${k}: ${a[k]}` : '', b[k] !== undefined ? `+ ${k}: ${b[k]}` : ''].filter(Boolean).join('\n');
+      return [a[k] !== undefined ? `- ${k}: ${a[k]}` : '', b[k] !== undefined ? `+ ${k}: ${b[k]}` : '']
+        .filter(Boolean)
+        .join('\n');
     })
     .join('\n');
 }
@@ -107,10 +115,16 @@ export async function protect(api: GitHubApi, o: ProtectOptions): Promise<Protec
   const repoPath = `${o.owner}/${o.repo}`;
   const explain = (e: unknown, doing: string): never => {
     const status = (e as { status?: number }).status;
-    if (status === 404) throw new ProtectError(`${repoPath}: repository not found, or this token cannot see its rulesets (${doing})`);
-    if (status === 401) throw new ProtectError(`${repoPath}: the token was refused (401); set GITHUB_TOKEN or GH_TOKEN to a valid token`);
-    if (status === 403) throw new ProtectError(`${repoPath}: the token lacks admin rights (403 while ${doing}); rulesets need the "administration: write" permission`);
-    if (status === 422) throw new ProtectError(`${repoPath}: GitHub refused the ruleset (422): ${(e as Error).message}`);
+    if (status === 404)
+      throw new ProtectError(`${repoPath}: repository not found, or this token cannot see its rulesets (${doing})`);
+    if (status === 401)
+      throw new ProtectError(`${repoPath}: the token was refused (401); set GITHUB_TOKEN or GH_TOKEN to a valid token`);
+    if (status === 403)
+      throw new ProtectError(
+        `${repoPath}: the token lacks admin rights (403 while ${doing}); rulesets need the "administration: write" permission`,
+      );
+    if (status === 422)
+      throw new ProtectError(`${repoPath}: GitHub refused the ruleset (422): ${(e as Error).message}`);
     throw e;
   };
   try {
@@ -120,13 +134,24 @@ export async function protect(api: GitHubApi, o: ProtectOptions): Promise<Protec
   }
   let summaries: Array<{ id: number; name: string; source_type?: string }> = [];
   try {
-    summaries = (await api.paginate('GET /repos/{owner}/{repo}/rulesets', { owner: o.owner, repo: o.repo, includes_parents: 'true', per_page: 100 })) as typeof summaries;
+    summaries = (await api.paginate('GET /repos/{owner}/{repo}/rulesets', {
+      owner: o.owner,
+      repo: o.repo,
+      includes_parents: 'true',
+      per_page: 100,
+    })) as typeof summaries;
   } catch (e) {
     explain(e, 'listing rulesets');
   }
   const full = async (id: number): Promise<Ruleset> => {
     try {
-      return (await api.request('GET /repos/{owner}/{repo}/rulesets/{ruleset_id}', { owner: o.owner, repo: o.repo, ruleset_id: id })).data as Ruleset;
+      return (
+        await api.request('GET /repos/{owner}/{repo}/rulesets/{ruleset_id}', {
+          owner: o.owner,
+          repo: o.repo,
+          ruleset_id: id,
+        })
+      ).data as Ruleset;
     } catch (e) {
       return explain(e, `reading ruleset ${id}`);
     }
@@ -153,13 +178,24 @@ export async function protect(api: GitHubApi, o: ProtectOptions): Promise<Protec
   }
 
   // Keep the other rules of our ruleset; replace only the required checks and the branch.
-  const merged: Ruleset = existing ? { ...want, rules: [...(existing.rules ?? []).filter((r) => r.type !== 'required_status_checks'), ...want.rules!] } : want;
+  const merged: Ruleset = existing
+    ? { ...want, rules: [...(existing.rules ?? []).filter((r) => r.type !== 'required_status_checks'), ...want.rules!] }
+    : want;
   const plan = diffRulesets(existing, merged);
   const changed = !existing || JSON.stringify(normalise(existing)) !== JSON.stringify(normalise(merged));
   const action = !existing ? 'create' : changed ? 'update' : 'none';
-  if (o.dryRun || action === 'none') return { action, plan, ruleset: merged, ...(existing?.id !== undefined ? { rulesetId: existing.id } : {}) };
+  if (o.dryRun || action === 'none')
+    return { action, plan, ruleset: merged, ...(existing?.id !== undefined ? { rulesetId: existing.id } : {}) };
   try {
-    const body = { owner: o.owner, repo: o.repo, name: merged.name, target: merged.target, enforcement: merged.enforcement, conditions: merged.conditions, rules: merged.rules };
+    const body = {
+      owner: o.owner,
+      repo: o.repo,
+      name: merged.name,
+      target: merged.target,
+      enforcement: merged.enforcement,
+      conditions: merged.conditions,
+      rules: merged.rules,
+    };
     const { data } = existing
       ? await api.request('PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}', { ...body, ruleset_id: existing.id })
       : await api.request('POST /repos/{owner}/{repo}/rulesets', body);

@@ -39,7 +39,10 @@ export function retryDelay(e: HttpErrorLike, baseDelayMs: number, attempt: numbe
   const headers = e.response?.headers ?? {};
   const retryAfter = Number(headers['retry-after']);
   const rateLimited =
-    (status === 403 || status === 429) && (headers['retry-after'] !== undefined || headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(e.message ?? ''));
+    (status === 403 || status === 429) &&
+    (headers['retry-after'] !== undefined ||
+      headers['x-ratelimit-remaining'] === '0' ||
+      /rate limit/i.test(e.message ?? ''));
   if (rateLimited) {
     if (Number.isFinite(retryAfter) && retryAfter >= 0) return retryAfter * 1000;
     const reset = Number(headers['x-ratelimit-reset']);
@@ -62,7 +65,10 @@ export async function retrying<T>(fn: () => Promise<T>, policy: RetryPolicy): Pr
       if (wait === undefined || attempt >= policy.attempts) throw e;
       const most = policy.maxWaitMs ?? MAX_RETRY_WAIT_MS;
       if (wait > most) {
-        throw new RequestGivenUp(`rate limited, and GitHub asks to wait ${Math.ceil(wait / 1000)} s, over the ${Math.ceil(most / 1000)} s asl-gate waits`, { cause: e });
+        throw new RequestGivenUp(
+          `rate limited, and GitHub asks to wait ${Math.ceil(wait / 1000)} s, over the ${Math.ceil(most / 1000)} s asl-gate waits`,
+          { cause: e },
+        );
       }
       const err = e as HttpErrorLike;
       policy.onRetry?.(err.status ? `HTTP ${err.status}` : (err.message ?? 'network error'), wait, attempt);
@@ -82,16 +88,26 @@ export interface HookOptions {
  * One request under `policy`: each attempt has the deadline, retries as above. The shape of
  * Octokit's `hook.wrap('request', …)`: `send` is the request the hook wraps.
  */
-export function guardedRequest<O extends HookOptions, R>(send: (options: O) => R | Promise<R>, options: O, policy: RetryPolicy): Promise<R> {
+export function guardedRequest<O extends HookOptions, R>(
+  send: (options: O) => R | Promise<R>,
+  options: O,
+  policy: RetryPolicy,
+): Promise<R> {
   // The caller's own signal, if any, taken once: each attempt replaces the one on the options.
   const given = options.request?.signal;
   return retrying(() => withDeadline(send, options, given, policy.deadlineMs ?? REQUEST_DEADLINE_MS), policy);
 }
 
-async function withDeadline<O extends HookOptions, R>(send: (options: O) => R | Promise<R>, options: O, given: AbortSignal | undefined, ms: number): Promise<R> {
+async function withDeadline<O extends HookOptions, R>(
+  send: (options: O) => R | Promise<R>,
+  options: O,
+  given: AbortSignal | undefined,
+  ms: number,
+): Promise<R> {
   const deadline = AbortSignal.timeout(ms);
   const signal = given ? AbortSignal.any([given, deadline]) : deadline;
-  const late = (cause?: unknown) => new RequestGivenUp(`no complete answer within ${Math.round(ms / 1000)} s`, { cause });
+  const late = (cause?: unknown) =>
+    new RequestGivenUp(`no complete answer within ${Math.round(ms / 1000)} s`, { cause });
   // Set on the options object itself: Octokit's hooks hand the inner request the options they were
   // called with, whatever a hook passes on. fetch aborts on the signal while the body is still
   // arriving too, so a server that drips bytes cannot hold the request open.

@@ -25,7 +25,10 @@ interface ContentItem {
   encoding?: string;
 }
 
-type Fetched = { kind: 'missing' } | { kind: 'file' | 'symlink' | 'other'; item: ContentItem } | { kind: 'dir'; items: ContentItem[] };
+type Fetched =
+  | { kind: 'missing' }
+  | { kind: 'file' | 'symlink' | 'other'; item: ContentItem }
+  | { kind: 'dir'; items: ContentItem[] };
 
 /**
  * A repository at one commit, read through the REST contents API. One request per path, cached:
@@ -56,7 +59,8 @@ export class GitHubSnapshot implements RepoSnapshot {
   async readFile(path: string): Promise<string> {
     const f = await this.fetch(path);
     if (f.kind !== 'file') throw new Error(`not a regular file at ${this.ref.slice(0, 7)}: ${path}`);
-    if (f.item.encoding === 'base64' && typeof f.item.content === 'string') return Buffer.from(f.item.content, 'base64').toString('utf8');
+    if (f.item.encoding === 'base64' && typeof f.item.content === 'string')
+      return Buffer.from(f.item.content, 'base64').toString('utf8');
     // Over 1 MB the contents API omits the content; the engine never reads files that large
     // (its cap is 256 KiB and it checks sizes first), so this is a bug if it happens.
     throw new Error(`the contents API sent no content for ${path} (${f.item.size} bytes)`);
@@ -80,7 +84,12 @@ export class GitHubSnapshot implements RepoSnapshot {
   private async load(path: string): Promise<Fetched> {
     let data: unknown;
     try {
-      ({ data } = await this.api.request('GET /repos/{owner}/{repo}/contents/{path}', { owner: this.owner, repo: this.repo, path, ref: this.ref }));
+      ({ data } = await this.api.request('GET /repos/{owner}/{repo}/contents/{path}', {
+        owner: this.owner,
+        repo: this.repo,
+        path,
+        ref: this.ref,
+      }));
     } catch (e) {
       if ((e as { status?: number }).status === 404) return { kind: 'missing' };
       throw e;
@@ -161,7 +170,11 @@ export class GitTreeSnapshot implements RepoSnapshot {
   private async readBlob(path: string, e: TreeEntry): Promise<string> {
     const copy = await this.local?.readIfBlob(path, e.sha, e.size ?? -1);
     if (copy !== undefined) return copy;
-    const { data } = await this.api.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { owner: this.owner, repo: this.repo, file_sha: e.sha });
+    const { data } = await this.api.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', {
+      owner: this.owner,
+      repo: this.repo,
+      file_sha: e.sha,
+    });
     const blob = data as { content: string; encoding: string };
     return blob.encoding === 'base64' ? Buffer.from(blob.content, 'base64').toString('utf8') : blob.content;
   }
@@ -174,7 +187,12 @@ export class GitTreeSnapshot implements RepoSnapshot {
 
   private load(): Promise<Map<string, TreeEntry> | undefined> {
     this.tree ??= (async () => {
-      const { data } = await this.api.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner: this.owner, repo: this.repo, tree_sha: this.ref, recursive: '1' });
+      const { data } = await this.api.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+        owner: this.owner,
+        repo: this.repo,
+        tree_sha: this.ref,
+        recursive: '1',
+      });
       const t = data as { tree: TreeEntry[]; truncated: boolean };
       if (t.truncated) return undefined;
       const map = new Map<string, TreeEntry>();
@@ -212,25 +230,57 @@ export type PullFiles = { ok: true; files: ChangedFile[] } | { ok: false; proble
  * Fails closed when the listing cannot be the whole change: past GitHub's 3,000-file cap, empty,
  * or shorter than the event's `changed_files` (`expected`, counted in files, a rename once).
  */
-export async function listPullFiles(api: GitHubApi, owner: string, repo: string, pull: number, expected?: number): Promise<PullFiles> {
+export async function listPullFiles(
+  api: GitHubApi,
+  owner: string,
+  repo: string,
+  pull: number,
+  expected?: number,
+): Promise<PullFiles> {
   const tooMany = (count: string): PullFiles => ({
     ok: false,
     problem: `This pull request changes more than ${MAX_PULL_FILES} files${count}; GitHub lists at most ${MAX_PULL_FILES}, so the ASL gate cannot see the whole change. Split it into smaller pull requests.`,
   });
   if (expected !== undefined && expected > MAX_PULL_FILES) return tooMany(` (${expected})`);
-  const listed = (await api.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { owner, repo, pull_number: pull, per_page: 100 })) as Array<Partial<ChangedFile> | null>;
+  const listed = (await api.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
+    owner,
+    repo,
+    pull_number: pull,
+    per_page: 100,
+  })) as Array<Partial<ChangedFile> | null>;
   // GitHub stops listing at the cap: without a count to compare with, a full listing may be cut short.
   if (listed.length >= MAX_PULL_FILES && (expected === undefined || listed.length < expected)) return tooMany('');
-  if (listed.length === 0) return { ok: false, problem: 'GitHub listed no changed files for this pull request, so the ASL gate cannot tell what it changes; re-run the check.' };
+  if (listed.length === 0)
+    return {
+      ok: false,
+      problem:
+        'GitHub listed no changed files for this pull request, so the ASL gate cannot tell what it changes; re-run the check.',
+    };
   if (expected !== undefined && listed.length < expected) {
-    return { ok: false, problem: `GitHub listed ${listed.length} of the ${expected} files this pull request changes, so the ASL gate cannot see the whole change; re-run the check.` };
+    return {
+      ok: false,
+      problem: `GitHub listed ${listed.length} of the ${expected} files this pull request changes, so the ASL gate cannot see the whole change; re-run the check.`,
+    };
   }
   const files: ChangedFile[] = [];
   for (const f of listed) {
-    if (typeof f?.filename !== 'string' || typeof f.status !== 'string' || (f.previous_filename !== undefined && typeof f.previous_filename !== 'string') || (f.status === 'renamed' && !f.previous_filename)) {
-      return { ok: false, problem: 'GitHub answered the changed-files listing with something other than files; the ASL gate cannot see the change.' };
+    if (
+      typeof f?.filename !== 'string' ||
+      typeof f.status !== 'string' ||
+      (f.previous_filename !== undefined && typeof f.previous_filename !== 'string') ||
+      (f.status === 'renamed' && !f.previous_filename)
+    ) {
+      return {
+        ok: false,
+        problem:
+          'GitHub answered the changed-files listing with something other than files; the ASL gate cannot see the change.',
+      };
     }
-    files.push({ filename: f.filename, status: f.status, ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}) });
+    files.push({
+      filename: f.filename,
+      status: f.status,
+      ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}),
+    });
   }
   return { ok: true, files };
 }

@@ -3,7 +3,14 @@
  * a pack, render the report. No GitHub client in here; adapters bring their own ports.
  */
 export { checkRepository, type CheckOptions, type CheckReport } from './engine/check.js';
-export { dueInRepository, dueItems, type DueItem, type DueOptions, type DueReport, type DueState } from './engine/due.js';
+export {
+  dueInRepository,
+  dueItems,
+  type DueItem,
+  type DueOptions,
+  type DueReport,
+  type DueState,
+} from './engine/due.js';
 export { judgeRelease, type ReleaseResult } from './engine/evaluate.js';
 export { FINDING_CODES, type Finding, type FindingCode, type Verdict } from './findings.js';
 export { builtinPack, loadPolicy, type Policy, type Settings } from './load/policy.js';

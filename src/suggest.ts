@@ -13,7 +13,8 @@ export function editDistance(a: string, b: string): number {
     const row = [i];
     for (let j = 1; j <= y.length; j++) {
       row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) row[j] = Math.min(row[j]!, before[j - 2]! + 1);
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1])
+        row[j] = Math.min(row[j]!, before[j - 2]! + 1);
     }
     [before, prev] = [prev, row];
   }
@@ -40,7 +41,11 @@ export function closest(typed: string, candidates: Iterable<string>): string | u
 }
 
 /** `; did you mean "x"?`, or nothing. `show` formats the suggestion (default: JSON-quoted). */
-export function didYouMean(typed: string, candidates: Iterable<string>, show: (s: string) => string = (s) => JSON.stringify(s)): string {
+export function didYouMean(
+  typed: string,
+  candidates: Iterable<string>,
+  show: (s: string) => string = (s) => JSON.stringify(s),
+): string {
   const c = closest(typed, candidates);
   return c === undefined ? '' : `; did you mean ${show(c)}?`;
 }

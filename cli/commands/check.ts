@@ -19,7 +19,11 @@ error; a config whose globs match nothing passes, with a notice on standard erro
 
 Exit codes: 0 pass, 1 fail, 2 usage or configuration error.`,
   options: {
-    config: { type: 'string', value: 'FILE', help: `repository config (default: <root>/${DEFAULT_CONFIG_PATH} when it exists)` },
+    config: {
+      type: 'string',
+      value: 'FILE',
+      help: `repository config (default: <root>/${DEFAULT_CONFIG_PATH} when it exists)`,
+    },
     now: { type: 'string', value: 'YYYY-MM-DD', help: 'judge as of this day (default: today, UTC)' },
     format: { type: 'string', value: 'FORMAT', help: 'text (default), json or markdown' },
   },
@@ -35,21 +39,34 @@ Exit codes: 0 pass, 1 fail, 2 usage or configuration error.`,
     for (const [root, declarations] of targets) {
       const { result: policy, configPath } = await policyOf(root, stringOption(args, 'config'), io);
       if (!policy.ok) return configError(io, root, configPath, policy.findings);
-      const report = await checkRepository({ snapshot: new FsSnapshot(root), policy: policy.policy, today, ...(declarations ? { declarations } : {}) });
+      const report = await checkRepository({
+        snapshot: new FsSnapshot(root),
+        policy: policy.policy,
+        today,
+        ...(declarations ? { declarations } : {}),
+      });
       if (declarations === undefined && report.releases.length === 0 && report.findings.length === 0) {
         const where = `${policy.policy.settings.releases.join(', ')} in ${shown(io, root)}`;
         if (policy.policy.settings.file === undefined) {
           // Nothing here looks like a gated repository: a pass would only hide a wrong folder.
-          io.stderr.write(`asl-gate: no declarations found: looked for ${where}, and there is no ${DEFAULT_CONFIG_PATH}\n`);
+          io.stderr.write(
+            `asl-gate: no declarations found: looked for ${where}, and there is no ${DEFAULT_CONFIG_PATH}\n`,
+          );
           return EXIT.usage;
         }
-        io.stderr.write(`asl-gate: notice: no declaration matches ${where} (from ${policy.policy.settings.file}); nothing to check\n`);
+        io.stderr.write(
+          `asl-gate: notice: no declaration matches ${where} (from ${policy.policy.settings.file}); nothing to check\n`,
+        );
       }
       reports.push(report);
     }
     const report = merge(reports);
     const out =
-      format === 'json' ? renderJson(report) : format === 'markdown' ? renderMarkdown(report, today) : renderText(report, { color: wantColor(io.stdout, io.env) });
+      format === 'json'
+        ? renderJson(report)
+        : format === 'markdown'
+          ? renderMarkdown(report, today)
+          : renderText(report, { color: wantColor(io.stdout, io.env) });
     io.stdout.write(out);
     return report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
   },

@@ -20,17 +20,27 @@ same across runs, so a calendar that re-imports it updates its events.
 
 Exit codes: 0 nothing overdue, 1 something overdue, 2 usage or configuration error.`,
   options: {
-    config: { type: 'string', value: 'FILE', help: 'repository config (default: <root>/.github/asl-gate.yml when it exists)' },
+    config: {
+      type: 'string',
+      value: 'FILE',
+      help: 'repository config (default: <root>/.github/asl-gate.yml when it exists)',
+    },
     now: { type: 'string', value: 'YYYY-MM-DD', help: 'as of this day (default: today, UTC)' },
-    within: { type: 'string', value: 'DAYS', help: `items due within DAYS days are "due soon" (default: ${DEFAULT_WITHIN_DAYS})` },
+    within: {
+      type: 'string',
+      value: 'DAYS',
+      help: `items due within DAYS days are "due soon" (default: ${DEFAULT_WITHIN_DAYS})`,
+    },
     format: { type: 'string', value: 'FORMAT', help: 'text (default), json, ics (iCalendar) or markdown' },
   },
   async run(args, io) {
     const format = formatOption(args, ['text', 'json', 'ics', 'markdown'] as const);
     const now = stringOption(args, 'now');
-    if (now !== undefined && !isIsoDate(now)) throw new UsageError(`--now must be a date as YYYY-MM-DD, not ${JSON.stringify(now)}`);
+    if (now !== undefined && !isIsoDate(now))
+      throw new UsageError(`--now must be a date as YYYY-MM-DD, not ${JSON.stringify(now)}`);
     const withinText = stringOption(args, 'within');
-    if (withinText !== undefined && !/^\d{1,5}$/.test(withinText)) throw new UsageError(`--within must be a number of days (0 or more), not ${JSON.stringify(withinText)}`);
+    if (withinText !== undefined && !/^\d{1,5}$/.test(withinText))
+      throw new UsageError(`--within must be a number of days (0 or more), not ${JSON.stringify(withinText)}`);
     const within = withinText === undefined ? DEFAULT_WITHIN_DAYS : Number(withinText);
     const clock = new Date();
     const today = now ?? todayUtc(clock);
@@ -40,11 +50,26 @@ Exit codes: 0 nothing overdue, 1 something overdue, 2 usage or configuration err
       const { result: policy, configPath } = await policyOf(root, stringOption(args, 'config'), io);
       if (!policy.ok) return configError(io, root, configPath, policy.findings);
       // Paths stay relative to the repository root, as in `check`: the calendar's UIDs derive from them.
-      reports.push(await dueInRepository({ snapshot: new FsSnapshot(root), policy: policy.policy, today, within, ...(declarations ? { declarations } : {}) }));
+      reports.push(
+        await dueInRepository({
+          snapshot: new FsSnapshot(root),
+          policy: policy.policy,
+          today,
+          within,
+          ...(declarations ? { declarations } : {}),
+        }),
+      );
     }
-    const report: DueReport = { today, within, items: sortDueItems(reports.flatMap((r) => r.items)), unread: reports.flatMap((r) => r.unread) };
+    const report: DueReport = {
+      today,
+      within,
+      items: sortDueItems(reports.flatMap((r) => r.items)),
+      unread: reports.flatMap((r) => r.unread),
+    };
     for (const u of report.unread) {
-      io.stderr.write(`asl-gate due: ${u.declaration} could not be read in full (${u.problems} problem${u.problems === 1 ? '' : 's'}); its due dates may be missing: run asl-gate check\n`);
+      io.stderr.write(
+        `asl-gate due: ${u.declaration} could not be read in full (${u.problems} problem${u.problems === 1 ? '' : 's'}); its due dates may be missing: run asl-gate check\n`,
+      );
     }
     io.stdout.write(
       format === 'json'

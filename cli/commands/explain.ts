@@ -1,6 +1,17 @@
 import type { PackIndex } from '../../src/load/policy.js';
 import { EXIT, formatOption, stringOption, UsageError, type Command } from '../command.js';
-import { atOrAbove, documentsFor, levelCovers, packSourceText, requiresText, safeguardsFor, sourceTag, thresholdsRequiring, type Safeguard, type Threshold } from '../pack-facts.js';
+import {
+  atOrAbove,
+  documentsFor,
+  levelCovers,
+  packSourceText,
+  requiresText,
+  safeguardsFor,
+  sourceTag,
+  thresholdsRequiring,
+  type Safeguard,
+  type Threshold,
+} from '../pack-facts.js';
 import { findRoot, packOf } from '../repository.js';
 import { didYouMean } from '../../src/suggest.js';
 
@@ -12,19 +23,24 @@ export const explainCommand: Command = {
 The pack is --pack (a built-in id, or a pack file in the repository), else the one the
 repository's config names, else the default.`,
   options: {
-    pack: { type: 'string', value: 'ID|PATH', help: 'the pack to explain (default: the config\'s)' },
+    pack: { type: 'string', value: 'ID|PATH', help: "the pack to explain (default: the config's)" },
     config: { type: 'string', value: 'FILE', help: 'repository config (default: <root>/.github/asl-gate.yml)' },
     format: { type: 'string', value: 'FORMAT', help: 'text (default) or json' },
   },
   async run(args, io) {
     const format = formatOption(args, ['text', 'json'] as const);
-    if (args.positionals.length > 1) throw new UsageError('explain takes one name: a level, a threshold or a safeguard');
+    if (args.positionals.length > 1)
+      throw new UsageError('explain takes one name: a level, a threshold or a safeguard');
     const loaded = await packOf(findRoot(io.cwd, io.cwd), stringOption(args, 'pack'), stringOption(args, 'config'), io);
     if (!loaded.ok) return loaded.code;
     const pack = loaded.index;
     const name = args.positionals[0];
     const what = name === undefined ? overview(pack) : explainName(pack, name);
-    io.stdout.write(format === 'json' ? `${JSON.stringify({ pack: { id: pack.pack.id, name: pack.pack.name, source: pack.file }, ...what.json }, null, 2)}\n` : `${what.text.join('\n')}\n`);
+    io.stdout.write(
+      format === 'json'
+        ? `${JSON.stringify({ pack: { id: pack.pack.id, name: pack.pack.name, source: pack.file }, ...what.json }, null, 2)}\n`
+        : `${what.text.join('\n')}\n`,
+    );
     return EXIT.pass;
   },
 };
@@ -44,7 +60,9 @@ function explainName(pack: PackIndex, name: string): Explained {
   const safeguard = p.safeguards.find((g) => same(g.id));
   if (safeguard) return explainSafeguard(pack, safeguard);
   const names = [...p.levels, ...p.thresholds.map((t) => t.id), ...p.safeguards.map((g) => g.id)];
-  throw new UsageError(`${JSON.stringify(name)} is no level, threshold or safeguard of ${p.id}${didYouMean(name, names)}`);
+  throw new UsageError(
+    `${JSON.stringify(name)} is no level, threshold or safeguard of ${p.id}${didYouMean(name, names)}`,
+  );
 }
 
 const bullet = (s: string) => `  - ${s}`;
@@ -66,7 +84,9 @@ function cadenceText(pack: PackIndex): string {
     c.comprehensive_max_age_days !== undefined
       ? `a comprehensive assessment of each threshold no older than ${c.comprehensive_max_age_days} days`
       : 'a completed comprehensive assessment of each threshold in every covered release (no interval)',
-    c.effective_compute_multiple !== undefined ? `a new one whenever effective compute since the last reaches ${c.effective_compute_multiple}x` : undefined,
+    c.effective_compute_multiple !== undefined
+      ? `a new one whenever effective compute since the last reaches ${c.effective_compute_multiple}x`
+      : undefined,
   ].filter(Boolean);
   return `${parts.join(', and ')}${sourceTag(pack.pack, c.source)}`;
 }
@@ -77,17 +97,32 @@ function explainLevel(pack: PackIndex, level: string): Explained {
   const covered = p.thresholds.filter((t) => levelCovers(pack, level, t));
   const beyond = p.thresholds.filter((t) => !levelCovers(pack, level, t));
   const docs = documentsText(pack, level);
-  const text = [`${level} (${p.name}, level ${pack.rank.get(level)! + 1} of ${p.levels.length}: ${p.levels.join(', ')})`, ''];
-  text.push(`Declared on a standard, ${level} requires these safeguards, each listed as implemented with evidence (safeguards are cumulative: every lower level's too):`);
+  const text = [
+    `${level} (${p.name}, level ${pack.rank.get(level)! + 1} of ${p.levels.length}: ${p.levels.join(', ')})`,
+    '',
+  ];
+  text.push(
+    `Declared on a standard, ${level} requires these safeguards, each listed as implemented with evidence (safeguards are cumulative: every lower level's too):`,
+  );
   for (const s of p.standards) {
     text.push(`  ${s}:`);
-    text.push(...(bySt[s]!.length ? bySt[s]!.map((g) => `    - ${g.id} (from ${g.from}): ${g.description}`) : ['    (none)']));
+    text.push(
+      ...(bySt[s]!.length ? bySt[s]!.map((g) => `    - ${g.id} (from ${g.from}): ${g.description}`) : ['    (none)']),
+    );
   }
   text.push('', 'Documents:', ...(docs.text.length ? docs.text.map(bullet) : ['  (none)']));
   text.push('', `Thresholds a release declared at ${level} on every standard may leave not ruled out:`);
-  text.push(...(covered.length ? covered.map((t) => bullet(`${t.id} (requires ${requiresText(t)}): ${t.description}`)) : ['  (none)']));
+  text.push(
+    ...(covered.length
+      ? covered.map((t) => bullet(`${t.id} (requires ${requiresText(t)}): ${t.description}`))
+      : ['  (none)']),
+  );
   text.push('', 'Thresholds it must rule out with a completed assessment (they require more):');
-  text.push(...(beyond.length ? beyond.map((t) => bullet(`${t.id} (requires ${requiresText(t)}): ${t.description}`)) : ['  (none)']));
+  text.push(
+    ...(beyond.length
+      ? beyond.map((t) => bullet(`${t.id} (requires ${requiresText(t)}): ${t.description}`))
+      : ['  (none)']),
+  );
   text.push('', `Every threshold: ${cadenceText(pack)}.`);
   return {
     json: {
@@ -108,16 +143,46 @@ function explainThreshold(pack: PackIndex, t: Threshold): Explained {
   const safeguards = Object.entries(t.requires).flatMap(([s, l]) => safeguardsFor(pack, s, l));
   const artifacts = (p.artifacts ?? []).filter((a) => a.when.thresholds?.includes(t.id));
   const text = [`${t.id}: ${t.description}${sourceTag(p, t.source)}`, ''];
-  if (t.consequence === 'halt') text.push('A halt threshold: unless a completed assessment rules it out, the release fails (threshold.halt), whatever its levels.');
+  if (t.consequence === 'halt')
+    text.push(
+      'A halt threshold: unless a completed assessment rules it out, the release fails (threshold.halt), whatever its levels.',
+    );
   else if (t.consequence === 'alert') text.push('An alert (early-warning) threshold: it sets no level.');
   else {
-    text.push('Unless a completed assessment rules it out, the declaration must be at least:', ...Object.entries(t.requires).map(([s, l]) => bullet(`${s} ${l}`)));
-    text.push('', 'Which means these safeguards, implemented with evidence:', ...safeguards.map((g) => bullet(`${g.id}: ${g.description}`)));
+    text.push(
+      'Unless a completed assessment rules it out, the declaration must be at least:',
+      ...Object.entries(t.requires).map(([s, l]) => bullet(`${s} ${l}`)),
+    );
+    text.push(
+      '',
+      'Which means these safeguards, implemented with evidence:',
+      ...safeguards.map((g) => bullet(`${g.id}: ${g.description}`)),
+    );
   }
-  if (artifacts.length) text.push('', 'Not ruled out, it requires these artifacts (under artifacts:):', ...artifacts.map((a) => bullet(`${a.id}${a.per_threshold ? ` (threshold: ${t.id})` : ''}: ${a.description}${sourceTag(p, a.source)}`)));
-  text.push('', `Assessments: ${cadenceText(pack)}. Its status in the declaration (ruled_out, not_ruled_out or crossed) must agree with the newest comprehensive assessment's result.`);
+  if (artifacts.length)
+    text.push(
+      '',
+      'Not ruled out, it requires these artifacts (under artifacts:):',
+      ...artifacts.map((a) =>
+        bullet(`${a.id}${a.per_threshold ? ` (threshold: ${t.id})` : ''}: ${a.description}${sourceTag(p, a.source)}`),
+      ),
+    );
+  text.push(
+    '',
+    `Assessments: ${cadenceText(pack)}. Its status in the declaration (ruled_out, not_ruled_out or crossed) must agree with the newest comprehensive assessment's result.`,
+  );
   return {
-    json: { kind: 'threshold', id: t.id, description: t.description, requires: t.requires, consequence: t.consequence ?? 'level', artifacts: artifacts.map((a) => a.id), safeguards: safeguards.map((g) => g.id), cadence: p.cadence, ...(t.source ? { source: t.source } : {}) },
+    json: {
+      kind: 'threshold',
+      id: t.id,
+      description: t.description,
+      requires: t.requires,
+      consequence: t.consequence ?? 'level',
+      artifacts: artifacts.map((a) => a.id),
+      safeguards: safeguards.map((g) => g.id),
+      cadence: p.cadence,
+      ...(t.source ? { source: t.source } : {}),
+    },
     text,
   };
 }
@@ -126,11 +191,35 @@ function explainSafeguard(pack: PackIndex, g: Safeguard): Explained {
   const p = pack.pack;
   const levels = p.levels.filter((l) => atOrAbove(pack, l, g.from));
   const because = thresholdsRequiring(pack, g);
-  const text = [`${g.id}: ${g.description}${sourceTag(p, g.source)}`, '', `Required when ${g.standard} is declared at ${levels.join(', ')} (from ${g.from} up).`];
-  text.push('', because.length ? `Why: ${g.standard} must be at ${g.from} or above when any of these thresholds is not ruled out:` : `Why: the pack requires it at ${g.from}; no threshold requires that level on ${g.standard}.`);
+  const text = [
+    `${g.id}: ${g.description}${sourceTag(p, g.source)}`,
+    '',
+    `Required when ${g.standard} is declared at ${levels.join(', ')} (from ${g.from} up).`,
+  ];
+  text.push(
+    '',
+    because.length
+      ? `Why: ${g.standard} must be at ${g.from} or above when any of these thresholds is not ruled out:`
+      : `Why: the pack requires it at ${g.from}; no threshold requires that level on ${g.standard}.`,
+  );
   text.push(...because.map((t) => bullet(`${t.id} (requires ${requiresText(t)}): ${t.description}`)));
-  text.push('', 'In the declaration: an entry under safeguards with status implemented and evidence (a file or an https:// link).');
-  return { json: { kind: 'safeguard', id: g.id, description: g.description, standard: g.standard, from: g.from, levels, thresholds: because.map((t) => t.id), ...(g.source ? { source: g.source } : {}) }, text };
+  text.push(
+    '',
+    'In the declaration: an entry under safeguards with status implemented and evidence (a file or an https:// link).',
+  );
+  return {
+    json: {
+      kind: 'safeguard',
+      id: g.id,
+      description: g.description,
+      standard: g.standard,
+      from: g.from,
+      levels,
+      thresholds: because.map((t) => t.id),
+      ...(g.source ? { source: g.source } : {}),
+    },
+    text,
+  };
 }
 
 function overview(pack: PackIndex): Explained {
@@ -138,8 +227,17 @@ function overview(pack: PackIndex): Explained {
   const text = [`${p.name} (${p.id}; ${pack.file.startsWith('built-in:') ? 'built-in' : pack.file})`, ''];
   const source = packSourceText(p);
   if (source) text.push(`Source: ${source}`, '');
-  text.push(`Levels, lowest first: ${p.levels.join(', ')}`, `Standards (the keys of declared:): ${p.standards.join(', ')}`, '', 'Thresholds (what a threshold not ruled out requires):');
-  text.push(...p.thresholds.map((t) => bullet(`${t.id} (requires ${requiresText(t)}): ${t.description}${sourceTag(p, t.source)}`)));
+  text.push(
+    `Levels, lowest first: ${p.levels.join(', ')}`,
+    `Standards (the keys of declared:): ${p.standards.join(', ')}`,
+    '',
+    'Thresholds (what a threshold not ruled out requires):',
+  );
+  text.push(
+    ...p.thresholds.map((t) =>
+      bullet(`${t.id} (requires ${requiresText(t)}): ${t.description}${sourceTag(p, t.source)}`),
+    ),
+  );
   text.push('', 'Safeguards (required at their level and every higher one):');
   for (const l of p.levels) {
     const at = p.safeguards.filter((g) => g.from === l);
@@ -150,13 +248,31 @@ function overview(pack: PackIndex): Explained {
   if (p.artifacts?.length) {
     text.push('', 'Artifacts (under artifacts: in the declaration):');
     for (const a of p.artifacts) {
-      const when = [a.when.thresholds ? `when ${a.when.thresholds.join(' or ')} is not ruled out${a.per_threshold ? ', one per threshold' : ''}` : undefined, a.when.level_from ? `from ${a.when.level_from}` : undefined].filter(Boolean).join(', ') || 'always';
-      text.push(bullet(`${a.id} (${when}${a.severity === 'warning' ? '; a warning' : ''}): ${a.description}${sourceTag(p, a.source)}`));
+      const when =
+        [
+          a.when.thresholds
+            ? `when ${a.when.thresholds.join(' or ')} is not ruled out${a.per_threshold ? ', one per threshold' : ''}`
+            : undefined,
+          a.when.level_from ? `from ${a.when.level_from}` : undefined,
+        ]
+          .filter(Boolean)
+          .join(', ') || 'always';
+      text.push(
+        bullet(
+          `${a.id} (${when}${a.severity === 'warning' ? '; a warning' : ''}): ${a.description}${sourceTag(p, a.source)}`,
+        ),
+      );
     }
   }
   if (p.research_categories?.length) {
     text.push('', 'Research categories (assessed and reported under research:, they set no level):');
-    text.push(...p.research_categories.map((r) => bullet(`${r.id} (unreported: ${r.report === 'optional' ? 'nothing' : `a ${r.report}`}): ${r.description}${sourceTag(p, r.source)}`)));
+    text.push(
+      ...p.research_categories.map((r) =>
+        bullet(
+          `${r.id} (unreported: ${r.report === 'optional' ? 'nothing' : `a ${r.report}`}): ${r.description}${sourceTag(p, r.source)}`,
+        ),
+      ),
+    );
   }
   text.push('', `Cadence: ${cadenceText(pack)}.`);
   if (p.notes?.length) text.push('', 'Notes:', ...p.notes.map(bullet));

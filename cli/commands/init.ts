@@ -18,8 +18,12 @@ only the evidence still to fill in. The config (${DEFAULT_CONFIG_PATH}) is writt
 the repository has none. Existing files are never overwritten.`,
   options: {
     model: { type: 'string', value: 'NAME', help: 'the model being released (letters, digits, . _ -)' },
-    level: { type: 'string', value: 'LEVEL', help: 'the level declared on every standard, e.g. the pack\'s third level' },
-    pack: { type: 'string', value: 'ID|PATH', help: 'the pack (default: the config\'s, else the built-in default)' },
+    level: {
+      type: 'string',
+      value: 'LEVEL',
+      help: "the level declared on every standard, e.g. the pack's third level",
+    },
+    pack: { type: 'string', value: 'ID|PATH', help: "the pack (default: the config's, else the built-in default)" },
     'release-date': { type: 'string', value: 'YYYY-MM-DD', help: 'the planned release day (default: today, UTC)' },
   },
   async run(args, io) {
@@ -27,11 +31,13 @@ the repository has none. Existing files are never overwritten.`,
     const root = args.positionals[0] !== undefined ? resolve(io.cwd, args.positionals[0]) : findRoot(io.cwd, io.cwd);
     const model = stringOption(args, 'model');
     if (model === undefined) throw new UsageError('init needs --model NAME');
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(model)) throw new UsageError(`--model must be letters, digits, ".", "_" or "-", not ${JSON.stringify(model)}`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(model))
+      throw new UsageError(`--model must be letters, digits, ".", "_" or "-", not ${JSON.stringify(model)}`);
     const levelOption = stringOption(args, 'level');
     if (levelOption === undefined) throw new UsageError('init needs --level LEVEL');
     const releaseDate = stringOption(args, 'release-date') ?? todayUtc();
-    if (!isIsoDate(releaseDate)) throw new UsageError(`--release-date must be a date as YYYY-MM-DD, not ${JSON.stringify(releaseDate)}`);
+    if (!isIsoDate(releaseDate))
+      throw new UsageError(`--release-date must be a date as YYYY-MM-DD, not ${JSON.stringify(releaseDate)}`);
 
     const hasConfig = existsSync(join(root, DEFAULT_CONFIG_PATH));
     const packOption = stringOption(args, 'pack');
@@ -44,7 +50,9 @@ the repository has none. Existing files are never overwritten.`,
       const { settings } = result.policy;
       pack = result.policy.pack;
       if (packOption !== undefined && packOption !== settings.policy && packOption !== pack.pack.id) {
-        throw new UsageError(`--pack ${packOption}: ${configPath} names ${settings.policy}; a release must use the repository's pack`);
+        throw new UsageError(
+          `--pack ${packOption}: ${configPath} names ${settings.policy}; a release must use the repository's pack`,
+        );
       }
       releases = settings.releases;
     } else {
@@ -53,12 +61,21 @@ the repository has none. Existing files are never overwritten.`,
       pack = loaded.index;
     }
     const level = pack.pack.levels.find((l) => l === levelOption);
-    if (!level) throw new UsageError(`--level ${JSON.stringify(levelOption)} is not a level of ${pack.pack.id} (${pack.pack.levels.join(', ')})${didYouMean(levelOption, pack.pack.levels)}`);
+    if (!level)
+      throw new UsageError(
+        `--level ${JSON.stringify(levelOption)} is not a level of ${pack.pack.id} (${pack.pack.levels.join(', ')})${didYouMean(levelOption, pack.pack.levels)}`,
+      );
 
     const declaration = declarationPath(releases[0]!, model);
     const folder = posix.dirname(declaration);
     const policyRef = hasConfig ? undefined : (packOption ?? pack.pack.id);
-    const files = skeleton(pack, { model, level, releaseDate, policy: pack.pack.id, file: posix.basename(declaration) });
+    const files = skeleton(pack, {
+      model,
+      level,
+      releaseDate,
+      policy: pack.pack.id,
+      file: posix.basename(declaration),
+    });
     const out: Record<string, string> = {};
     for (const [p, text] of Object.entries(files)) out[`${folder}/${p}`] = text;
     if (policyRef !== undefined) out[DEFAULT_CONFIG_PATH] = configText(policyRef, pack);
@@ -76,7 +93,9 @@ the repository has none. Existing files are never overwritten.`,
     io.stdout.write(
       `Wrote ${Object.keys(out).length} files for ${model} at ${level} (${pack.pack.id}):\n${Object.keys(out)
         .map((p) => `  ${shown(io, join(root, p))}\n`)
-        .join('')}Next: fill in the assessments, evidence, reports and reviews, then run\n  asl-gate check ${shown(io, join(root, declaration))}\n`,
+        .join(
+          '',
+        )}Next: fill in the assessments, evidence, reports and reviews, then run\n  asl-gate check ${shown(io, join(root, declaration))}\n`,
     );
     return EXIT.pass;
   },
@@ -87,7 +106,8 @@ function declarationPath(glob: string, model: string): string {
   const dir = posix.dirname(glob);
   const parts = dir.split('/');
   const stars = parts.filter((p) => p.includes('*'));
-  if (stars.length === 1 && stars[0] === '*' && !posix.basename(glob).includes('*')) return `${parts.map((p) => (p === '*' ? model : p)).join('/')}/${posix.basename(glob)}`;
+  if (stars.length === 1 && stars[0] === '*' && !posix.basename(glob).includes('*'))
+    return `${parts.map((p) => (p === '*' ? model : p)).join('/')}/${posix.basename(glob)}`;
   return `releases/${model}/asl.yml`;
 }
 
@@ -98,11 +118,18 @@ function commented(code: string, comment: string): string {
 
 /** A YAML plain scalar when safe, else a double-quoted one. */
 function y(s: string): string {
-  return /^[A-Za-z][A-Za-z0-9._/-]*$/.test(s) && !/^(true|false|yes|no|on|off|null|y|n)$/i.test(s) ? s : JSON.stringify(s);
+  return /^[A-Za-z][A-Za-z0-9._/-]*$/.test(s) && !/^(true|false|yes|no|on|off|null|y|n)$/i.test(s)
+    ? s
+    : JSON.stringify(s);
 }
 
 function slug(id: string): string {
-  return id.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'threshold';
+  return (
+    id
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'threshold'
+  );
 }
 
 interface SkeletonOptions {
@@ -159,24 +186,39 @@ export function skeleton(pack: PackIndex, o: SkeletonOptions): Record<string, st
     const carried = levelCovers(pack, o.level, t);
     lines.push(
       `  # ${t.description}`,
-      `  # Unless ruled out it requires ${Object.entries(t.requires).map(([s, l]) => `${s} ${l}`).join(', ')}${carried ? '' : `: above ${o.level}, so rule it out`}`,
+      `  # Unless ruled out it requires ${Object.entries(t.requires)
+        .map(([s, l]) => `${s} ${l}`)
+        .join(', ')}${carried ? '' : `: above ${o.level}, so rule it out`}`,
       `  - id: ${y(t.id)}`,
       commented(`    status: ${carried ? 'not_ruled_out' : 'ruled_out'}`, 'ruled_out | not_ruled_out | crossed'),
       `    assessments: [${y(assessmentIds.get(t.id)!)}]`,
     );
   }
   const safeguards = p.standards.flatMap((s) => safeguardsFor(pack, s, o.level));
-  lines.push('', `# Every safeguard ${o.level} requires. Set each to implemented, with evidence: a file in this`, '# folder or an https:// link.');
+  lines.push(
+    '',
+    `# Every safeguard ${o.level} requires. Set each to implemented, with evidence: a file in this`,
+    '# folder or an https:// link.',
+  );
   if (safeguards.length === 0) lines.push('safeguards: []');
   else {
     lines.push('safeguards:');
     for (const g of safeguards) {
-      lines.push(`  # ${g.description} (${g.standard}, from ${g.from})`, `  - id: ${y(g.id)}`, commented('    status: planned', 'implemented | planned | not_applicable'), '    # evidence: https://…');
+      lines.push(
+        `  # ${g.description} (${g.standard}, from ${g.from})`,
+        `  - id: ${y(g.id)}`,
+        commented('    status: planned', 'implemented | planned | not_applicable'),
+        '    # evidence: https://…',
+      );
     }
   }
   // A pack that asks for no report at this level (e.g. a pack-format-2 pack with `reports: {}`) gets an empty mapping, not a null.
   const noReports = !docs.capabilityReport && docs.safeguardsReports.length === 0;
-  lines.push('', '# Reports: write each file at the path given (relative to this folder).', noReports ? 'reports: {}' : 'reports:');
+  lines.push(
+    '',
+    '# Reports: write each file at the path given (relative to this folder).',
+    noReports ? 'reports: {}' : 'reports:',
+  );
   if (docs.capabilityReport) lines.push('  capability: reports/capability.md');
   else lines.push('  # capability: reports/capability.md');
   if (docs.safeguardsReports.length > 0) {

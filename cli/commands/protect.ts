@@ -16,8 +16,12 @@ Exit codes: 0 done (or nothing to change), 2 usage or API error.`,
   options: {
     repo: { type: 'string', value: 'OWNER/NAME', help: 'the repository' },
     branch: { type: 'string', value: 'BRANCH', default: 'main', help: 'the branch to protect (default: main)' },
-    'app-id': { type: 'string', value: 'ID', help: 'the RSO approval App\'s id (default: APP_ID)' },
-    'gate-app-id': { type: 'string', value: 'ID', help: 'bind "ASL gate: BRANCH" to this App id too (e.g. GitHub Actions)' },
+    'app-id': { type: 'string', value: 'ID', help: "the RSO approval App's id (default: APP_ID)" },
+    'gate-app-id': {
+      type: 'string',
+      value: 'ID',
+      help: 'bind "ASL gate: BRANCH" to this App id too (e.g. GitHub Actions)',
+    },
     'dry-run': { type: 'boolean', default: false, help: 'print the plan, change nothing' },
   },
   async run(args, io) {
@@ -33,18 +37,37 @@ Exit codes: 0 done (or nothing to change), 2 usage or API error.`,
     if (appId === undefined) throw new UsageError("protect needs the RSO approval App's id: --app-id ID (or APP_ID)");
     const gateAppId = id('gate-app-id', stringOption(args, 'gate-app-id'));
     const token = io.env.GITHUB_TOKEN || io.env.GH_TOKEN;
-    if (!token) throw new UsageError('protect needs a token with admin rights on the repository in GITHUB_TOKEN or GH_TOKEN');
+    if (!token)
+      throw new UsageError('protect needs a token with admin rights on the repository in GITHUB_TOKEN or GH_TOKEN');
     // Loaded on demand: `check` never needs them.
     const baseUrl = io.env.GITHUB_API_URL || 'https://api.github.com';
-    const [{ protect, ProtectError }, { cliOctokit }] = await Promise.all([import('../../github/protect.js'), import('../github.js')]);
+    const [{ protect, ProtectError }, { cliOctokit }] = await Promise.all([
+      import('../../github/protect.js'),
+      import('../github.js'),
+    ]);
     const api = cliOctokit(token, baseUrl);
     const branch = stringOption(args, 'branch')!;
-    const opts = { owner: m[1]!, repo: m[2]!, branch, appId, ...(gateAppId !== undefined ? { gateAppId } : {}), dryRun: args.values['dry-run'] === true };
+    const opts = {
+      owner: m[1]!,
+      repo: m[2]!,
+      branch,
+      appId,
+      ...(gateAppId !== undefined ? { gateAppId } : {}),
+      dryRun: args.values['dry-run'] === true,
+    };
     try {
       const r = await protect(api, opts);
       const verb = { create: 'create', update: 'update', none: 'keep' }[r.action];
-      io.stdout.write(`Ruleset "asl-gate: ${opts.branch}" on ${repo}: ${verb}${r.rulesetId !== undefined ? ` (id ${r.rulesetId})` : ''}\n${r.plan}\n`);
-      io.stdout.write(r.action === 'none' ? 'Nothing to change.\n' : opts.dryRun ? 'Dry run: nothing was changed.\n' : `Done: ${r.action === 'create' ? 'created' : 'updated'}.\n`);
+      io.stdout.write(
+        `Ruleset "asl-gate: ${opts.branch}" on ${repo}: ${verb}${r.rulesetId !== undefined ? ` (id ${r.rulesetId})` : ''}\n${r.plan}\n`,
+      );
+      io.stdout.write(
+        r.action === 'none'
+          ? 'Nothing to change.\n'
+          : opts.dryRun
+            ? 'Dry run: nothing was changed.\n'
+            : `Done: ${r.action === 'create' ? 'created' : 'updated'}.\n`,
+      );
       return EXIT.pass;
     } catch (e) {
       if (e instanceof ProtectError) {

@@ -13,13 +13,19 @@ any pack; with --pack, the declaration, assessment and config schemas are narrow
 its levels, standards, threshold and safeguard ids become enums. The asl-gate repository commits
 both under schema/ (schema/<pack id>/ for each built-in pack).`,
   options: {
-    pack: { type: 'string', value: 'ID|PATH', help: 'narrow the schemas to this pack (a built-in id, or a pack file in the repository)' },
+    pack: {
+      type: 'string',
+      value: 'ID|PATH',
+      help: 'narrow the schemas to this pack (a built-in id, or a pack file in the repository)',
+    },
   },
   async run(args, io) {
     if (args.positionals.length > 1) throw new UsageError('schema takes one file kind');
     const kind = args.positionals[0];
     if (kind !== undefined && !(FILE_KINDS as readonly string[]).includes(kind)) {
-      throw new UsageError(`unknown file kind ${JSON.stringify(kind)}; expected one of ${FILE_KINDS.join(', ')}${didYouMean(kind, FILE_KINDS)}`);
+      throw new UsageError(
+        `unknown file kind ${JSON.stringify(kind)}; expected one of ${FILE_KINDS.join(', ')}${didYouMean(kind, FILE_KINDS)}`,
+      );
     }
     const packOption = stringOption(args, 'pack');
     let pack: Pack | undefined;
@@ -32,7 +38,10 @@ both under schema/ (schema/<pack id>/ for each built-in pack).`,
     const { jsonSchemaOf } = await import('../../src/load/schemas/generated.js');
     const one = (k: FileKind) => jsonSchemaOf(k, k === 'pack' ? undefined : pack);
     if (kind) io.stdout.write(one(kind as FileKind));
-    else io.stdout.write(`${JSON.stringify(Object.fromEntries(FILE_KINDS.map((k) => [k, JSON.parse(one(k))])), null, 2)}\n`);
+    else
+      io.stdout.write(
+        `${JSON.stringify(Object.fromEntries(FILE_KINDS.map((k) => [k, JSON.parse(one(k))])), null, 2)}\n`,
+      );
     return EXIT.pass;
   },
 };

@@ -48,7 +48,12 @@ export async function checkRepository(opts: CheckOptions): Promise<CheckReport> 
   return { verdict: verdictOf(findings), releases, findings };
 }
 
-async function loadAll(opts: CheckOptions, declarations: string[], caps: Caps, safe: SafeStat): Promise<LoadedRelease[]> {
+async function loadAll(
+  opts: CheckOptions,
+  declarations: string[],
+  caps: Caps,
+  safe: SafeStat,
+): Promise<LoadedRelease[]> {
   return mapLimited(declarations, READ_CONCURRENCY, (d) => loadRelease(opts.snapshot, d, caps, safe));
 }
 
@@ -70,7 +75,11 @@ function declarationNames(globs: string[]): string {
 }
 
 function missingDeclaration(where: string, name: string): Finding {
-  return error('declaration.missing', `release files changed in ${where}/ but there is no ${name} declaring the release`, { file: where });
+  return error(
+    'declaration.missing',
+    `release files changed in ${where}/ but there is no ${name} declaring the release`,
+    { file: where },
+  );
 }
 
 /**
@@ -79,7 +88,11 @@ function missingDeclaration(where: string, name: string): Finding {
  * lost it only when it holds a file itself, lies below the glob's fixed base (`releases` of
  * `releases/**`), and lies neither inside nor above a declared release.
  */
-export async function discover(snapshot: RepoSnapshot, globs: string[], safe: SafeStat): Promise<{ declarations: string[]; orphans: string[] }> {
+export async function discover(
+  snapshot: RepoSnapshot,
+  globs: string[],
+  safe: SafeStat,
+): Promise<{ declarations: string[]; orphans: string[] }> {
   const declarations = new Set<string>();
   const candidates: Array<{ dir: string; deepBase?: string }> = [];
   for (const g of parseGlobs(globs)) {
@@ -93,7 +106,8 @@ export async function discover(snapshot: RepoSnapshot, globs: string[], safe: Sa
     }
   }
   const declared = [...declarations].map((d) => posix.dirname(d));
-  const related = (a: string, b: string) => a === b || a === '.' || b === '.' || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+  const related = (a: string, b: string) =>
+    a === b || a === '.' || b === '.' || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
   const orphans = new Set<string>();
   const deepDirs = new Set(candidates.filter((c) => c.deepBase !== undefined).map((c) => c.dir));
   for (const { dir, deepBase } of candidates) {
@@ -106,7 +120,8 @@ export async function discover(snapshot: RepoSnapshot, globs: string[], safe: Sa
     if (!entries.some((e) => e.type !== 'dir') || declared.some((d) => related(d, dir))) continue;
     // One finding per lost release: its topmost folder below the base, not one per subfolder.
     let top = dir;
-    for (let up = posix.dirname(top); deepDirs.has(up) && !declared.some((d) => related(d, up)); up = posix.dirname(up)) top = up;
+    for (let up = posix.dirname(top); deepDirs.has(up) && !declared.some((d) => related(d, up)); up = posix.dirname(up))
+      top = up;
     orphans.add(top);
   }
   return { declarations: [...declarations].sort(), orphans: [...orphans].sort() };
@@ -184,7 +199,10 @@ export async function checkChange(opts: ChangeOptions): Promise<ChangeReport> {
   const caps = opts.caps ?? DEFAULT_CAPS;
   const globs = opts.policy.settings.releases;
   const headSafe = new SafeStat(opts.head);
-  const [atBase, atHead] = await Promise.all([releasesAt(opts.base, globs, caps), releasesAt(opts.head, globs, caps, headSafe)]);
+  const [atBase, atHead] = await Promise.all([
+    releasesAt(opts.base, globs, caps),
+    releasesAt(opts.head, globs, caps, headSafe),
+  ]);
   const packPath = opts.policy.pack.file.startsWith('built-in:') ? undefined : opts.policy.pack.file;
   const touched = touches({
     changes: opts.changes,
@@ -207,13 +225,20 @@ export async function checkChange(opts: ChangeOptions): Promise<ChangeReport> {
     else removed.push(file);
   }
   for (const dir of [...missing].sort()) extra.push(missingDeclaration(dir, name));
-  const releases = touched.releases.filter((f) => headByFile.has(f)).map((f) => judgeRelease(headByFile.get(f)!, opts.policy, opts.today));
+  const releases = touched.releases
+    .filter((f) => headByFile.has(f))
+    .map((f) => judgeRelease(headByFile.get(f)!, opts.policy, opts.today));
   const findings = sortFindings([...extra, ...releases.flatMap((r) => r.findings)]);
   return { verdict: verdictOf(findings), releases, findings, removed, policyChanged: touched.policy };
 }
 
 /** Every release declared at one commit, read as the engine reads it (its references included). */
-async function releasesAt(snapshot: RepoSnapshot, globs: string[], caps: Caps, safe = new SafeStat(snapshot)): Promise<LoadedRelease[]> {
+async function releasesAt(
+  snapshot: RepoSnapshot,
+  globs: string[],
+  caps: Caps,
+  safe = new SafeStat(snapshot),
+): Promise<LoadedRelease[]> {
   const { declarations } = await discover(snapshot, globs, safe);
   return mapLimited(declarations, READ_CONCURRENCY, (d) => loadRelease(snapshot, d, caps, safe));
 }

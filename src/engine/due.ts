@@ -71,15 +71,22 @@ export interface DueOptions {
 export async function dueInRepository(opts: DueOptions): Promise<DueReport> {
   const caps = opts.caps ?? DEFAULT_CAPS;
   const safe = new SafeStat(opts.snapshot);
-  const declarations = opts.declarations ?? (await discover(opts.snapshot, opts.policy.settings.releases, safe)).declarations;
+  const declarations =
+    opts.declarations ?? (await discover(opts.snapshot, opts.policy.settings.releases, safe)).declarations;
   const releases = await mapLimited(declarations, READ_CONCURRENCY, (d) => loadRelease(opts.snapshot, d, caps, safe));
   const within = opts.within ?? DEFAULT_WITHIN_DAYS;
   const unread: UnreadRelease[] = [];
   for (const r of releases) {
     const listed = r.declaration?.data.assessments?.length ?? 0;
-    if (!r.declaration || r.assessments.length < listed) unread.push({ declaration: r.file, problems: r.findings.length });
+    if (!r.declaration || r.assessments.length < listed)
+      unread.push({ declaration: r.file, problems: r.findings.length });
   }
-  return { today: opts.today, within, items: sortDueItems(releases.flatMap((r) => dueItems(r, opts.policy, opts.today, within))), unread };
+  return {
+    today: opts.today,
+    within,
+    items: sortDueItems(releases.flatMap((r) => dueItems(r, opts.policy, opts.today, within))),
+    unread,
+  };
 }
 
 /**
@@ -93,7 +100,12 @@ export async function dueInRepository(opts: DueOptions): Promise<DueReport> {
  *   `check` fails the release without one. Thresholds due on the same day share one item. A pack
  *   cadence without an interval gives no comprehensive item.
  */
-export function dueItems(release: LoadedRelease, policy: Policy, today: string, within: number = DEFAULT_WITHIN_DAYS): DueItem[] {
+export function dueItems(
+  release: LoadedRelease,
+  policy: Policy,
+  today: string,
+  within: number = DEFAULT_WITHIN_DAYS,
+): DueItem[] {
   const decl = release.declaration?.data;
   if (!decl) return [];
   const grace = policy.settings.graceDays;

@@ -72,7 +72,9 @@ export function judgeRelease(release: LoadedRelease, policy: Policy, today: stri
   result.model = declaration.model;
   if (readable('policy')) findings.push(...policyMatches(declaration, index, at));
   // Unreadable levels leave out the rules that depend on them (and RSO approval is required).
-  const declared = readable('declared') ? declaredLevels(declaration.declared, index, at) : { levels: NO_LEVELS, findings: [] };
+  const declared = readable('declared')
+    ? declaredLevels(declaration.declared, index, at)
+    : { levels: NO_LEVELS, findings: [] };
   findings.push(...declared.findings);
   if (readable('declared')) result.declared = declared.levels.names;
   const indexed = indexAssessments(release.assessments, index, today);
@@ -102,20 +104,27 @@ export function judgeRelease(release: LoadedRelease, policy: Policy, today: stri
     const thresholds = levelsAndThresholds(ctx, entries.entries);
     findings.push(...thresholds.findings);
     result.required = thresholds.required;
-    if (readable('release_date', 'effective_compute_since_last_comprehensive')) findings.push(...cadence(ctx, entries.entries));
+    if (readable('release_date', 'effective_compute_since_last_comprehensive'))
+      findings.push(...cadence(ctx, entries.entries));
     if (readable('declared', 'artifacts')) findings.push(...artifacts(ctx, thresholds.reached));
   }
   if (readable('research')) findings.push(...research(ctx));
   if (readable('declared', 'safeguards')) findings.push(...safeguards(ctx));
   if (readable('assessments')) {
-    const onTime = timeliness(indexed.assessments.values(), { today, graceDays: policy.settings.graceDays, lateAcknowledged });
+    const onTime = timeliness(indexed.assessments.values(), {
+      today,
+      graceDays: policy.settings.graceDays,
+      lateAcknowledged,
+    });
     findings.push(...onTime.findings);
     result.timeline = onTime.timeline;
   }
   if (readable('declared', 'reports', 'reviews')) findings.push(...reportsAndReviews(ctx));
 
   result.approvalRequired =
-    !readable('declared', 'noncompliance') || declared.levels.atOrAbove(policy.settings.approval.fromLevel) || (declaration.noncompliance?.length ?? 0) > 0;
+    !readable('declared', 'noncompliance') ||
+    declared.levels.atOrAbove(policy.settings.approval.fromLevel) ||
+    (declaration.noncompliance?.length ?? 0) > 0;
   return finish(result);
 }
 

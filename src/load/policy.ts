@@ -44,7 +44,10 @@ export type PolicyResult = { ok: true; policy: Policy } | { ok: false; findings:
  * A missing config means defaults; anything wrong is returned as findings, which callers treat as
  * a configuration error.
  */
-export async function loadPolicy(snapshot: RepoSnapshot, configPath: string = DEFAULT_CONFIG_PATH): Promise<PolicyResult> {
+export async function loadPolicy(
+  snapshot: RepoSnapshot,
+  configPath: string = DEFAULT_CONFIG_PATH,
+): Promise<PolicyResult> {
   const safe = new SafeStat(snapshot);
   let config: Config = {};
   let parsed: ParsedYaml | undefined;
@@ -99,7 +102,12 @@ export function builtinPack(id: string): PackIndex | undefined {
   let idx = builtinCache.get(id);
   if (!idx) {
     const pack = BUILTIN_PACKS[id]!;
-    idx = { pack, file: `built-in:${id}`, rank: new Map(pack.levels.map((l, i) => [l, i])), thresholds: new Map(pack.thresholds.map((t) => [t.id, t])) };
+    idx = {
+      pack,
+      file: `built-in:${id}`,
+      rank: new Map(pack.levels.map((l, i) => [l, i])),
+      thresholds: new Map(pack.thresholds.map((t) => [t.id, t])),
+    };
     builtinCache.set(id, idx);
   }
   return idx;
@@ -108,19 +116,40 @@ export function builtinPack(id: string): PackIndex | undefined {
 export type PackResult = { ok: true; index: PackIndex } | { ok: false; findings: Finding[] };
 
 /** A pack by built-in id, or by a path to a pack file in `snapshot`. */
-export async function loadPack(snapshot: RepoSnapshot, safe: SafeStat, ref: string, at: { file?: string; line?: number; column?: number }): Promise<PackResult> {
+export async function loadPack(
+  snapshot: RepoSnapshot,
+  safe: SafeStat,
+  ref: string,
+  at: { file?: string; line?: number; column?: number },
+): Promise<PackResult> {
   const builtin = builtinPack(ref);
   if (builtin) return { ok: true, index: builtin };
   const builtins = Object.keys(BUILTIN_PACKS).join(', ');
   if (!/[/.]/.test(ref)) {
-    return { ok: false, findings: [error('policy.unknown', `no built-in pack ${quote(ref)} (built-in: ${builtins}); or give a path to a pack file`, at)] };
+    return {
+      ok: false,
+      findings: [
+        error(
+          'policy.unknown',
+          `no built-in pack ${quote(ref)} (built-in: ${builtins}); or give a path to a pack file`,
+          at,
+        ),
+      ],
+    };
   }
   const resolved = resolveReference('', ref, at);
   if (!resolved.ok) return { ok: false, findings: [resolved.finding] };
   const checked = await safe.checkFile(resolved.path, ref, at);
   if ('finding' in checked) {
     const f = checked.finding;
-    return { ok: false, findings: [f.code === 'reference.missing' ? error('policy.unknown', `pack file ${quote(ref)} does not exist on this branch`, at) : f] };
+    return {
+      ok: false,
+      findings: [
+        f.code === 'reference.missing'
+          ? error('policy.unknown', `pack file ${quote(ref)} does not exist on this branch`, at)
+          : f,
+      ],
+    };
   }
   const loaded = await loadYamlFile(snapshot, resolved.path, checked.entry.size, 'pack', DEFAULT_CAPS);
   if (!loaded.ok) return loaded;
@@ -131,20 +160,31 @@ export async function loadPack(snapshot: RepoSnapshot, safe: SafeStat, ref: stri
 export function indexPack(loaded: { data: Pack; parsed: ParsedYaml }): PackResult {
   const { data: pack, parsed } = loaded;
   const findings: Finding[] = [];
-  const bad = (path: (string | number)[], msg: string, key = false) => findings.push(error('schema.invalid', msg, parsed.locate(path, { key })));
+  const bad = (path: (string | number)[], msg: string, key = false) =>
+    findings.push(error('schema.invalid', msg, parsed.locate(path, { key })));
   const rank = new Map<string, number>();
-  pack.levels.forEach((l, i) => (rank.has(l) ? bad(['levels', i], `levels: ${quote(l)} is listed twice`) : rank.set(l, i)));
+  pack.levels.forEach((l, i) =>
+    rank.has(l) ? bad(['levels', i], `levels: ${quote(l)} is listed twice`) : rank.set(l, i),
+  );
   const standards = new Set<string>();
-  pack.standards.forEach((s, i) => (standards.has(s) ? bad(['standards', i], `standards: ${quote(s)} is listed twice`) : standards.add(s)));
+  pack.standards.forEach((s, i) =>
+    standards.has(s) ? bad(['standards', i], `standards: ${quote(s)} is listed twice`) : standards.add(s),
+  );
   const level = (path: (string | number)[], l: string | undefined) => {
-    if (l !== undefined && !rank.has(l)) bad(path, `${describePath('', path)}: ${quote(l)} is not one of the pack's levels`);
+    if (l !== undefined && !rank.has(l))
+      bad(path, `${describePath('', path)}: ${quote(l)} is not one of the pack's levels`);
   };
   const thresholds = new Map<string, Pack['thresholds'][number]>();
   pack.thresholds.forEach((t, i) => {
     if (thresholds.has(t.id)) bad(['thresholds', i, 'id'], `thresholds: ${quote(t.id)} is defined twice`);
     thresholds.set(t.id, t);
     for (const [s, l] of Object.entries(t.requires)) {
-      if (!standards.has(s)) bad(['thresholds', i, 'requires', s], `thresholds[${i}].requires: ${quote(s)} is not one of the pack's standards`, true);
+      if (!standards.has(s))
+        bad(
+          ['thresholds', i, 'requires', s],
+          `thresholds[${i}].requires: ${quote(s)} is not one of the pack's standards`,
+          true,
+        );
       level(['thresholds', i, 'requires', s], l);
     }
   });
@@ -152,7 +192,11 @@ export function indexPack(loaded: { data: Pack; parsed: ParsedYaml }): PackResul
   pack.safeguards.forEach((g, i) => {
     if (safeguardIds.has(g.id)) bad(['safeguards', i, 'id'], `safeguards: ${quote(g.id)} is defined twice`);
     safeguardIds.add(g.id);
-    if (!standards.has(g.standard)) bad(['safeguards', i, 'standard'], `safeguards[${i}].standard: ${quote(g.standard)} is not one of the pack's standards`);
+    if (!standards.has(g.standard))
+      bad(
+        ['safeguards', i, 'standard'],
+        `safeguards[${i}].standard: ${quote(g.standard)} is not one of the pack's standards`,
+      );
     level(['safeguards', i, 'from'], g.from);
   });
   level(['reports', 'capability_from'], pack.reports.capability_from);
@@ -172,7 +216,12 @@ type Bad = (path: (string | number)[], msg: string, key?: boolean) => void;
  * threshold, safeguard, artifact and research category has a source with a section, and the pack a
  * source naming its document and version.
  */
-function format2(pack: Pack, thresholds: ReadonlyMap<string, Pack['thresholds'][number]>, level: (path: (string | number)[], l: string | undefined) => void, bad: Bad): void {
+function format2(
+  pack: Pack,
+  thresholds: ReadonlyMap<string, Pack['thresholds'][number]>,
+  level: (path: (string | number)[], l: string | undefined) => void,
+  bad: Bad,
+): void {
   const artifactIds = new Set<string>();
   const named = new Set<string>();
   pack.artifacts?.forEach((a, i) => {
@@ -180,24 +229,44 @@ function format2(pack: Pack, thresholds: ReadonlyMap<string, Pack['thresholds'][
     artifactIds.add(a.id);
     a.when.thresholds?.forEach((t, j) => {
       named.add(t);
-      if (!thresholds.has(t)) bad(['artifacts', i, 'when', 'thresholds', j], `artifacts[${i}].when.thresholds: ${quote(t)} is not a threshold of the pack`);
+      if (!thresholds.has(t))
+        bad(
+          ['artifacts', i, 'when', 'thresholds', j],
+          `artifacts[${i}].when.thresholds: ${quote(t)} is not a threshold of the pack`,
+        );
     });
     level(['artifacts', i, 'when', 'level_from'], a.when.level_from);
-    if (a.per_threshold && !a.when.thresholds) bad(['artifacts', i, 'per_threshold'], `artifacts[${i}].per_threshold: needs when.thresholds`);
+    if (a.per_threshold && !a.when.thresholds)
+      bad(['artifacts', i, 'per_threshold'], `artifacts[${i}].per_threshold: needs when.thresholds`);
   });
   const researchIds = new Set<string>();
   pack.research_categories?.forEach((r, i) => {
-    if (researchIds.has(r.id) || thresholds.has(r.id)) bad(['research_categories', i, 'id'], `research_categories: ${quote(r.id)} is defined twice, or is a threshold id`);
+    if (researchIds.has(r.id) || thresholds.has(r.id))
+      bad(
+        ['research_categories', i, 'id'],
+        `research_categories: ${quote(r.id)} is defined twice, or is a threshold id`,
+      );
     researchIds.add(r.id);
   });
   pack.thresholds.forEach((t, i) => {
     const kind = t.consequence ?? 'level';
-    if (kind !== 'level' && Object.keys(t.requires).length > 0) bad(['thresholds', i, 'requires'], `thresholds[${i}].requires: a threshold whose consequence is ${kind} requires no level (use {})`);
-    if (kind === 'alert' && !named.has(t.id)) bad(['thresholds', i, 'consequence'], `thresholds[${i}]: alert threshold ${t.id} is named by no artifact rule (artifacts[].when.thresholds), so reaching it would require nothing`);
+    if (kind !== 'level' && Object.keys(t.requires).length > 0)
+      bad(
+        ['thresholds', i, 'requires'],
+        `thresholds[${i}].requires: a threshold whose consequence is ${kind} requires no level (use {})`,
+      );
+    if (kind === 'alert' && !named.has(t.id))
+      bad(
+        ['thresholds', i, 'consequence'],
+        `thresholds[${i}]: alert threshold ${t.id} is named by no artifact rule (artifacts[].when.thresholds), so reaching it would require nothing`,
+      );
   });
-  for (const l of Object.keys(pack.level_sources ?? {})) if (!pack.levels.includes(l)) bad(['level_sources', l], `level_sources: ${quote(l)} is not one of the pack's levels`, true);
+  for (const l of Object.keys(pack.level_sources ?? {}))
+    if (!pack.levels.includes(l))
+      bad(['level_sources', l], `level_sources: ${quote(l)} is not one of the pack's levels`, true);
   if (pack.format !== 2) return;
-  if (!pack.source?.document || !pack.source.version) bad(pack.source ? ['source'] : ['format'], 'a format-2 pack needs source.document and source.version');
+  if (!pack.source?.document || !pack.source.version)
+    bad(pack.source ? ['source'] : ['format'], 'a format-2 pack needs source.document and source.version');
   const needs = (path: (string | number)[], what: string, src: { section?: string | undefined } | undefined) => {
     if (!src?.section) bad(path, `${what} has no source.section (required in a format-2 pack)`);
   };

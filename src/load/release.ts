@@ -59,7 +59,12 @@ class Budget {
  * Read a release: its declaration, the assessment files it lists, and an existence check of every
  * other file it references. Reading never throws; every problem is a finding.
  */
-export async function loadRelease(snapshot: RepoSnapshot, declarationPath: string, caps: Caps, safe = new SafeStat(snapshot)): Promise<LoadedRelease> {
+export async function loadRelease(
+  snapshot: RepoSnapshot,
+  declarationPath: string,
+  caps: Caps,
+  safe = new SafeStat(snapshot),
+): Promise<LoadedRelease> {
   const out: LoadedRelease = { file: declarationPath, assessments: [], referenced: [], findings: [] };
   const budget = new Budget(caps);
   const dir = posix.dirname(declarationPath) === '.' ? '' : posix.dirname(declarationPath);
@@ -72,12 +77,17 @@ export async function loadRelease(snapshot: RepoSnapshot, declarationPath: strin
   budget.take(checked.entry.size);
   const loaded = await loadYamlFile(snapshot, declarationPath, checked.entry.size, 'declaration', caps);
   if (!loaded.ok) out.findings.push(...loaded.findings);
-  const decl = loaded.ok ? { data: loaded.data, parsed: loaded.parsed } : loaded.parsed && (await readableFields(loaded.parsed));
+  const decl = loaded.ok
+    ? { data: loaded.data, parsed: loaded.parsed }
+    : loaded.parsed && (await readableFields(loaded.parsed));
   if (!decl) return out;
   out.declaration = decl;
   const d = decl.data;
   // Lazy: a position is looked up only when a finding needs it.
-  const at = (path: YamlPath): Where => () => decl.parsed.locate(path);
+  const at =
+    (path: YamlPath): Where =>
+    () =>
+      decl.parsed.locate(path);
 
   // Referenced files that are only checked for existence (reports, evidence, receipts).
   const refs: Array<{ ref: string; at: Where; baseDir: string }> = [];
@@ -101,7 +111,9 @@ export async function loadRelease(snapshot: RepoSnapshot, declarationPath: strin
   for (const [i, a] of (d.assessments ?? []).entries()) {
     const where = at(['assessments', i]);
     if (isLink(a)) {
-      out.findings.push(error('schema.invalid', `assessments[${i}]: an assessment must be a file in the repository, not a link`, where));
+      out.findings.push(
+        error('schema.invalid', `assessments[${i}]: an assessment must be a file in the repository, not a link`, where),
+      );
       unreadable.files.push(a);
       continue;
     }
@@ -128,7 +140,10 @@ export async function loadRelease(snapshot: RepoSnapshot, declarationPath: strin
     if (budget.take(f.size)) inBudget.push(f);
     else unreadable.files.push(f.path);
   }
-  const assessmentsRead = await mapLimited(inBudget, READ_CONCURRENCY, async (f) => ({ f, l: await loadYamlFile(snapshot, f.path, f.size, 'assessment', caps) }));
+  const assessmentsRead = await mapLimited(inBudget, READ_CONCURRENCY, async (f) => ({
+    f,
+    l: await loadYamlFile(snapshot, f.path, f.size, 'assessment', caps),
+  }));
   for (const { f, l } of assessmentsRead) {
     if (!l.ok) {
       out.findings.push(...l.findings);
@@ -138,7 +153,8 @@ export async function loadRelease(snapshot: RepoSnapshot, declarationPath: strin
       continue;
     }
     out.assessments.push({ file: f.path, data: l.data, parsed: l.parsed });
-    if (l.data.report !== undefined && !isLink(l.data.report)) refs.push({ ref: l.data.report, at: () => l.parsed.locate(['report']), baseDir: dir });
+    if (l.data.report !== undefined && !isLink(l.data.report))
+      refs.push({ ref: l.data.report, at: () => l.parsed.locate(['report']), baseDir: dir });
   }
 
   for (const r of refs) {

@@ -28,8 +28,10 @@ export function whenText(item: DueItem, today: string): string {
 /** Why a comprehensive assessment is due on its day; empty for an assessment. */
 export function whyText(item: DueItem): string {
   if (item.what !== 'comprehensive') return '';
-  if (item.reason === 'none_completed') return 'no completed comprehensive assessment covers them; the release needs one by its release_date';
-  if (item.reason === 'compute') return 'effective compute reached the policy\'s multiple; the release needs a new one by its release_date';
+  if (item.reason === 'none_completed')
+    return 'no completed comprehensive assessment covers them; the release needs one by its release_date';
+  if (item.reason === 'compute')
+    return "effective compute reached the policy's multiple; the release needs a new one by its release_date";
   if (item.after) return `the policy's interval since ${item.after.assessment}, completed ${item.after.completed}`;
   return "the policy's cadence";
 }

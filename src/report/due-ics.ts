@@ -13,7 +13,14 @@ import { todoText, whatText, whenText, whyText } from './due-describe.js';
 export function renderDueIcs(report: DueReport, opts: { stamp?: Date } = {}): string {
   // DTSTAMP: when this file was made; the day judged, at midnight UTC, unless the caller knows better.
   const stamp = icsDateTime(opts.stamp ?? new Date(`${report.today}T00:00:00Z`));
-  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//asl-gate//due//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', 'X-WR-CALNAME:asl-gate: what falls due'];
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//asl-gate//due//EN',
+    'CALSCALE:GREGORIAN',
+    'METHOD:PUBLISH',
+    'X-WR-CALNAME:asl-gate: what falls due',
+  ];
   for (const item of report.items) {
     lines.push(
       'BEGIN:VEVENT',
@@ -38,7 +45,10 @@ export function renderDueIcs(report: DueReport, opts: { stamp?: Date } = {}): st
  * from its date or the day judged, so that a calendar re-importing the file updates the event.
  */
 export function dueUid(item: DueItem): string {
-  const what = item.what === 'assessment' ? `assessment\u0000${item.assessment}` : `comprehensive\u0000${item.thresholds.join(',')}`;
+  const what =
+    item.what === 'assessment'
+      ? `assessment\u0000${item.assessment}`
+      : `comprehensive\u0000${item.thresholds.join(',')}`;
   // Loaded here: most runs never make a calendar (see rolldown.config.mjs on builtin imports).
   const { createHash } = process.getBuiltinModule('node:crypto') as typeof Crypto;
   return `${createHash('sha256').update(`${item.declaration}\u0000${what}`).digest('hex').slice(0, 32)}@asl-gate.due`;

@@ -6,7 +6,11 @@ import { cell, mermaidName } from './markdown.js';
 /** Days ahead the gantt shows. */
 export const GANTT_DAYS = 90;
 
-const STATE_CELL: Record<DueState, string> = { overdue: `❌ ${STATE_LABEL.overdue}`, due_soon: `⚠️ ${STATE_LABEL.due_soon}`, upcoming: STATE_LABEL.upcoming };
+const STATE_CELL: Record<DueState, string> = {
+  overdue: `❌ ${STATE_LABEL.overdue}`,
+  due_soon: `⚠️ ${STATE_LABEL.due_soon}`,
+  upcoming: STATE_LABEL.upcoming,
+};
 
 /**
  * What falls due as Markdown: a table of every item and a Mermaid gantt of the next 90 days, due
@@ -18,10 +22,15 @@ export function renderDueMarkdown(report: DueReport): string {
   const count = (s: DueState) => report.items.filter((i) => i.state === s).length;
   if (report.items.length === 0) out.push('Nothing falls due.', '');
   else {
-    out.push(`${count('overdue')} overdue, ${count('due_soon')} due soon (within ${report.within} days), ${count('upcoming')} upcoming.`, '');
+    out.push(
+      `${count('overdue')} overdue, ${count('due_soon')} due soon (within ${report.within} days), ${count('upcoming')} upcoming.`,
+      '',
+    );
     out.push('| Due | State | Model | What | When | File to update |', '|---|---|---|---|---|---|');
     for (const i of report.items) {
-      out.push(`| ${i.due} | ${STATE_CELL[i.state]} | ${cell(i.model)} | ${cell(whatText(i))} | ${cell(whenText(i, report.today))} | \`${cell(i.file)}\` |`);
+      out.push(
+        `| ${i.due} | ${STATE_CELL[i.state]} | ${cell(i.model)} | ${cell(whatText(i))} | ${cell(whenText(i, report.today))} | \`${cell(i.file)}\` |`,
+      );
     }
     out.push('');
     const chart = dueGantt(report);
@@ -29,7 +38,10 @@ export function renderDueMarkdown(report: DueReport): string {
     else out.push(`Nothing falls due in the next ${GANTT_DAYS} days.`, '');
   }
   if (report.unread.length > 0) {
-    out.push(`⚠️ Due dates may be missing: ${report.unread.map((u) => cell(u.declaration)).join(', ')} could not be read in full (run \`asl-gate check\`).`, '');
+    out.push(
+      `⚠️ Due dates may be missing: ${report.unread.map((u) => cell(u.declaration)).join(', ')} could not be read in full (run \`asl-gate check\`).`,
+      '',
+    );
   }
   return `${out.join('\n')}\n`;
 }
@@ -39,7 +51,13 @@ export function dueGantt(report: DueReport): string {
   const end = addDays(report.today, GANTT_DAYS);
   const shown = report.items.filter((i) => i.state === 'overdue' || dayNumber(i.due) <= dayNumber(end));
   if (shown.length === 0) return '';
-  const lines = ['```mermaid', 'gantt', `  title What falls due, ${report.today} to ${end}`, '  dateFormat YYYY-MM-DD', '  axisFormat %Y-%m-%d'];
+  const lines = [
+    '```mermaid',
+    'gantt',
+    `  title What falls due, ${report.today} to ${end}`,
+    '  dateFormat YYYY-MM-DD',
+    '  axisFormat %Y-%m-%d',
+  ];
   const byModel = new Map<string, DueItem[]>();
   for (const i of shown) byModel.set(i.model, [...(byModel.get(i.model) ?? []), i]);
   for (const [model, items] of byModel) {

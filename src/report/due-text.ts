@@ -7,7 +7,9 @@ export function renderDueText(report: DueReport, opts: { color: boolean }): stri
   const colour: Record<DueState, number> = { overdue: 31, due_soon: 33, upcoming: 32 };
   const out: string[] = [];
   for (const item of report.items) {
-    out.push(`${paint(colour[item.state], STATE_LABEL[item.state].toUpperCase().padEnd(9))} ${item.due}  ${item.model}: ${whatText(item)}, ${whenText(item, report.today)}`);
+    out.push(
+      `${paint(colour[item.state], STATE_LABEL[item.state].toUpperCase().padEnd(9))} ${item.due}  ${item.model}: ${whatText(item)}, ${whenText(item, report.today)}`,
+    );
     out.push(`${' '.repeat(22)}${paint(2, todoText(item))}`);
   }
   if (out.length > 0) out.push('');

@@ -34,9 +34,17 @@ export function renderText(report: CheckReport, opts: TextOptions): string {
     out.push('');
   }
   for (const r of report.releases) {
-    const levels = (m: Record<string, string> | undefined) => (m ? Object.entries(m).map(([s, l]) => `${s} ${l}`).join(', ') : '?');
+    const levels = (m: Record<string, string> | undefined) =>
+      m
+        ? Object.entries(m)
+            .map(([s, l]) => `${s} ${l}`)
+            .join(', ')
+        : '?';
     out.push(`${verdict(r.verdict)}  ${r.model ?? '(unreadable)'}  ${dim(r.declaration)}`);
-    if (r.declared) out.push(`      declared ${levels(r.declared)}; required ${levels(r.required)}${r.approvalRequired ? '; RSO approval required' : ''}`);
+    if (r.declared)
+      out.push(
+        `      declared ${levels(r.declared)}; required ${levels(r.required)}${r.approvalRequired ? '; RSO approval required' : ''}`,
+      );
     for (const f of r.findings) out.push(line(f));
     out.push('');
   }

@@ -30,7 +30,8 @@ export class FsSnapshot implements RepoSnapshot {
     // Defence in depth: the engine already refused symlinked components, but check the real
     // location too, so a race or a port misuse can never read outside the repository.
     const real = realpathSync.native(abs);
-    if (real !== this.root && !real.startsWith(this.root + sep)) throw new Error(`refusing to read outside the repository: ${path}`);
+    if (real !== this.root && !real.startsWith(this.root + sep))
+      throw new Error(`refusing to read outside the repository: ${path}`);
     return readFileSync(real, 'utf8');
   }
 

@@ -32,7 +32,12 @@ describe('listPullFiles', () => {
         { filename: 'archive/r.md', status: 'renamed', previous_filename: 'releases/a/r.md' },
       ],
     });
-    expect(r.ok && changedPaths(r.files)).toEqual(['archive/r.md', 'releases/a/asl.yml', 'releases/a/old.md', 'releases/a/r.md']);
+    expect(r.ok && changedPaths(r.files)).toEqual([
+      'archive/r.md',
+      'releases/a/asl.yml',
+      'releases/a/old.md',
+      'releases/a/r.md',
+    ]);
   });
 
   it.each([

@@ -6,8 +6,14 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/repo.js';
 
-const manifest = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown>; outputs: Record<string, unknown> };
-const sources = readdirSync(join(ROOT, 'action')).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(ROOT, 'action', f), 'utf8')).join('\n');
+const manifest = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+};
+const sources = readdirSync(join(ROOT, 'action'))
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => readFileSync(join(ROOT, 'action', f), 'utf8'))
+  .join('\n');
 const named = (re: RegExp) => [...new Set([...sources.matchAll(re)].map((m) => m[1]!))].sort();
 
 describe('action.yml', () => {

@@ -28,8 +28,15 @@ describe.each(CASES)('ASL gate Action with the built-in pack $pack', ({ pack, pa
     const workspace = readTree(join(ROOT, 'examples/packs', pack));
     gh.commits.set(BASE, { '.github/asl-gate.yml': workspace['.github/asl-gate.yml']!, 'README.md': '# models\n' });
     const changed = Object.keys(workspace).filter((p) => p.startsWith(`releases/${model}/`));
-    gh.pullFiles.set(7, changed.map((filename) => ({ filename, status: 'added' })));
-    return runAction({ workspace, event: prEvent({ number: 7, base: BASE, head: HEAD, changedFiles: changed.length }), apiUrl: gh.url });
+    gh.pullFiles.set(
+      7,
+      changed.map((filename) => ({ filename, status: 'added' })),
+    );
+    return runAction({
+      workspace,
+      event: prEvent({ number: 7, base: BASE, head: HEAD, changedFiles: changed.length }),
+      apiUrl: gh.url,
+    });
   }
 
   it(`passes ${pass} and fails ${fail} with ${code}`, async () => {

@@ -51,7 +51,10 @@ function runner(workspace: Record<string, string>, event: Record<string, unknown
 
 /** The verdict output, as the runner would read it from GITHUB_OUTPUT. */
 const verdict = () => parseOutputs(readFileSync(join(tmp, 'out'), 'utf8')).verdict;
-const findingCodes = () => (JSON.parse(readFileSync(join(tmp, 'asl-gate/report.json'), 'utf8')).findings as Array<{ code: string }>).map((f) => f.code);
+const findingCodes = () =>
+  (JSON.parse(readFileSync(join(tmp, 'asl-gate/report.json'), 'utf8')).findings as Array<{ code: string }>).map(
+    (f) => f.code,
+  );
 
 // nock sees the global fetch, not the undici copy inside @actions/github: inject it.
 const api = (retry: RetryPolicy) => actionOctokit('t', { fetch: globalThis.fetch, retry });
@@ -59,7 +62,10 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 const config = exampleRepo()['.github/asl-gate.yml']!;
 /** GitHub's Link header pointing at page `n` of the PR's files (octokit.paginate follows it). */
 const next = (n: number) => ({ link: `<${API}/repos/lab/models/pulls/7/files?per_page=100&page=${n}>; rel="next"` });
-const blobId = (text: string) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
+const blobId = (text: string) =>
+  createHash('sha1')
+    .update(`blob ${Buffer.byteLength(text)}\0${text}`)
+    .digest('hex');
 /** The base commit's recursive tree, as `GET /repos/{owner}/{repo}/git/trees/{sha}?recursive=1` lists it. */
 const treeOf = (files: Record<string, string | { symlink: string }>) => ({
   sha: BASE,
@@ -67,20 +73,45 @@ const treeOf = (files: Record<string, string | { symlink: string }>) => ({
   truncated: false,
   tree: Object.entries(files).map(([path, v]) => {
     const text = typeof v === 'string' ? v : v.symlink;
-    return { path, mode: typeof v === 'string' ? '100644' : '120000', type: 'blob', sha: blobId(text), size: Buffer.byteLength(text), url: 'https://x' };
+    return {
+      path,
+      mode: typeof v === 'string' ? '100644' : '120000',
+      type: 'blob',
+      sha: blobId(text),
+      size: Buffer.byteLength(text),
+      url: 'https://x',
+    };
   }),
 });
-const blob = (text: string) => ({ sha: blobId(text), size: Buffer.byteLength(text), url: 'https://x', node_id: 'B', encoding: 'base64', content: b64(text) });
+const blob = (text: string) => ({
+  sha: blobId(text),
+  size: Buffer.byteLength(text),
+  url: 'https://x',
+  node_id: 'B',
+  encoding: 'base64',
+  content: b64(text),
+});
 
 describe('Action runner (nock)', () => {
   it('paginates the changed files and reads the config at the base SHA (its blob from the workspace: same git blob id)', async () => {
-    const files = [...Array.from({ length: 249 }, (_, i) => ({ filename: `docs/f${i}.md`, status: 'added' })), { filename: 'releases/nova-2/asl.yml', status: 'modified' }];
+    const files = [
+      ...Array.from({ length: 249 }, (_, i) => ({ filename: `docs/f${i}.md`, status: 'added' })),
+      { filename: 'releases/nova-2/asl.yml', status: 'modified' },
+    ];
     runner(exampleRepo('nova-2'), prEvent({ base: BASE, head: 'b'.repeat(40), changedFiles: 250 }));
     const scope = nock(API)
-      .get('/repos/lab/models/pulls/7/files').query({ per_page: 100 }).reply(200, files.slice(0, 100), next(2))
-      .get('/repos/lab/models/pulls/7/files').query({ per_page: 100, page: 2 }).reply(200, files.slice(100, 200), next(3))
-      .get('/repos/lab/models/pulls/7/files').query({ per_page: 100, page: 3 }).reply(200, files.slice(200))
-      .get(`/repos/lab/models/git/trees/${BASE}`).query({ recursive: '1' }).reply(200, treeOf({ '.github/asl-gate.yml': config }));
+      .get('/repos/lab/models/pulls/7/files')
+      .query({ per_page: 100 })
+      .reply(200, files.slice(0, 100), next(2))
+      .get('/repos/lab/models/pulls/7/files')
+      .query({ per_page: 100, page: 2 })
+      .reply(200, files.slice(100, 200), next(3))
+      .get('/repos/lab/models/pulls/7/files')
+      .query({ per_page: 100, page: 3 })
+      .reply(200, files.slice(200))
+      .get(`/repos/lab/models/git/trees/${BASE}`)
+      .query({ recursive: '1' })
+      .reply(200, treeOf({ '.github/asl-gate.yml': config }));
     await run({ api: api({ attempts: 1, baseDelayMs: 0 }) });
     expect(scope.pendingMocks()).toStrictEqual([]);
     expect(verdict()).toBe('pass');
@@ -90,11 +121,17 @@ describe('Action runner (nock)', () => {
     const pack = `id: lab-1\nname: Lab\nlevels: [ASL-1, ASL-2, ASL-3, ASL-4]\nstandards: [deployment, security]\nthresholds: []\nsafeguards: []\ncadence: {comprehensive_max_age_days: 30, effective_compute_multiple: 2}\nreports: {}\nreviews: {}\n`;
     runner(exampleRepo('nova-2'), prEvent({ base: BASE, head: 'b'.repeat(40), changedFiles: 1 }));
     const scope = nock(API)
-      .get('/repos/lab/models/pulls/7/files').query(true).reply(200, [{ filename: 'releases/nova-2/asl.yml', status: 'modified' }])
-      .get(`/repos/lab/models/git/trees/${BASE}`).query({ recursive: '1' }).reply(200, treeOf({ '.github/asl-gate.yml': 'policy: policy/lab.yml\n', 'policy/lab.yml': pack }))
+      .get('/repos/lab/models/pulls/7/files')
+      .query(true)
+      .reply(200, [{ filename: 'releases/nova-2/asl.yml', status: 'modified' }])
+      .get(`/repos/lab/models/git/trees/${BASE}`)
+      .query({ recursive: '1' })
+      .reply(200, treeOf({ '.github/asl-gate.yml': 'policy: policy/lab.yml\n', 'policy/lab.yml': pack }))
       // Neither is in the workspace byte for byte: each is one blob request.
-      .get(`/repos/lab/models/git/blobs/${blobId('policy: policy/lab.yml\n')}`).reply(200, blob('policy: policy/lab.yml\n'))
-      .get(`/repos/lab/models/git/blobs/${blobId(pack)}`).reply(200, blob(pack));
+      .get(`/repos/lab/models/git/blobs/${blobId('policy: policy/lab.yml\n')}`)
+      .reply(200, blob('policy: policy/lab.yml\n'))
+      .get(`/repos/lab/models/git/blobs/${blobId(pack)}`)
+      .reply(200, blob(pack));
     await run({ api: api({ attempts: 1, baseDelayMs: 0 }) });
     expect(scope.pendingMocks()).toStrictEqual([]);
     expect(verdict()).toBe('fail');
@@ -104,8 +141,15 @@ describe('Action runner (nock)', () => {
   it('a config that is a symlink on the base branch is refused', async () => {
     runner(exampleRepo('nova-2'), prEvent({ base: BASE, head: 'b'.repeat(40), changedFiles: 1 }));
     const scope = nock(API)
-      .get('/repos/lab/models/pulls/7/files').query(true).reply(200, [{ filename: 'releases/nova-2/asl.yml', status: 'modified' }])
-      .get(`/repos/lab/models/git/trees/${BASE}`).query({ recursive: '1' }).reply(200, treeOf({ '.github/asl-gate.yml': { symlink: '../docs/lenient.yml' }, 'docs/lenient.yml': 'grace_days: 99\n' }));
+      .get('/repos/lab/models/pulls/7/files')
+      .query(true)
+      .reply(200, [{ filename: 'releases/nova-2/asl.yml', status: 'modified' }])
+      .get(`/repos/lab/models/git/trees/${BASE}`)
+      .query({ recursive: '1' })
+      .reply(
+        200,
+        treeOf({ '.github/asl-gate.yml': { symlink: '../docs/lenient.yml' }, 'docs/lenient.yml': 'grace_days: 99\n' }),
+      );
     await run({ api: api({ attempts: 1, baseDelayMs: 0 }) });
     expect(scope.pendingMocks()).toStrictEqual([]);
     expect(verdict()).toBe('fail');
@@ -115,10 +159,18 @@ describe('Action runner (nock)', () => {
   it('retries a 502 and a rate limit with Retry-After, then succeeds', async () => {
     runner(exampleRepo('nova-2'), prEvent({ base: BASE, head: 'b'.repeat(40), changedFiles: 1 }));
     const scope = nock(API)
-      .get('/repos/lab/models/pulls/7/files').query(true).reply(502, { message: 'bad gateway' })
-      .get('/repos/lab/models/pulls/7/files').query(true).reply(403, { message: 'secondary rate limit' }, { 'retry-after': '0' })
-      .get('/repos/lab/models/pulls/7/files').query(true).reply(200, [{ filename: 'releases/nova-2/asl.yml', status: 'modified' }])
-      .get(`/repos/lab/models/git/trees/${BASE}`).query({ recursive: '1' }).reply(200, treeOf({ '.github/asl-gate.yml': config }));
+      .get('/repos/lab/models/pulls/7/files')
+      .query(true)
+      .reply(502, { message: 'bad gateway' })
+      .get('/repos/lab/models/pulls/7/files')
+      .query(true)
+      .reply(403, { message: 'secondary rate limit' }, { 'retry-after': '0' })
+      .get('/repos/lab/models/pulls/7/files')
+      .query(true)
+      .reply(200, [{ filename: 'releases/nova-2/asl.yml', status: 'modified' }])
+      .get(`/repos/lab/models/git/trees/${BASE}`)
+      .query({ recursive: '1' })
+      .reply(200, treeOf({ '.github/asl-gate.yml': config }));
     const sleeps: number[] = [];
     await run({ api: api({ attempts: 4, baseDelayMs: 5, sleep: async (ms) => void sleeps.push(ms) }) });
     expect(scope.pendingMocks()).toStrictEqual([]);
@@ -129,24 +181,37 @@ describe('Action runner (nock)', () => {
   it('a 403 that is not a rate limit fails at once', async () => {
     runner(exampleRepo('nova-2'), prEvent({ base: BASE, head: 'b'.repeat(40), changedFiles: 1 }));
     const scope = nock(API)
-      .get('/repos/lab/models/pulls/7/files').query(true).reply(403, { message: 'Resource not accessible by integration' });
+      .get('/repos/lab/models/pulls/7/files')
+      .query(true)
+      .reply(403, { message: 'Resource not accessible by integration' });
     await run({ api: api({ attempts: 4, baseDelayMs: 0 }) });
     expect(scope.pendingMocks()).toStrictEqual([]);
     expect(verdict()).toBeUndefined(); // failed before any verdict: never a pass
   });
 
-  it.each([429, 403])('a %i rate limit asking to wait over 60 s fails closed with one line, without sleeping', async (status) => {
-    runner(exampleRepo('nova-2'), prEvent({ base: BASE, head: 'b'.repeat(40), changedFiles: 1 }));
-    const scope = nock(API).get('/repos/lab/models/pulls/7/files').query(true).reply(status, { message: 'API rate limit exceeded' }, { 'retry-after': '2000000' });
-    const sleeps: number[] = [];
-    await run({ api: api({ attempts: 4, baseDelayMs: 5, sleep: async (ms) => void sleeps.push(ms) }) });
-    expect(scope.pendingMocks()).toStrictEqual([]);
-    expect(sleeps).toEqual([]);
-    expect(verdict()).toBeUndefined();
-    expect(process.exitCode).toBe(1);
-    const out = vi.mocked(process.stdout.write).mock.calls.map((c) => String(c[0])).join('');
-    expect(out).toContain('::error::GitHub API GET https://api.github.com/repos/lab/models/pulls/7/files?per_page=100 failed: rate limited, and GitHub asks to wait 2000000 s, over the 60 s asl-gate waits (after 1 attempt)\n');
-  });
+  it.each([429, 403])(
+    'a %i rate limit asking to wait over 60 s fails closed with one line, without sleeping',
+    async (status) => {
+      runner(exampleRepo('nova-2'), prEvent({ base: BASE, head: 'b'.repeat(40), changedFiles: 1 }));
+      const scope = nock(API)
+        .get('/repos/lab/models/pulls/7/files')
+        .query(true)
+        .reply(status, { message: 'API rate limit exceeded' }, { 'retry-after': '2000000' });
+      const sleeps: number[] = [];
+      await run({ api: api({ attempts: 4, baseDelayMs: 5, sleep: async (ms) => void sleeps.push(ms) }) });
+      expect(scope.pendingMocks()).toStrictEqual([]);
+      expect(sleeps).toEqual([]);
+      expect(verdict()).toBeUndefined();
+      expect(process.exitCode).toBe(1);
+      const out = vi
+        .mocked(process.stdout.write)
+        .mock.calls.map((c) => String(c[0]))
+        .join('');
+      expect(out).toContain(
+        '::error::GitHub API GET https://api.github.com/repos/lab/models/pulls/7/files?per_page=100 failed: rate limited, and GitHub asks to wait 2000000 s, over the 60 s asl-gate waits (after 1 attempt)\n',
+      );
+    },
+  );
 
   it('removed files and both paths of a rename are changed paths: a receipt renamed out of its release checks the release', async () => {
     // The receipt moved out of nova-2's folder: only its old path names the release.
@@ -156,8 +221,12 @@ describe('Action runner (nock)', () => {
     delete workspace[receipt];
     runner(workspace, prEvent({ base: BASE, head: 'b'.repeat(40), changedFiles: 1 }));
     const scope = nock(API)
-      .get('/repos/lab/models/pulls/7/files').query(true).reply(200, [{ filename: 'archive/us-aisi-receipt.md', previous_filename: receipt, status: 'renamed' }])
-      .get(`/repos/lab/models/git/trees/${BASE}`).query({ recursive: '1' }).reply(200, treeOf({ '.github/asl-gate.yml': config }));
+      .get('/repos/lab/models/pulls/7/files')
+      .query(true)
+      .reply(200, [{ filename: 'archive/us-aisi-receipt.md', previous_filename: receipt, status: 'renamed' }])
+      .get(`/repos/lab/models/git/trees/${BASE}`)
+      .query({ recursive: '1' })
+      .reply(200, treeOf({ '.github/asl-gate.yml': config }));
     await run({ api: api({ attempts: 1, baseDelayMs: 0 }) });
     expect(scope.pendingMocks()).toStrictEqual([]);
     expect(verdict()).toBe('fail');

@@ -13,7 +13,12 @@ const WEAK = 'd'.repeat(40);
 const MAIN_NOVA = '9'.repeat(40);
 const config = exampleRepo()['.github/asl-gate.yml']!;
 const novaShared = (() => {
-  const files = edit(exampleRepo('nova-2'), 'releases/nova-2/asl.yml', 'evidence: reviews/stress-test.md', 'evidence: ../../evals/stress-test.md');
+  const files = edit(
+    exampleRepo('nova-2'),
+    'releases/nova-2/asl.yml',
+    'evidence: reviews/stress-test.md',
+    'evidence: ../../evals/stress-test.md',
+  );
   files['evals/stress-test.md'] = files['releases/nova-2/reviews/stress-test.md']!;
   delete files['releases/nova-2/reviews/stress-test.md'];
   return files;
@@ -28,7 +33,10 @@ beforeAll(async () => {
   await gh.start();
   gh.commits.set(MAIN, { '.github/asl-gate.yml': config, 'README.md': '# models\n' });
   // A weaker base: its policy asks the RSO only from ASL-4.
-  gh.commits.set(WEAK, { '.github/asl-gate.yml': config.replace('from_level: ASL-3', 'from_level: ASL-4'), 'README.md': '# models\n' });
+  gh.commits.set(WEAK, {
+    '.github/asl-gate.yml': config.replace('from_level: ASL-3', 'from_level: ASL-4'),
+    'README.md': '# models\n',
+  });
   gh.commits.set(MAIN_NOVA, { ...novaShared, 'README.md': '# models\n' });
   gh.user('rso-kaplan');
   bot = await startBot(gh);
@@ -41,18 +49,42 @@ afterAll(async () => {
 /** A commit SHA that starts with `prefix` (how a ground commit looks to the App). */
 const crafted = (prefix: string, fill: string) => prefix.padEnd(40, fill);
 const uniq = (n: number, v = 0) => `${n.toString(16).padStart(4, '0')}${v}`.padEnd(40, '7');
-const releaseChanges = (files: TreeFiles): PullFile[] => Object.keys(files).filter((p) => p.startsWith('releases/')).map((filename) => ({ filename, status: 'added' }));
+const releaseChanges = (files: TreeFiles): PullFile[] =>
+  Object.keys(files)
+    .filter((p) => p.startsWith('releases/'))
+    .map((filename) => ({ filename, status: 'added' }));
 const nova = () => exampleRepo('nova-2');
 
-async function open(opts: { head?: string; base?: string; baseRef?: string; files?: TreeFiles; changed?: PullFile[]; author?: string } = {}): Promise<Pull> {
+async function open(
+  opts: {
+    head?: string;
+    base?: string;
+    baseRef?: string;
+    files?: TreeFiles;
+    changed?: PullFile[];
+    author?: string;
+  } = {},
+): Promise<Pull> {
   const n = next++;
   const files = opts.files ?? nova();
-  const pr = gh.openPull(n, opts.author ?? 'dev-alice', opts.base ?? MAIN, opts.head ?? uniq(n), files, opts.changed ?? releaseChanges(files), opts.baseRef ?? 'main');
+  const pr = gh.openPull(
+    n,
+    opts.author ?? 'dev-alice',
+    opts.base ?? MAIN,
+    opts.head ?? uniq(n),
+    files,
+    opts.changed ?? releaseChanges(files),
+    opts.baseRef ?? 'main',
+  );
   expect(await deliver(bot, 'pull_request', pullRequestEvent(gh, pr))).toBe(200);
   return pr;
 }
 
-async function push(pr: Pull, sha: string, files: TreeFiles = { ...nova(), 'releases/nova-2/reports/extra.md': `# ${sha}\n` }) {
+async function push(
+  pr: Pull,
+  sha: string,
+  files: TreeFiles = { ...nova(), 'releases/nova-2/reports/extra.md': `# ${sha}\n` },
+) {
   gh.push(pr.number, sha, files, 'dev-alice');
   expect(await deliver(bot, 'pull_request', pullRequestEvent(gh, pr, 'synchronize'))).toBe(200);
 }
@@ -181,7 +213,15 @@ describe('3. same head, weaker base', () => {
   it("a second PR with the same head into a weaker base never changes main's check", async () => {
     const pr = await open();
     expect(check(pr.head)).toMatchObject({ status: 'in_progress' });
-    const twin = gh.openPull(next++, 'dev-alice', WEAK, pr.head, gh.commits.get(pr.head)!, releaseChanges(nova()), 'weak');
+    const twin = gh.openPull(
+      next++,
+      'dev-alice',
+      WEAK,
+      pr.head,
+      gh.commits.get(pr.head)!,
+      releaseChanges(nova()),
+      'weak',
+    );
     await deliver(bot, 'pull_request', pullRequestEvent(gh, twin));
     expect(check(pr.head, 'weak')).toMatchObject({ conclusion: 'success' });
     expect(check(pr.head, 'weak')!.output.title).toBe('RSO approval not required');
@@ -189,7 +229,11 @@ describe('3. same head, weaker base', () => {
   });
 
   it('…nor does one whose base already holds the release (its diff touches no release)', async () => {
-    const pr = await open({ base: MAIN, files: { ...novaShared, 'README.md': '# models\n' }, changed: releaseChanges(novaShared) });
+    const pr = await open({
+      base: MAIN,
+      files: { ...novaShared, 'README.md': '# models\n' },
+      changed: releaseChanges(novaShared),
+    });
     const twin = gh.openPull(next++, 'dev-alice', MAIN_NOVA, pr.head, gh.commits.get(pr.head)!, [], 'release-nova');
     await deliver(bot, 'pull_request', pullRequestEvent(gh, twin));
     expect(check(pr.head, 'release-nova')).toMatchObject({ conclusion: 'success' });
@@ -222,7 +266,11 @@ describe('4. retarget', () => {
     expect(check(pr.head)).toMatchObject({ status: 'in_progress', conclusion: null });
     // An approval while on weak is bound to (head, weak) only: back on main, it is still waiting.
     await say(pr.number, 'rso-kaplan', '/rso approve');
-    await deliver(bot, 'pull_request', pullRequestEvent(gh, pr, 'edited', { base: gh.retarget(pr.number, MAIN, 'main') }));
+    await deliver(
+      bot,
+      'pull_request',
+      pullRequestEvent(gh, pr, 'edited', { base: gh.retarget(pr.number, MAIN, 'main') }),
+    );
     expect(check(pr.head)).toMatchObject({ status: 'in_progress' });
   });
 
@@ -270,7 +318,10 @@ describe('5. rejections that cannot be erased', () => {
       const pr = await open();
       const a = gh.comment(pr.number, 'rso-kaplan', '/rso approve');
       const r = gh.comment(pr.number, 'rso-kaplan', '/rso reject wait');
-      await Promise.all([deliver(bot, 'issue_comment', commentEvent(gh, a)), deliver(other, 'issue_comment', commentEvent(gh, r))]);
+      await Promise.all([
+        deliver(bot, 'issue_comment', commentEvent(gh, a)),
+        deliver(other, 'issue_comment', commentEvent(gh, r)),
+      ]);
       await deliver(bot, 'pull_request', pullRequestEvent(gh, pr, 'ready_for_review'));
       expect(check(pr.head)).toMatchObject({ conclusion: 'failure' });
       expect(gh.stickyComments(pr.number)).toHaveLength(1);
@@ -282,20 +333,31 @@ describe('5. rejections that cannot be erased', () => {
 
 describe('6. removed and renamed files', () => {
   it('deleting the gate config needs the RSO', async () => {
-    const pr = await open({ base: MAIN, files: { 'README.md': '# models\n' }, changed: [{ filename: '.github/asl-gate.yml', status: 'removed' }] });
+    const pr = await open({
+      base: MAIN,
+      files: { 'README.md': '# models\n' },
+      changed: [{ filename: '.github/asl-gate.yml', status: 'removed' }],
+    });
     expect(check(pr.head)).toMatchObject({ status: 'in_progress' });
     expect(check(pr.head)!.output.title).not.toBe('Not a release');
   });
 
   it('renaming it away needs the RSO', async () => {
-    const pr = await open({ base: MAIN, files: { 'docs/old-gate.yml': config, 'README.md': '# models\n' }, changed: [{ filename: 'docs/old-gate.yml', status: 'renamed', previous_filename: '.github/asl-gate.yml' }] });
+    const pr = await open({
+      base: MAIN,
+      files: { 'docs/old-gate.yml': config, 'README.md': '# models\n' },
+      changed: [{ filename: 'docs/old-gate.yml', status: 'renamed', previous_filename: '.github/asl-gate.yml' }],
+    });
     expect(check(pr.head)).toMatchObject({ status: 'in_progress' });
   });
 
   it('deleting the config in a PR that also changes a release: the RSO, and the sticky says so', async () => {
     const files = nova();
     delete files['.github/asl-gate.yml'];
-    const pr = await open({ files, changed: [...releaseChanges(files), { filename: '.github/asl-gate.yml', status: 'removed' }] });
+    const pr = await open({
+      files,
+      changed: [...releaseChanges(files), { filename: '.github/asl-gate.yml', status: 'removed' }],
+    });
     expect(check(pr.head)).toMatchObject({ status: 'in_progress' });
     expect(gh.stickyComments(pr.number)[0]!.body).toContain('also changes the gate configuration or a pack');
   });
@@ -303,7 +365,11 @@ describe('6. removed and renamed files', () => {
   it("deleting a release's review receipt is a release change, and the gate fails on it", async () => {
     const files: TreeFiles = { ...gh.commits.get(MAIN_NOVA)! };
     delete files['releases/nova-2/reviews/us-aisi-receipt.md'];
-    const pr = await open({ base: MAIN_NOVA, files, changed: [{ filename: 'releases/nova-2/reviews/us-aisi-receipt.md', status: 'removed' }] });
+    const pr = await open({
+      base: MAIN_NOVA,
+      files,
+      changed: [{ filename: 'releases/nova-2/reviews/us-aisi-receipt.md', status: 'removed' }],
+    });
     expect(check(pr.head)).toMatchObject({ conclusion: 'failure' });
     expect(check(pr.head)!.output.summary).toContain('reference.missing');
   });
@@ -312,7 +378,17 @@ describe('6. removed and renamed files', () => {
     const files: TreeFiles = { ...gh.commits.get(MAIN_NOVA)! };
     files['archive/capability.md'] = files['releases/nova-2/reports/capability.md']!;
     delete files['releases/nova-2/reports/capability.md'];
-    const pr = await open({ base: MAIN_NOVA, files, changed: [{ filename: 'archive/capability.md', status: 'renamed', previous_filename: 'releases/nova-2/reports/capability.md' }] });
+    const pr = await open({
+      base: MAIN_NOVA,
+      files,
+      changed: [
+        {
+          filename: 'archive/capability.md',
+          status: 'renamed',
+          previous_filename: 'releases/nova-2/reports/capability.md',
+        },
+      ],
+    });
     expect(check(pr.head)).toMatchObject({ conclusion: 'failure' });
   });
 });
@@ -320,16 +396,21 @@ describe('6. removed and renamed files', () => {
 describe('7. cited files outside release folders', () => {
   it('changing evals/stress-test.md, which an ASL-3 release cites, needs the RSO', async () => {
     const files = { ...gh.commits.get(MAIN_NOVA)!, 'evals/stress-test.md': '# Stress test, rewritten\n' };
-    const pr = await open({ base: MAIN_NOVA, files, changed: [{ filename: 'evals/stress-test.md', status: 'modified' }] });
+    const pr = await open({
+      base: MAIN_NOVA,
+      files,
+      changed: [{ filename: 'evals/stress-test.md', status: 'modified' }],
+    });
     expect(check(pr.head)).toMatchObject({ status: 'in_progress' });
     expect(gh.stickyComments(pr.number)[0]!.body).toContain('| nova-2 |');
   });
 });
 
 describe('8. commits GitHub does not list', () => {
-  it("an RSO whose commit is number 261 cannot approve, and the reply says why", async () => {
+  it('an RSO whose commit is number 261 cannot approve, and the reply says why', async () => {
     const pr = await open();
-    for (let i = 2; i <= 260; i++) pr.commits.push({ sha: uniq(pr.number, i), author: 'dev-alice', committer: 'dev-alice' });
+    for (let i = 2; i <= 260; i++)
+      pr.commits.push({ sha: uniq(pr.number, i), author: 'dev-alice', committer: 'dev-alice' });
     pr.commits.push({ sha: uniq(pr.number, 261), author: 'rso-kaplan', committer: 'rso-kaplan' });
     await deliver(bot, 'pull_request', pullRequestEvent(gh, pr, 'synchronize'));
     const c = await say(pr.number, 'rso-kaplan', `/rso approve ${pr.head}`);

@@ -28,7 +28,10 @@ afterEach(() => {
 });
 
 const sha = (n: number, v = 0) => `${n.toString(16).padStart(4, '0')}${v}`.padEnd(40, 'e');
-const changedOf = (files: Record<string, string>): PullFile[] => Object.keys(files).filter((p) => p.startsWith('releases/')).map((filename) => ({ filename, status: 'added' }));
+const changedOf = (files: Record<string, string>): PullFile[] =>
+  Object.keys(files)
+    .filter((p) => p.startsWith('releases/'))
+    .map((filename) => ({ filename, status: 'added' }));
 
 /** Open a PR with these release files and deliver pull_request.opened. */
 async function openRelease(release: string, author = 'dev-alice', files = exampleRepo(release)) {
@@ -128,7 +131,12 @@ describe('RSO approval App (end to end)', () => {
     await say(pr.number, 'rso-kaplan', '/rso approve');
     const first = pr.head;
     expect(gh.latestCheck(first)).toMatchObject({ conclusion: 'success' });
-    gh.push(pr.number, sha(pr.number, 2), { ...exampleRepo('nova-2'), 'releases/nova-2/reports/extra.md': '# more\n' }, 'dev-alice');
+    gh.push(
+      pr.number,
+      sha(pr.number, 2),
+      { ...exampleRepo('nova-2'), 'releases/nova-2/reports/extra.md': '# more\n' },
+      'dev-alice',
+    );
     await deliver(bot, 'pull_request', pullRequestEvent(gh, pr, 'synchronize'));
     expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'in_progress', conclusion: null });
     expect(gh.latestCheck(first)).toMatchObject({ conclusion: 'success' }); // the old commit keeps its record
@@ -140,7 +148,12 @@ describe('RSO approval App (end to end)', () => {
     const pr = await openRelease('nova-2');
     const c = gh.comment(pr.number, 'rso-kaplan', '/rso approve');
     // The push lands before the comment's webhook is handled (reordered deliveries).
-    gh.push(pr.number, sha(pr.number, 3), { ...exampleRepo('nova-2'), 'releases/nova-2/reports/x.md': '#\n' }, 'dev-alice');
+    gh.push(
+      pr.number,
+      sha(pr.number, 3),
+      { ...exampleRepo('nova-2'), 'releases/nova-2/reports/x.md': '#\n' },
+      'dev-alice',
+    );
     await deliver(bot, 'issue_comment', commentEvent(gh, c));
     expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'in_progress' });
     expect(repliesTo(c.id)[0]!.body).toMatch(/cannot tell which commit was the head when this comment was written/);
@@ -163,7 +176,12 @@ describe('RSO approval App (end to end)', () => {
   it('approving a stale SHA is refused', async () => {
     const pr = await openRelease('nova-2');
     const old = pr.head;
-    gh.push(pr.number, sha(pr.number, 4), { ...exampleRepo('nova-2'), 'releases/nova-2/reports/x.md': '#\n' }, 'dev-alice');
+    gh.push(
+      pr.number,
+      sha(pr.number, 4),
+      { ...exampleRepo('nova-2'), 'releases/nova-2/reports/x.md': '#\n' },
+      'dev-alice',
+    );
     await deliver(bot, 'pull_request', pullRequestEvent(gh, pr, 'synchronize'));
     const c = await say(pr.number, 'rso-kaplan', `/rso approve ${old.slice(0, 7)}`);
     expect(repliesTo(c.id)[0]!.body).toMatch(/is not the head of this pull request/);
@@ -209,7 +227,12 @@ describe('RSO approval App (end to end)', () => {
     run.conclusion = null; // as if someone had tampered with it: a rebuild restores the truth
     run.status = 'queued';
     const event = webhook('check_run', 'rerequested', {
-      check_run: { id: run.id, name: 'RSO approval: main', head_sha: pr.head, pull_requests: [{ number: pr.number, head: { sha: pr.head }, base: { sha: BASE } }] },
+      check_run: {
+        id: run.id,
+        name: 'RSO approval: main',
+        head_sha: pr.head,
+        pull_requests: [{ number: pr.number, head: { sha: pr.head }, base: { sha: BASE } }],
+      },
       repository: { name: 'models', full_name: 'lab/models', owner: { login: 'lab' } },
       installation: { id: 77 },
     });
@@ -217,10 +240,13 @@ describe('RSO approval App (end to end)', () => {
     expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'completed', conclusion: 'success' });
   });
 
-  it('a PR past GitHub\'s 3,000-file listing fails closed', async () => {
+  it("a PR past GitHub's 3,000-file listing fails closed", async () => {
     const n = next++;
     const files = exampleRepo('nova-2');
-    const changed: PullFile[] = [...changedOf(files), ...Array.from({ length: 3000 }, (_, i) => ({ filename: `data/f${i}.txt`, status: 'added' as const }))];
+    const changed: PullFile[] = [
+      ...changedOf(files),
+      ...Array.from({ length: 3000 }, (_, i) => ({ filename: `data/f${i}.txt`, status: 'added' as const })),
+    ];
     const pr = gh.openPull(n, 'dev-alice', BASE, sha(n), files, changed);
     await deliver(bot, 'pull_request', pullRequestEvent(gh, pr));
     expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'completed', conclusion: 'failure' });
@@ -229,7 +255,9 @@ describe('RSO approval App (end to end)', () => {
 
   it('a PR that touches no release gets success at once', async () => {
     const n = next++;
-    const pr = gh.openPull(n, 'dev-alice', BASE, sha(n), { 'README.md': '# hi\n' }, [{ filename: 'README.md', status: 'modified' }]);
+    const pr = gh.openPull(n, 'dev-alice', BASE, sha(n), { 'README.md': '# hi\n' }, [
+      { filename: 'README.md', status: 'modified' },
+    ]);
     await deliver(bot, 'pull_request', pullRequestEvent(gh, pr));
     expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'completed', conclusion: 'success' });
     expect(gh.latestCheck(pr.head)!.output.title).toBe('Not a release');
@@ -246,7 +274,9 @@ describe('RSO approval App (end to end)', () => {
   it('a PR that changes the gate config needs RSO approval', async () => {
     const n = next++;
     const files = edit(exampleRepo(), '.github/asl-gate.yml', 'grace_days: 0', 'grace_days: 30');
-    const pr = gh.openPull(n, 'dev-alice', BASE, sha(n), files, [{ filename: '.github/asl-gate.yml', status: 'modified' }]);
+    const pr = gh.openPull(n, 'dev-alice', BASE, sha(n), files, [
+      { filename: '.github/asl-gate.yml', status: 'modified' },
+    ]);
     await deliver(bot, 'pull_request', pullRequestEvent(gh, pr));
     expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'in_progress' });
     await say(pr.number, 'rso-kaplan', '/rso approve');
@@ -270,7 +300,9 @@ describe('RSO approval App (end to end)', () => {
     const n = next++;
     const pr = gh.openPull(n, 'dev-alice', BASE, sha(n), exampleRepo('nova-2'), changedOf(exampleRepo('nova-2')));
     const before = gh.requests.length;
-    expect(await deliver(bot, 'pull_request', pullRequestEvent(gh, pr), { signature: 'sha256=' + '0'.repeat(64) })).toBe(400);
+    expect(
+      await deliver(bot, 'pull_request', pullRequestEvent(gh, pr), { signature: 'sha256=' + '0'.repeat(64) }),
+    ).toBe(400);
     expect(await deliver(bot, 'pull_request', pullRequestEvent(gh, pr), { signature: null })).toBe(400);
     expect(gh.requests.length).toBe(before);
   });
@@ -301,7 +333,14 @@ describe('RSO approval App (end to end)', () => {
   });
 
   it('a secondary rate limit is backed off and retried', async () => {
-    gh.fail({ method: 'GET', path: /\/pulls\/\d+\/files$/, status: 403, times: 1, headers: { 'retry-after': '1' }, body: { message: 'You have exceeded a secondary rate limit' } });
+    gh.fail({
+      method: 'GET',
+      path: /\/pulls\/\d+\/files$/,
+      status: 403,
+      times: 1,
+      headers: { 'retry-after': '1' },
+      body: { message: 'You have exceeded a secondary rate limit' },
+    });
     const pr = await openRelease('nova-2');
     expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'in_progress' });
     expect(gh.calls(new RegExp(`pulls/${pr.number}/files`))).toHaveLength(2);

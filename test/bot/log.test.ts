@@ -28,7 +28,8 @@ afterAll(async () => {
  * so a line may reach stdout just after the webhook's answer.
  */
 async function decisionsOf(delivery: string, count = 1): Promise<Array<Record<string, unknown>>> {
-  for (let i = 0; i < 100 && linesOf(delivery).filter((l) => l.decision).length < count; i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 100 && linesOf(delivery).filter((l) => l.decision).length < count; i++)
+    await new Promise((r) => setTimeout(r, 20));
   await new Promise((r) => setTimeout(r, 50));
   return linesOf(delivery).filter((l) => l.decision);
 }
@@ -46,7 +47,9 @@ function linesOf(delivery: string): Array<Record<string, unknown>> {
 describe('decision logs', () => {
   it('one decision line per check written, bound to the delivery', async () => {
     const files = exampleRepo('nova-2');
-    const changed = Object.keys(files).filter((p) => p.startsWith('releases/')).map((filename) => ({ filename, status: 'added' as const }));
+    const changed = Object.keys(files)
+      .filter((p) => p.startsWith('releases/'))
+      .map((filename) => ({ filename, status: 'added' as const }));
     const head = 'a1'.repeat(20);
     const pr = gh.openPull(7, 'dev-alice', BASE, head, files, changed);
     expect(await deliver(bot, 'pull_request', pullRequestEvent(gh, pr), { id: 'delivery-opened' })).toBe(200);
@@ -68,15 +71,27 @@ describe('decision logs', () => {
     expect(approved).toHaveLength(1);
     expect(approved[0]).toMatchObject({
       event: 'issue_comment.created',
-      decision: { pr: 7, head, base: BASE, verdict: 'pass', state: 'approved', check: 'success', who: { login: 'rso-kaplan', id: gh.user('rso-kaplan').id } },
+      decision: {
+        pr: 7,
+        head,
+        base: BASE,
+        verdict: 'pass',
+        state: 'approved',
+        check: 'success',
+        who: { login: 'rso-kaplan', id: gh.user('rso-kaplan').id },
+      },
     });
     expect(approved[0]!.msg).toContain('by @rso-kaplan');
   });
 
   it('a non-release PR: one decision line, success', async () => {
-    const pr = gh.openPull(8, 'dev-alice', BASE, 'c3'.repeat(20), { 'README.md': '# hi\n' }, [{ filename: 'README.md', status: 'modified' }]);
+    const pr = gh.openPull(8, 'dev-alice', BASE, 'c3'.repeat(20), { 'README.md': '# hi\n' }, [
+      { filename: 'README.md', status: 'modified' },
+    ]);
     expect(await deliver(bot, 'pull_request', pullRequestEvent(gh, pr), { id: 'delivery-plain' })).toBe(200);
     const lines = await decisionsOf('delivery-plain');
-    expect(lines.map((l) => l.decision)).toStrictEqual([{ pr: 8, head: pr.head, base: BASE, verdict: 'pass', state: 'not_release', check: 'success' }]);
+    expect(lines.map((l) => l.decision)).toStrictEqual([
+      { pr: 8, head: pr.head, base: BASE, verdict: 'pass', state: 'not_release', check: 'success' },
+    ]);
   });
 });

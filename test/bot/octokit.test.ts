@@ -12,9 +12,23 @@ describe("the App's Octokit", () => {
       gh.openPull(1, 'dev', 'b', 'c'.repeat(40), {}, []);
       const t0 = Date.now();
       await Promise.all([
-        octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: 'lab', repo: 'models', issue_number: 1, body: 'a' }),
-        octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: 'lab', repo: 'models', issue_number: 1, body: 'b' }),
-        octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner: 'lab', repo: 'models', pull_number: 1 }),
+        octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+          owner: 'lab',
+          repo: 'models',
+          issue_number: 1,
+          body: 'a',
+        }),
+        octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+          owner: 'lab',
+          repo: 'models',
+          issue_number: 1,
+          body: 'b',
+        }),
+        octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+          owner: 'lab',
+          repo: 'models',
+          pull_number: 1,
+        }),
       ]);
       const at = gh.requests.map((r) => [r.method, r.at - t0] as const);
       const posts = at.filter(([m]) => m === 'POST').map(([, t]) => t);

@@ -38,7 +38,14 @@ describe.each(CASES)('RSO approval App with the built-in pack $pack', ({ pack, p
     const base = `${n.toString(16)}`.padStart(40, 'b');
     gh.commits.set(base, { '.github/asl-gate.yml': files['.github/asl-gate.yml']!, 'README.md': '# models\n' });
     const changed = Object.keys(files).filter((p) => p.startsWith(`releases/${model}/`));
-    const pr = gh.openPull(n, 'dev-alice', base, sha(n), files, changed.map((filename) => ({ filename, status: 'added' as const })));
+    const pr = gh.openPull(
+      n,
+      'dev-alice',
+      base,
+      sha(n),
+      files,
+      changed.map((filename) => ({ filename, status: 'added' as const })),
+    );
     expect(await deliver(bot, 'pull_request', pullRequestEvent(gh, pr))).toBe(200);
     return pr;
   }

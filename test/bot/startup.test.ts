@@ -36,7 +36,9 @@ function launch(env: NodeJS.ProcessEnv, cwd: string): { stop: () => void; exited
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  const exited = new Promise<Exit>((resolve) => child.on('exit', (code) => (clearTimeout(timer), resolve({ code, output }))));
+  const exited = new Promise<Exit>((resolve) =>
+    child.on('exit', (code) => (clearTimeout(timer), resolve({ code, output }))),
+  );
   return { stop: () => child.kill('SIGTERM'), exited };
 }
 
@@ -47,17 +49,24 @@ describe('npm start with NODE_ENV=production', () => {
   it('names everything missing in one line and exits 2', async () => {
     const r = await start(production);
     expect(r.code).toBe(2);
-    expect(lines(r.output)).toStrictEqual(['asl-gate: not starting (NODE_ENV=production): APP_ID is not set; PRIVATE_KEY or PRIVATE_KEY_PATH is not set; WEBHOOK_SECRET is not set']);
+    expect(lines(r.output)).toStrictEqual([
+      'asl-gate: not starting (NODE_ENV=production): APP_ID is not set; PRIVATE_KEY or PRIVATE_KEY_PATH is not set; WEBHOOK_SECRET is not set',
+    ]);
   });
 
   it('refuses an unreadable key file without a stack trace or setup mode', async () => {
     const r = await start({ ...production, APP_ID: '4242', PRIVATE_KEY_PATH: 'missing.pem', WEBHOOK_SECRET: 's3cret' });
     expect(r.code).toBe(2);
-    expect(lines(r.output)).toStrictEqual(['asl-gate: not starting (NODE_ENV=production): PRIVATE_KEY_PATH "missing.pem" cannot be read (ENOENT)']);
+    expect(lines(r.output)).toStrictEqual([
+      'asl-gate: not starting (NODE_ENV=production): PRIVATE_KEY_PATH "missing.pem" cannot be read (ENOENT)',
+    ]);
   });
 
-  it('refuses a key that is not a private key, and Probot\'s default secret', async () => {
-    const r = await start({ ...production, APP_ID: '4242', PRIVATE_KEY_PATH: 'key.pem', WEBHOOK_SECRET: 'development' }, folder({ 'key.pem': 'not a key\n' }));
+  it("refuses a key that is not a private key, and Probot's default secret", async () => {
+    const r = await start(
+      { ...production, APP_ID: '4242', PRIVATE_KEY_PATH: 'key.pem', WEBHOOK_SECRET: 'development' },
+      folder({ 'key.pem': 'not a key\n' }),
+    );
     expect(r.code).toBe(2);
     expect(lines(r.output)).toStrictEqual([
       'asl-gate: not starting (NODE_ENV=production): PRIVATE_KEY_PATH "key.pem" is not a PEM private key; WEBHOOK_SECRET is Probot\'s public default "development"',
@@ -67,18 +76,31 @@ describe('npm start with NODE_ENV=production', () => {
   it('refuses a non-numeric APP_ID and a PRIVATE_KEY that is not a key', async () => {
     const r = await start({ ...production, APP_ID: 'rso-approval', PRIVATE_KEY: 'abc', WEBHOOK_SECRET: 's3cret' });
     expect(r.code).toBe(2);
-    expect(lines(r.output)).toStrictEqual(['asl-gate: not starting (NODE_ENV=production): APP_ID "rso-approval" is not a number; PRIVATE_KEY is not a PEM private key']);
+    expect(lines(r.output)).toStrictEqual([
+      'asl-gate: not starting (NODE_ENV=production): APP_ID "rso-approval" is not a number; PRIVATE_KEY is not a PEM private key',
+    ]);
   });
 
   it('refuses REDIS_URL, which Probot would act on with a module the App does not ship', async () => {
-    const r = await start({ ...production, APP_ID: '4242', PRIVATE_KEY: privateKey(), WEBHOOK_SECRET: 's3cret', REDIS_URL: 'redis://127.0.0.1:6379' });
+    const r = await start({
+      ...production,
+      APP_ID: '4242',
+      PRIVATE_KEY: privateKey(),
+      WEBHOOK_SECRET: 's3cret',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    });
     expect(r.code).toBe(2);
-    expect(lines(r.output)).toStrictEqual(['asl-gate: not starting (NODE_ENV=production): REDIS_URL is set, but this App does not use Probot\'s Redis-backed throttling (see README, "Several replicas"): unset it']);
+    expect(lines(r.output)).toStrictEqual([
+      'asl-gate: not starting (NODE_ENV=production): REDIS_URL is set, but this App does not use Probot\'s Redis-backed throttling (see README, "Several replicas"): unset it',
+    ]);
   });
 
   it('reads the credentials from .env as Probot does, and starts', async () => {
     const port = await freePort();
-    const cwd = folder({ '.env': 'APP_ID=4242\nWEBHOOK_SECRET=s3cret\nPRIVATE_KEY_PATH=app.pem\n', 'app.pem': privateKey() });
+    const cwd = folder({
+      '.env': 'APP_ID=4242\nWEBHOOK_SECRET=s3cret\nPRIVATE_KEY_PATH=app.pem\n',
+      'app.pem': privateKey(),
+    });
     const app = launch({ ...production, PORT: String(port), HOST: '127.0.0.1' }, cwd);
     const ping = await pingUntilUp(port);
     app.stop();

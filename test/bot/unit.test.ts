@@ -18,7 +18,11 @@ let probot: Probot;
 beforeAll(() => nock.disableNetConnect());
 afterAll(() => nock.enableNetConnect());
 beforeEach(() => {
-  probot = new Probot({ appId: 4242, privateKey: privateKey(), Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }) });
+  probot = new Probot({
+    appId: 4242,
+    privateKey: privateKey(),
+    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+  });
   probot.load((app) => aslGateApp(app, { appId: 4242, today: () => '2026-11-28' }));
 });
 afterEach(() => nock.cleanAll());
@@ -29,18 +33,46 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 describe('App handlers (nock)', () => {
   it('a PR that touches no release gets a success check at once', async () => {
     const scope = nock(API)
-      .post('/app/installations/77/access_tokens').reply(201, { token: 't', expires_at: '2099-01-01T00:00:00Z', permissions: {} })
-      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(404, { message: 'Not Found' })
-      .get(`/repos/lab/models/commits/${HEAD}/check-runs`).query(true).reply(200, { total_count: 0, check_runs: [] })
-      .get('/repos/lab/models/pulls/7/files').query(true).reply(200, [{ filename: 'docs/readme.md', status: 'modified' }])
-      .get(`/repos/lab/models/git/trees/${BASE}`).query({ recursive: '1' }).reply(200, { sha: BASE, tree: [], truncated: false })
-      .get(`/repos/lab/models/git/trees/${HEAD}`).query({ recursive: '1' }).reply(200, { sha: HEAD, tree: [{ path: 'docs/readme.md', mode: '100644', type: 'blob', sha: '1'.repeat(40), size: 3 }], truncated: false })
-      .post('/repos/lab/models/check-runs', (body) => body.name === 'RSO approval: main' && body.head_sha === HEAD && body.status === 'completed' && body.conclusion === 'success' && body.output.title === 'Not a release')
+      .post('/app/installations/77/access_tokens')
+      .reply(201, { token: 't', expires_at: '2099-01-01T00:00:00Z', permissions: {} })
+      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml')
+      .query({ ref: BASE })
+      .reply(404, { message: 'Not Found' })
+      .get(`/repos/lab/models/commits/${HEAD}/check-runs`)
+      .query(true)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .get('/repos/lab/models/pulls/7/files')
+      .query(true)
+      .reply(200, [{ filename: 'docs/readme.md', status: 'modified' }])
+      .get(`/repos/lab/models/git/trees/${BASE}`)
+      .query({ recursive: '1' })
+      .reply(200, { sha: BASE, tree: [], truncated: false })
+      .get(`/repos/lab/models/git/trees/${HEAD}`)
+      .query({ recursive: '1' })
+      .reply(200, {
+        sha: HEAD,
+        tree: [{ path: 'docs/readme.md', mode: '100644', type: 'blob', sha: '1'.repeat(40), size: 3 }],
+        truncated: false,
+      })
+      .post(
+        '/repos/lab/models/check-runs',
+        (body) =>
+          body.name === 'RSO approval: main' &&
+          body.head_sha === HEAD &&
+          body.status === 'completed' &&
+          body.conclusion === 'success' &&
+          body.output.title === 'Not a release',
+      )
       .reply(201, { id: 1 });
     await probot.receive({
       id: '1',
       name: 'pull_request',
-      payload: webhook('pull_request', 'opened', { number: 7, pull_request: { number: 7, state: 'open', head: { sha: HEAD }, base: { sha: BASE, ref: 'main' } }, repository, installation: { id: 77 } }) as never,
+      payload: webhook('pull_request', 'opened', {
+        number: 7,
+        pull_request: { number: 7, state: 'open', head: { sha: HEAD }, base: { sha: BASE, ref: 'main' } },
+        repository,
+        installation: { id: 77 },
+      }) as never,
     });
     expect(scope.pendingMocks()).toStrictEqual([]);
   });
@@ -49,22 +81,45 @@ describe('App handlers (nock)', () => {
     await probot.receive({
       id: '2',
       name: 'issue_comment',
-      payload: webhook('issue_comment', 'created', { issue: { number: 7, pull_request: { url: 'x' } }, comment: { body: 'LGTM, thanks!\n> /rso approve' }, repository, installation: { id: 77 } }) as never,
+      payload: webhook('issue_comment', 'created', {
+        issue: { number: 7, pull_request: { url: 'x' } },
+        comment: { body: 'LGTM, thanks!\n> /rso approve' },
+        repository,
+        installation: { id: 77 },
+      }) as never,
     });
     expect(nock.pendingMocks()).toStrictEqual([]);
   });
 
   it('a broken base config sets the check to failure, never success', async () => {
     const scope = nock(API)
-      .post('/app/installations/77/access_tokens').reply(201, { token: 't', expires_at: '2099-01-01T00:00:00Z', permissions: {} })
-      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, { type: 'file', path: '.github/asl-gate.yml', name: 'asl-gate.yml', size: 20, encoding: 'base64', content: b64('policy: nope-1\n') })
-      .get(`/repos/lab/models/commits/${HEAD}/check-runs`).query(true).reply(200, { total_count: 0, check_runs: [] })
-      .post('/repos/lab/models/check-runs', (body) => body.conclusion === 'failure' && /broken/.test(body.output.title)).reply(201, { id: 2 });
+      .post('/app/installations/77/access_tokens')
+      .reply(201, { token: 't', expires_at: '2099-01-01T00:00:00Z', permissions: {} })
+      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml')
+      .query({ ref: BASE })
+      .reply(200, {
+        type: 'file',
+        path: '.github/asl-gate.yml',
+        name: 'asl-gate.yml',
+        size: 20,
+        encoding: 'base64',
+        content: b64('policy: nope-1\n'),
+      })
+      .get(`/repos/lab/models/commits/${HEAD}/check-runs`)
+      .query(true)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post('/repos/lab/models/check-runs', (body) => body.conclusion === 'failure' && /broken/.test(body.output.title))
+      .reply(201, { id: 2 });
     await expect(
       probot.receive({
         id: '3',
         name: 'pull_request',
-        payload: webhook('pull_request', 'synchronize', { number: 7, pull_request: { number: 7, state: 'open', head: { sha: HEAD }, base: { sha: BASE, ref: 'main' } }, repository, installation: { id: 77 } }) as never,
+        payload: webhook('pull_request', 'synchronize', {
+          number: 7,
+          pull_request: { number: 7, state: 'open', head: { sha: HEAD }, base: { sha: BASE, ref: 'main' } },
+          repository,
+          installation: { id: 77 },
+        }) as never,
       }),
     ).rejects.toThrow();
     expect(scope.pendingMocks()).toStrictEqual([]);
@@ -75,100 +130,292 @@ describe('App handlers (nock)', () => {
 function releasePr(opts: { comments?: unknown[]; checkRun?: unknown; files?: boolean } = {}) {
   const files = exampleRepo('nova-2');
   // As GitHub lists a recursive tree: every folder too, so releases can be discovered.
-  const folders = [...new Set(Object.keys(files).flatMap((p) => p.split('/').slice(0, -1).map((_, i, a) => a.slice(0, i + 1).join('/'))))];
+  const folders = [
+    ...new Set(
+      Object.keys(files).flatMap((p) =>
+        p
+          .split('/')
+          .slice(0, -1)
+          .map((_, i, a) => a.slice(0, i + 1).join('/')),
+      ),
+    ),
+  ];
   const tree = [
-    ...Object.entries(files).map(([path, text], i) => ({ path, mode: '100644', type: 'blob', sha: String(i).padStart(40, '0'), size: text.length })),
+    ...Object.entries(files).map(([path, text], i) => ({
+      path,
+      mode: '100644',
+      type: 'blob',
+      sha: String(i).padStart(40, '0'),
+      size: text.length,
+    })),
     ...folders.map((path) => ({ path, mode: '040000', type: 'tree', sha: 'f'.repeat(40) })),
   ];
   const scope = nock(API)
-    .post('/app/installations/77/access_tokens').reply(201, { token: 't', expires_at: '2099-01-01T00:00:00Z', permissions: {} })
-    .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, { type: 'file', path: '.github/asl-gate.yml', name: 'asl-gate.yml', size: 10, encoding: 'base64', content: b64(files['.github/asl-gate.yml']!) })
-    .get(`/repos/lab/models/commits/${HEAD}/check-runs`).query(true).reply(200, { total_count: opts.checkRun ? 1 : 0, check_runs: opts.checkRun ? [opts.checkRun] : [] });
+    .post('/app/installations/77/access_tokens')
+    .reply(201, { token: 't', expires_at: '2099-01-01T00:00:00Z', permissions: {} })
+    .get('/repos/lab/models/contents/.github%2Fasl-gate.yml')
+    .query({ ref: BASE })
+    .reply(200, {
+      type: 'file',
+      path: '.github/asl-gate.yml',
+      name: 'asl-gate.yml',
+      size: 10,
+      encoding: 'base64',
+      content: b64(files['.github/asl-gate.yml']!),
+    })
+    .get(`/repos/lab/models/commits/${HEAD}/check-runs`)
+    .query(true)
+    .reply(200, { total_count: opts.checkRun ? 1 : 0, check_runs: opts.checkRun ? [opts.checkRun] : [] });
   if (opts.files !== false) {
     scope
-      .get('/repos/lab/models/pulls/7/files').query(true).reply(200, Object.keys(files).filter((p) => p.startsWith('releases/')).map((filename) => ({ filename, status: 'added' })))
-      .get(`/repos/lab/models/git/trees/${BASE}`).query({ recursive: '1' }).reply(200, { sha: BASE, tree: [], truncated: false })
-      .get(`/repos/lab/models/git/trees/${HEAD}`).query({ recursive: '1' }).reply(200, { sha: HEAD, tree, truncated: false });
+      .get('/repos/lab/models/pulls/7/files')
+      .query(true)
+      .reply(
+        200,
+        Object.keys(files)
+          .filter((p) => p.startsWith('releases/'))
+          .map((filename) => ({ filename, status: 'added' })),
+      )
+      .get(`/repos/lab/models/git/trees/${BASE}`)
+      .query({ recursive: '1' })
+      .reply(200, { sha: BASE, tree: [], truncated: false })
+      .get(`/repos/lab/models/git/trees/${HEAD}`)
+      .query({ recursive: '1' })
+      .reply(200, { sha: HEAD, tree, truncated: false });
     for (const [i, [path, text]] of Object.entries(files).entries()) {
-      if (/asl\.yml$|assessments\//.test(path)) scope.get(`/repos/lab/models/git/blobs/${String(i).padStart(40, '0')}`).reply(200, { content: b64(text), encoding: 'base64' });
+      if (/asl\.yml$|assessments\//.test(path))
+        scope
+          .get(`/repos/lab/models/git/blobs/${String(i).padStart(40, '0')}`)
+          .reply(200, { content: b64(text), encoding: 'base64' });
     }
   }
   scope
-    .get('/repos/lab/models/issues/7/comments').query(true).reply(200, opts.comments ?? [])
-    .get('/repos/lab/models/pulls/7/commits').query(true).reply(200, [{ sha: HEAD, author: { id: 11, login: 'dev-alice' }, committer: { id: 11, login: 'dev-alice' } }]);
+    .get('/repos/lab/models/issues/7/comments')
+    .query(true)
+    .reply(200, opts.comments ?? [])
+    .get('/repos/lab/models/pulls/7/commits')
+    .query(true)
+    .reply(200, [{ sha: HEAD, author: { id: 11, login: 'dev-alice' }, committer: { id: 11, login: 'dev-alice' } }]);
   return scope;
 }
 
-const pull = { number: 7, state: 'open', user: { id: 11, login: 'dev-alice' }, head: { sha: HEAD }, base: { sha: BASE, ref: 'main' }, commits: 1 };
+const pull = {
+  number: 7,
+  state: 'open',
+  user: { id: 11, login: 'dev-alice' },
+  head: { sha: HEAD },
+  base: { sha: BASE, ref: 'main' },
+  commits: 1,
+};
 /** This App's check run state (v3) on HEAD for base main: a cached passing gate, `since`, a ledger. */
 const runState = (ledger: unknown[] = [], since = '2026-11-28T09:00:05Z') =>
   `<!-- asl-gate:state ${Buffer.from(JSON.stringify({ v: 3, head: HEAD, base: BASE, today: '2026-11-28', since, ledger, gate: { relevant: true, verdict: 'pass', approvalRequired: true, policyChanged: false, releases: [], findings: [] } })).toString('base64')} -->`;
 const stickyBody = `<!-- asl-gate:rso-approval -->\n<!-- asl-gate:head ${HEAD} -->\nold`;
-const comment = (id: number, login: string, userId: number, body: string, at = '2026-11-28T10:00:00Z') => ({ id, body, created_at: at, updated_at: at, html_url: `https://github.com/lab/models/pull/7#issuecomment-${id}`, user: { id: userId, login, type: 'User' } });
+const comment = (id: number, login: string, userId: number, body: string, at = '2026-11-28T10:00:00Z') => ({
+  id,
+  body,
+  created_at: at,
+  updated_at: at,
+  html_url: `https://github.com/lab/models/pull/7#issuecomment-${id}`,
+  user: { id: userId, login, type: 'User' },
+});
 
 describe('App rules (nock)', () => {
   it('a release PR gets an in_progress check and one sticky comment naming the RSOs', async () => {
     const scope = releasePr()
-      .get('/users/rso-kaplan').reply(200, { id: 99, login: 'rso-kaplan' })
-      .post('/repos/lab/models/check-runs', (b) => b.status === 'in_progress' && b.head_sha === HEAD && /Waiting for RSO approval of ccccccc/.test(b.output.title)).reply(201, { id: 5 })
-      .post('/repos/lab/models/issues/7/comments', (b) => b.body.startsWith('<!-- asl-gate:rso-approval -->') && b.body.includes('@rso-kaplan @lab/responsible-scaling') && b.body.includes('/rso approve ccccccc')).reply(201, { id: 600 })
-      .get('/repos/lab/models/issues/7/comments').query(true).reply(200, [{ ...comment(600, 'asl-gate[bot]', 1, '<!-- asl-gate:rso-approval -->\n…'), performed_via_github_app: { id: 4242 } }])
-      .patch('/repos/lab/models/issues/comments/600').reply(200, {});
-    await probot.receive({ id: '4', name: 'pull_request', payload: webhook('pull_request', 'opened', { number: 7, pull_request: pull, repository, installation: { id: 77 } }) as never });
+      .get('/users/rso-kaplan')
+      .reply(200, { id: 99, login: 'rso-kaplan' })
+      .post(
+        '/repos/lab/models/check-runs',
+        (b) =>
+          b.status === 'in_progress' &&
+          b.head_sha === HEAD &&
+          /Waiting for RSO approval of ccccccc/.test(b.output.title),
+      )
+      .reply(201, { id: 5 })
+      .post(
+        '/repos/lab/models/issues/7/comments',
+        (b) =>
+          b.body.startsWith('<!-- asl-gate:rso-approval -->') &&
+          b.body.includes('@rso-kaplan @lab/responsible-scaling') &&
+          b.body.includes('/rso approve ccccccc'),
+      )
+      .reply(201, { id: 600 })
+      .get('/repos/lab/models/issues/7/comments')
+      .query(true)
+      .reply(200, [
+        {
+          ...comment(600, 'asl-gate[bot]', 1, '<!-- asl-gate:rso-approval -->\n…'),
+          performed_via_github_app: { id: 4242 },
+        },
+      ])
+      .patch('/repos/lab/models/issues/comments/600')
+      .reply(200, {});
+    await probot.receive({
+      id: '4',
+      name: 'pull_request',
+      payload: webhook('pull_request', 'opened', {
+        number: 7,
+        pull_request: pull,
+        repository,
+        installation: { id: 77 },
+      }) as never,
+    });
     expect(scope.pendingMocks()).toStrictEqual([]);
   });
 
   it("the RSO's /rso approve turns the check green with the audit record, and gets a 👍", async () => {
-    const run = { id: 5, head_sha: HEAD, started_at: '2026-11-28T09:00:05Z', app: { id: 4242 }, output: { text: runState() } };
+    const run = {
+      id: 5,
+      head_sha: HEAD,
+      started_at: '2026-11-28T09:00:05Z',
+      app: { id: 4242 },
+      output: { text: runState() },
+    };
     const approve = comment(700, 'rso-kaplan', 99, '/rso approve');
     const sticky = { ...comment(600, 'asl-gate[bot]', 1, stickyBody), performed_via_github_app: { id: 4242 } };
     let written = '';
     const scope = nock(API)
-      .post('/app/installations/77/access_tokens').reply(201, { token: 't', expires_at: '2099-01-01T00:00:00Z', permissions: {} })
-      .get('/repos/lab/models/pulls/7').reply(200, pull)
-      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, { type: 'file', path: '.github/asl-gate.yml', name: 'asl-gate.yml', size: 10, encoding: 'base64', content: b64(exampleRepo()['.github/asl-gate.yml']!) })
-      .get(`/repos/lab/models/commits/${HEAD}/check-runs`).query(true).reply(200, { total_count: 1, check_runs: [run] })
-      .get('/repos/lab/models/issues/7/comments').query(true).reply(200, [sticky, approve])
-      .get('/repos/lab/models/pulls/7/commits').query(true).reply(200, [{ sha: HEAD, author: { id: 11, login: 'dev-alice' }, committer: { id: 11, login: 'dev-alice' } }])
+      .post('/app/installations/77/access_tokens')
+      .reply(201, { token: 't', expires_at: '2099-01-01T00:00:00Z', permissions: {} })
+      .get('/repos/lab/models/pulls/7')
+      .reply(200, pull)
+      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml')
+      .query({ ref: BASE })
+      .reply(200, {
+        type: 'file',
+        path: '.github/asl-gate.yml',
+        name: 'asl-gate.yml',
+        size: 10,
+        encoding: 'base64',
+        content: b64(exampleRepo()['.github/asl-gate.yml']!),
+      })
+      .get(`/repos/lab/models/commits/${HEAD}/check-runs`)
+      .query(true)
+      .reply(200, { total_count: 1, check_runs: [run] })
+      .get('/repos/lab/models/issues/7/comments')
+      .query(true)
+      .reply(200, [sticky, approve])
+      .get('/repos/lab/models/pulls/7/commits')
+      .query(true)
+      .reply(200, [{ sha: HEAD, author: { id: 11, login: 'dev-alice' }, committer: { id: 11, login: 'dev-alice' } }])
       // A recorded command goes into a new run of the same name, never over the newest one.
-      .post('/repos/lab/models/check-runs', (b) => ((written = b.output.text), b.name === 'RSO approval: main' && b.conclusion === 'success' && b.output.summary.includes(`| Commit | \`${HEAD}\` |`) && b.output.summary.includes('#issuecomment-700'))).reply(201, { id: 6 })
+      .post(
+        '/repos/lab/models/check-runs',
+        (b) => (
+          (written = b.output.text),
+          b.name === 'RSO approval: main' &&
+            b.conclusion === 'success' &&
+            b.output.summary.includes(`| Commit | \`${HEAD}\` |`) &&
+            b.output.summary.includes('#issuecomment-700')
+        ),
+      )
+      .reply(201, { id: 6 })
       // Read back: the newest run holds every entry any run holds.
-      .get(`/repos/lab/models/commits/${HEAD}/check-runs`).query(true).reply(200, () => ({ total_count: 2, check_runs: [run, { ...run, id: 6, output: { text: written } }] }))
-      .patch('/repos/lab/models/issues/comments/600').reply(200, {})
-      .post('/repos/lab/models/issues/comments/700/reactions', { content: '+1' }).reply(201, {});
-    await probot.receive({ id: '5', name: 'issue_comment', payload: webhook('issue_comment', 'created', { issue: { number: 7, pull_request: { url: 'x' } }, comment: approve, repository, installation: { id: 77 } }) as never });
+      .get(`/repos/lab/models/commits/${HEAD}/check-runs`)
+      .query(true)
+      .reply(200, () => ({ total_count: 2, check_runs: [run, { ...run, id: 6, output: { text: written } }] }))
+      .patch('/repos/lab/models/issues/comments/600')
+      .reply(200, {})
+      .post('/repos/lab/models/issues/comments/700/reactions', { content: '+1' })
+      .reply(201, {});
+    await probot.receive({
+      id: '5',
+      name: 'issue_comment',
+      payload: webhook('issue_comment', 'created', {
+        issue: { number: 7, pull_request: { url: 'x' } },
+        comment: approve,
+        repository,
+        installation: { id: 77 },
+      }) as never,
+    });
     expect(scope.pendingMocks()).toStrictEqual([]);
   });
 
   it('a non-RSO gets a 👎 and one reply saying why; the check stays in_progress', async () => {
-    const run = { id: 5, head_sha: HEAD, started_at: '2026-11-28T09:00:05Z', app: { id: 4242 }, output: { text: runState() } };
+    const run = {
+      id: 5,
+      head_sha: HEAD,
+      started_at: '2026-11-28T09:00:05Z',
+      app: { id: 4242 },
+      output: { text: runState() },
+    };
     const bob = comment(701, 'dev-bob', 12, '/rso approve');
     const sticky = { ...comment(600, 'asl-gate[bot]', 1, 'placeholder'), performed_via_github_app: { id: 4242 } };
     const scope = nock(API)
-      .post('/app/installations/77/access_tokens').reply(201, { token: 't', expires_at: '2099-01-01T00:00:00Z', permissions: {} })
-      .get('/repos/lab/models/pulls/7').reply(200, pull)
-      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE }).reply(200, { type: 'file', path: '.github/asl-gate.yml', name: 'asl-gate.yml', size: 10, encoding: 'base64', content: b64(exampleRepo()['.github/asl-gate.yml']!) })
-      .get(`/repos/lab/models/commits/${HEAD}/check-runs`).query(true).reply(200, { total_count: 1, check_runs: [run] })
-      .get('/repos/lab/models/issues/7/comments').query(true).reply(200, [{ ...sticky, body: stickyBody }, bob])
-      .get('/repos/lab/models/pulls/7/commits').query(true).reply(200, [{ sha: HEAD, author: { id: 11, login: 'dev-alice' }, committer: { id: 11, login: 'dev-alice' } }])
-      .get('/orgs/lab/teams/responsible-scaling/memberships/dev-bob').reply(404, { message: 'Not Found' })
-      .patch('/repos/lab/models/check-runs/5', (b) => b.status === 'in_progress').reply(200, {})
-      .patch('/repos/lab/models/issues/comments/600').reply(200, {})
-      .post('/repos/lab/models/issues/comments/701/reactions', { content: '-1' }).reply(201, {})
-      .post('/repos/lab/models/issues/7/comments', (b) => b.body.includes('<!-- asl-gate:reply:701 -->') && b.body.includes('@dev-bob is not a Responsible Scaling Officer')).reply(201, {});
-    await probot.receive({ id: '6', name: 'issue_comment', payload: webhook('issue_comment', 'created', { issue: { number: 7, pull_request: { url: 'x' } }, comment: bob, repository, installation: { id: 77 } }) as never });
+      .post('/app/installations/77/access_tokens')
+      .reply(201, { token: 't', expires_at: '2099-01-01T00:00:00Z', permissions: {} })
+      .get('/repos/lab/models/pulls/7')
+      .reply(200, pull)
+      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml')
+      .query({ ref: BASE })
+      .reply(200, {
+        type: 'file',
+        path: '.github/asl-gate.yml',
+        name: 'asl-gate.yml',
+        size: 10,
+        encoding: 'base64',
+        content: b64(exampleRepo()['.github/asl-gate.yml']!),
+      })
+      .get(`/repos/lab/models/commits/${HEAD}/check-runs`)
+      .query(true)
+      .reply(200, { total_count: 1, check_runs: [run] })
+      .get('/repos/lab/models/issues/7/comments')
+      .query(true)
+      .reply(200, [{ ...sticky, body: stickyBody }, bob])
+      .get('/repos/lab/models/pulls/7/commits')
+      .query(true)
+      .reply(200, [{ sha: HEAD, author: { id: 11, login: 'dev-alice' }, committer: { id: 11, login: 'dev-alice' } }])
+      .get('/orgs/lab/teams/responsible-scaling/memberships/dev-bob')
+      .reply(404, { message: 'Not Found' })
+      .patch('/repos/lab/models/check-runs/5', (b) => b.status === 'in_progress')
+      .reply(200, {})
+      .patch('/repos/lab/models/issues/comments/600')
+      .reply(200, {})
+      .post('/repos/lab/models/issues/comments/701/reactions', { content: '-1' })
+      .reply(201, {})
+      .post(
+        '/repos/lab/models/issues/7/comments',
+        (b) =>
+          b.body.includes('<!-- asl-gate:reply:701 -->') &&
+          b.body.includes('@dev-bob is not a Responsible Scaling Officer'),
+      )
+      .reply(201, {});
+    await probot.receive({
+      id: '6',
+      name: 'issue_comment',
+      payload: webhook('issue_comment', 'created', {
+        issue: { number: 7, pull_request: { url: 'x' } },
+        comment: bob,
+        repository,
+        installation: { id: 77 },
+      }) as never,
+    });
     expect(scope.pendingMocks()).toStrictEqual([]);
   });
 
   it('an edited comment makes no request at all', async () => {
-    await probot.receive({ id: '7', name: 'issue_comment', payload: webhook('issue_comment', 'edited', { issue: { number: 7, pull_request: { url: 'x' } }, comment: comment(702, 'rso-kaplan', 99, '/rso approve'), repository, installation: { id: 77 } }) as never });
+    await probot.receive({
+      id: '7',
+      name: 'issue_comment',
+      payload: webhook('issue_comment', 'edited', {
+        issue: { number: 7, pull_request: { url: 'x' } },
+        comment: comment(702, 'rso-kaplan', 99, '/rso approve'),
+        repository,
+        installation: { id: 77 },
+      }) as never,
+    });
     expect(nock.pendingMocks()).toStrictEqual([]);
   });
 });
 
 describe('command parsing', () => {
   it('takes commands at a line start, outside quotes and code', () => {
-    expect(parseCommands('/rso approve\n/rso approve 1a2b3c4\n  /rso reject Not yet: missing report.\n/rso revoke\n/rso status\n/rso recheck')).toEqual([
+    expect(
+      parseCommands(
+        '/rso approve\n/rso approve 1a2b3c4\n  /rso reject Not yet: missing report.\n/rso revoke\n/rso status\n/rso recheck',
+      ),
+    ).toEqual([
       { name: 'approve' },
       { name: 'approve', sha: '1a2b3c4' },
       { name: 'reject', reason: 'Not yet: missing report.' },
@@ -176,7 +423,11 @@ describe('command parsing', () => {
       { name: 'status' },
       { name: 'recheck' },
     ]);
-    expect(parseCommands('please /rso approve\n> /rso approve\n```\n/rso approve\n```\n~~~\n/rso approve\n~~~\n    /rso approve')).toEqual([]);
+    expect(
+      parseCommands(
+        'please /rso approve\n> /rso approve\n```\n/rso approve\n```\n~~~\n/rso approve\n~~~\n    /rso approve',
+      ),
+    ).toEqual([]);
   });
 
   it('flags malformed commands', () => {
@@ -190,14 +441,33 @@ describe('approval decision (replay of what the App bound to the head)', () => {
   const head = 'a'.repeat(40);
   const rso = { id: 1, login: 'rso', type: 'User' };
   let n = 0;
-  const comment = (body: string, at: string, user = rso): CommentInfo => ({ id: ++n, body, created_at: at, updated_at: at, html_url: `u${n}`, user });
-  const entry = (c: CommentInfo, kind: LedgerEntry['kind'], reason?: string): LedgerEntry => ({ comment: c.id, kind, user: { id: c.user!.id, login: c.user!.login }, at: c.created_at, url: c.html_url, ...(reason ? { reason } : {}) });
+  const comment = (body: string, at: string, user = rso): CommentInfo => ({
+    id: ++n,
+    body,
+    created_at: at,
+    updated_at: at,
+    html_url: `u${n}`,
+    user,
+  });
+  const entry = (c: CommentInfo, kind: LedgerEntry['kind'], reason?: string): LedgerEntry => ({
+    comment: c.id,
+    kind,
+    user: { id: c.user!.id, login: c.user!.login },
+    at: c.created_at,
+    url: c.html_url,
+    ...(reason ? { reason } : {}),
+  });
   const gate = { relevant: true, verdict: 'pass' as const, approvalRequired: true };
   const authorize = (u: { login: string }) => (u.login === 'rso' ? undefined : 'not an RSO');
-  const state = (comments: CommentInfo[], ledger: LedgerEntry[], more: Partial<Parameters<typeof decide>[0]> = {}) => decide({ head, gate, comments, ledger, authorize, ...more }).outcome.state;
+  const state = (comments: CommentInfo[], ledger: LedgerEntry[], more: Partial<Parameters<typeof decide>[0]> = {}) =>
+    decide({ head, gate, comments, ledger, authorize, ...more }).outcome.state;
 
   it('replays the ledger in order: approve, reject, revoke', () => {
-    const [a, r, v] = [comment('/rso approve', '2026-01-02'), comment('/rso reject no', '2026-01-03'), comment('/rso revoke', '2026-01-04')];
+    const [a, r, v] = [
+      comment('/rso approve', '2026-01-02'),
+      comment('/rso reject no', '2026-01-03'),
+      comment('/rso revoke', '2026-01-04'),
+    ];
     const ledger = [entry(a, 'approve'), entry(r, 'reject', 'no'), entry(v, 'revoke')];
     expect(state([a, r, v], ledger)).toBe('waiting');
     expect(state([a, r], ledger.slice(0, 2))).toBe('rejected');
@@ -232,7 +502,8 @@ describe('approval decision (replay of what the App bound to the head)', () => {
   });
 
   it('binding: a short SHA selects the head only when the App knows the head; a full SHA always', () => {
-    const bound = (body: string, headKnown: boolean) => bind({ head, gate, comments: [], ledger: [], authorize, comment: comment(body, '2026-01-02'), headKnown });
+    const bound = (body: string, headKnown: boolean) =>
+      bind({ head, gate, comments: [], ledger: [], authorize, comment: comment(body, '2026-01-02'), headKnown });
     expect(bound('/rso approve', true).entries.map((e) => e.kind)).toEqual(['approve']);
     expect(bound(`/rso approve ${head.slice(0, 8)}`, true).entries).toHaveLength(1);
     expect(bound('/rso approve', false).decisions[0]!.reason).toMatch(/name it in full: `\/rso approve a{40}`/);

@@ -9,7 +9,11 @@ import { cli } from '../helpers/cli.js';
 
 const BIN = join(ROOT, 'bin/asl-gate.js');
 function asl(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, ...env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -43,7 +47,14 @@ describe('asl-gate check (process)', () => {
     expect(Object.keys(report)).toEqual(['verdict', 'releases', 'findings']);
     expect(report.verdict).toBe('fail');
     for (const rel of report.releases) {
-      expect(rel).toMatchObject({ declaration: expect.any(String), model: expect.any(String), declared: expect.any(Object), required: expect.any(Object), verdict: expect.any(String), findings: expect.any(Array) });
+      expect(rel).toMatchObject({
+        declaration: expect.any(String),
+        model: expect.any(String),
+        declared: expect.any(Object),
+        required: expect.any(Object),
+        verdict: expect.any(String),
+        findings: expect.any(Array),
+      });
     }
     expect(report.findings).toHaveLength(3);
   });
@@ -57,7 +68,13 @@ describe('asl-gate check (process)', () => {
   });
 
   it('usage errors exit 2 with a message and no stack trace', () => {
-    for (const args of [['check', '--format', 'yaml'], ['check', '--now', '2026-13-01'], ['check', '--bogus'], ['frobnicate'], ['check', 'no/such/path']]) {
+    for (const args of [
+      ['check', '--format', 'yaml'],
+      ['check', '--now', '2026-13-01'],
+      ['check', '--bogus'],
+      ['frobnicate'],
+      ['check', 'no/such/path'],
+    ]) {
       const r = asl(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^asl-gate: /);
@@ -93,10 +110,13 @@ describe('asl-gate check (process)', () => {
 
 /** A repository of `n` copies of the lyra-3 release: a report far larger than a pipe's buffer. */
 function copiesOfLyra(n: number): string {
-  const files: Record<string, string> = { '.github/asl-gate.yml': readFileSync(join(EXAMPLES, '.github/asl-gate.yml'), 'utf8') };
+  const files: Record<string, string> = {
+    '.github/asl-gate.yml': readFileSync(join(EXAMPLES, '.github/asl-gate.yml'), 'utf8'),
+  };
   const lyra = exampleRepo('lyra-3');
   for (let i = 0; i < n; i++) {
-    for (const [p, t] of Object.entries(lyra)) if (p.startsWith('releases/lyra-3/')) files[p.replace('releases/lyra-3/', `releases/m${i}/`)] = t;
+    for (const [p, t] of Object.entries(lyra))
+      if (p.startsWith('releases/lyra-3/')) files[p.replace('releases/lyra-3/', `releases/m${i}/`)] = t;
   }
   return writeRepo(files);
 }
@@ -104,19 +124,35 @@ function copiesOfLyra(n: number): string {
 describe('standard output (process)', () => {
   it('a real terminal gets colour, NO_COLOR none, /dev/null and a file none', () => {
     // util-linux `script` runs the command under a pseudo-terminal.
-    const tty = (env: string) => spawnSync('script', ['-qec', `${env} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} check examples --now 2026-11-28`, '/dev/null'], { cwd: ROOT, encoding: 'utf8' });
+    const tty = (env: string) =>
+      spawnSync(
+        'script',
+        [
+          '-qec',
+          `${env} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} check examples --now 2026-11-28`,
+          '/dev/null',
+        ],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
     const coloured = tty('');
     expect(coloured.error).toBeUndefined();
     expect(coloured.stdout).toContain('\u001b[31mFAIL\u001b[0m');
     expect(tty('NO_COLOR=1').stdout).not.toContain('\u001b[');
     expect(tty('NO_COLOR=1').stdout).toContain('FAIL  lyra-3');
-    const toDevNull = spawnSync(process.execPath, [BIN, 'check', 'examples', '--now', '2026-11-28'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    const toDevNull = spawnSync(process.execPath, [BIN, 'check', 'examples', '--now', '2026-11-28'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+    });
     expect(toDevNull.status).toBe(1);
     expect(toDevNull.stderr).toBe('');
     const dir = writeRepo({});
     const file = join(dir, 'out.txt');
     const fd = openSync(file, 'w');
-    const toFile = spawnSync(process.execPath, [BIN, 'check', 'examples', '--now', '2026-11-28'], { cwd: ROOT, stdio: ['ignore', fd, 'pipe'] });
+    const toFile = spawnSync(process.execPath, [BIN, 'check', 'examples', '--now', '2026-11-28'], {
+      cwd: ROOT,
+      stdio: ['ignore', fd, 'pipe'],
+    });
     closeSync(fd);
     expect(toFile.status).toBe(1);
     const text = readFileSync(file, 'utf8');
@@ -127,7 +163,9 @@ describe('standard output (process)', () => {
   it('a large report through a slow pipe arrives whole', async () => {
     // The reader is slow to start.
     const dir = copiesOfLyra(150);
-    const child = spawn(process.execPath, [BIN, 'check', dir, '--now', '2026-11-28', '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'check', dir, '--now', '2026-11-28', '--format', 'json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     await new Promise((r) => setTimeout(r, 300));
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
@@ -138,7 +176,10 @@ describe('standard output (process)', () => {
   });
 
   it('a reader that has gone away (`| head`) costs the output, not the exit code', async () => {
-    const child = spawn(process.execPath, [BIN, 'check', 'examples', '--now', '2026-11-28'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'check', 'examples', '--now', '2026-11-28'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.destroy(); // closes the read end before the CLI writes
     let err = '';
     child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
@@ -147,11 +188,15 @@ describe('standard output (process)', () => {
     expect(code).toBe(1);
   });
 
-  it('a non-blocking pipe that fills up: the rest goes through Node\'s stream, nothing lost', async () => {
+  it("a non-blocking pipe that fills up: the rest goes through Node's stream, nothing lost", async () => {
     const dir = copiesOfLyra(600);
     // python3 makes the pipe non-blocking, then becomes the CLI: its first write fills the pipe.
     const py = `import os, sys; os.set_blocking(1, False); os.execv(sys.argv[1], sys.argv[1:])`;
-    const child = spawn('python3', ['-c', py, process.execPath, BIN, 'check', dir, '--now', '2026-11-28', '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      'python3',
+      ['-c', py, process.execPath, BIN, 'check', dir, '--now', '2026-11-28', '--format', 'json'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let err = '';
     child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
     await new Promise((r) => setTimeout(r, 300));
@@ -166,11 +211,19 @@ describe('standard output (process)', () => {
 });
 
 describe('compile cache (process)', () => {
-  it('Node\'s compile cache lives beside the CLI bundle, never in a shared folder; later runs print the same', () => {
+  it("Node's compile cache lives beside the CLI bundle, never in a shared folder; later runs print the same", () => {
     const copy = mkdtempSync(join(tmpdir(), 'asl-gate-cli-'));
-    cpSync(join(ROOT, 'lib/cli'), join(copy, 'lib/cli'), { recursive: true, filter: (src) => !src.includes('compile-cache') });
+    cpSync(join(ROOT, 'lib/cli'), join(copy, 'lib/cli'), {
+      recursive: true,
+      filter: (src) => !src.includes('compile-cache'),
+    });
     cpSync(BIN, join(copy, 'bin/asl-gate.js'));
-    const go = (...args: string[]) => spawnSync(process.execPath, [join(copy, 'bin/asl-gate.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH } });
+    const go = (...args: string[]) =>
+      spawnSync(process.execPath, [join(copy, 'bin/asl-gate.js'), ...args], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH },
+      });
     const first = go('check', 'examples', '--now', '2026-11-28');
     expect(existsSync(join(copy, 'lib/cli/compile-cache'))).toBe(true);
     const second = go('check', 'examples', '--now', '2026-11-28');
@@ -184,7 +237,12 @@ describe('colour', () => {
     const { run } = await import('../../cli/main.js');
     const go = async (env: NodeJS.ProcessEnv) => {
       let out = '';
-      await run(['check', EXAMPLES, '--now', '2026-11-28'], { cwd: ROOT, env, stdout: { isTTY: true, write: (s: string) => (out += s) }, stderr: { write: () => true } });
+      await run(['check', EXAMPLES, '--now', '2026-11-28'], {
+        cwd: ROOT,
+        env,
+        stdout: { isTTY: true, write: (s: string) => (out += s) },
+        stderr: { write: () => true },
+      });
       return out;
     };
     expect(await go({})).toContain('\u001b[31m');
@@ -201,7 +259,8 @@ describe('colour', () => {
 
   it('a custom pack file named by the config is used', async () => {
     const files = exampleRepo('haiku-mini');
-    files['policy/lab.yml'] = `id: lab-1\nname: Lab\nlevels: [L1, L2]\nstandards: [deployment]\nthresholds: []\nsafeguards: []\ncadence: {comprehensive_max_age_days: 30, effective_compute_multiple: 2}\nreports: {}\nreviews: {}\n`;
+    files['policy/lab.yml'] =
+      `id: lab-1\nname: Lab\nlevels: [L1, L2]\nstandards: [deployment]\nthresholds: []\nsafeguards: []\ncadence: {comprehensive_max_age_days: 30, effective_compute_multiple: 2}\nreports: {}\nreviews: {}\n`;
     files['.github/asl-gate.yml'] = 'policy: policy/lab.yml\n';
     const root = writeRepo(files);
     const r = await cli(['check', '--format', 'json', '--now', '2026-11-28'], root);

@@ -17,10 +17,11 @@ const PACK = BUILTIN_PACKS['anthropic-rsp-2.2']!;
 describe('conventions', () => {
   it('--version, -V and version print the package version', () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-    for (const a of ['--version', '-V', 'version']) expect(asl([a])).toEqual({ code: 0, stdout: `asl-gate ${version}\n`, stderr: '' });
+    for (const a of ['--version', '-V', 'version'])
+      expect(asl([a])).toEqual({ code: 0, stdout: `asl-gate ${version}\n`, stderr: '' });
   });
 
-  it('help COMMAND and COMMAND --help print that command\'s usage and exit 0', () => {
+  it("help COMMAND and COMMAND --help print that command's usage and exit 0", () => {
     for (const c of COMMANDS) {
       const help = asl(['help', c]);
       expect(help.code, c).toBe(0);
@@ -35,13 +36,25 @@ describe('conventions', () => {
 
   it('a usage error is one line plus where to read more, naming the closest option or command', () => {
     const cases: Array<[string[], string]> = [
-      [['check', '--formt', 'json'], 'asl-gate: unknown option --formt for check; did you mean --format?\nsee `asl-gate help check`\n'],
+      [
+        ['check', '--formt', 'json'],
+        'asl-gate: unknown option --formt for check; did you mean --format?\nsee `asl-gate help check`\n',
+      ],
       [['chek'], 'asl-gate: unknown command "chek"; did you mean check?\nsee `asl-gate help`\n'],
-      [['protect', '--dryrun'], 'asl-gate: unknown option --dryrun for protect; did you mean --dry-run?\nsee `asl-gate help protect`\n'],
+      [
+        ['protect', '--dryrun'],
+        'asl-gate: unknown option --dryrun for protect; did you mean --dry-run?\nsee `asl-gate help protect`\n',
+      ],
       [['check', '--format'], 'asl-gate: --format needs a value (FORMAT)\nsee `asl-gate help check`\n'],
-      [['check', '--format', 'jsno'], 'asl-gate: --format must be text, json or markdown, not "jsno"; did you mean json?\nsee `asl-gate help check`\n'],
+      [
+        ['check', '--format', 'jsno'],
+        'asl-gate: --format must be text, json or markdown, not "jsno"; did you mean json?\nsee `asl-gate help check`\n',
+      ],
       [['help', 'explian'], 'asl-gate: unknown command "explian"; did you mean explain?\nsee `asl-gate help`\n'],
-      [['schema', 'declaraton'], 'asl-gate: unknown file kind "declaraton"; expected one of declaration, assessment, config, pack; did you mean "declaration"?\nsee `asl-gate help schema`\n'],
+      [
+        ['schema', 'declaraton'],
+        'asl-gate: unknown file kind "declaraton"; expected one of declaration, assessment, config, pack; did you mean "declaration"?\nsee `asl-gate help schema`\n',
+      ],
     ];
     for (const [args, stderr] of cases) expect(asl(args), args.join(' ')).toEqual({ code: 2, stdout: '', stderr });
   });
@@ -52,7 +65,9 @@ describe('check finds nothing', () => {
     const r = asl(['check'], writeRepo({ 'README.md': 'hello\n' }));
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('asl-gate: no declarations found: looked for releases/*/asl.yml in ., and there is no .github/asl-gate.yml\n');
+    expect(r.stderr).toBe(
+      'asl-gate: no declarations found: looked for releases/*/asl.yml in ., and there is no .github/asl-gate.yml\n',
+    );
   });
 
   it('a config whose globs match nothing passes, with a notice', () => {
@@ -60,46 +75,73 @@ describe('check finds nothing', () => {
     const r = asl(['check', '--format', 'json'], root);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).verdict).toBe('pass');
-    expect(r.stderr).toBe('asl-gate: notice: no declaration matches models/*/asl.yml in . (from .github/asl-gate.yml); nothing to check\n');
+    expect(r.stderr).toBe(
+      'asl-gate: notice: no declaration matches models/*/asl.yml in . (from .github/asl-gate.yml); nothing to check\n',
+    );
   });
 });
 
 describe('init', () => {
-  it.each(PACK.levels)('init --level %s, then check: only evidence to fill in, never a schema or YAML finding', (level) => {
-    const root = writeRepo({});
-    const init = asl(['init', '--model', 'nova-3', '--level', level, '--release-date', '2026-12-01'], root);
-    expect(init.code, init.stderr).toBe(0);
-    expect(init.stdout).toContain('releases/nova-3/asl.yml');
-    expect(existsSync(join(root, '.github/asl-gate.yml'))).toBe(true);
-    const check = asl(['check', '--format', 'json', '--now', '2026-11-20'], root);
-    expect(check.stderr).toBe('');
-    const report = JSON.parse(check.stdout);
-    expect(report.releases).toHaveLength(1);
-    const codes = new Set(report.findings.map((f: { code: string }) => f.code));
-    for (const bad of ['schema.invalid', 'yaml.invalid', 'policy.unknown', 'policy.mismatch', 'safeguard.missing', 'reference.unsafe']) expect(codes.has(bad), `${level}: ${[...codes].join(', ')}`).toBe(false);
-    const declaration = readFileSync(join(root, 'releases/nova-3/asl.yml'), 'utf8');
-    for (const t of PACK.thresholds) expect(declaration).toContain(`- id: ${t.id}\n`);
-    const rank = PACK.levels.indexOf(level);
-    for (const g of PACK.safeguards) expect(declaration.includes(`- id: ${g.id}\n`), g.id).toBe(PACK.levels.indexOf(g.from) <= rank);
-  });
+  it.each(PACK.levels)(
+    'init --level %s, then check: only evidence to fill in, never a schema or YAML finding',
+    (level) => {
+      const root = writeRepo({});
+      const init = asl(['init', '--model', 'nova-3', '--level', level, '--release-date', '2026-12-01'], root);
+      expect(init.code, init.stderr).toBe(0);
+      expect(init.stdout).toContain('releases/nova-3/asl.yml');
+      expect(existsSync(join(root, '.github/asl-gate.yml'))).toBe(true);
+      const check = asl(['check', '--format', 'json', '--now', '2026-11-20'], root);
+      expect(check.stderr).toBe('');
+      const report = JSON.parse(check.stdout);
+      expect(report.releases).toHaveLength(1);
+      const codes = new Set(report.findings.map((f: { code: string }) => f.code));
+      for (const bad of [
+        'schema.invalid',
+        'yaml.invalid',
+        'policy.unknown',
+        'policy.mismatch',
+        'safeguard.missing',
+        'reference.unsafe',
+      ])
+        expect(codes.has(bad), `${level}: ${[...codes].join(', ')}`).toBe(false);
+      const declaration = readFileSync(join(root, 'releases/nova-3/asl.yml'), 'utf8');
+      for (const t of PACK.thresholds) expect(declaration).toContain(`- id: ${t.id}\n`);
+      const rank = PACK.levels.indexOf(level);
+      for (const g of PACK.safeguards)
+        expect(declaration.includes(`- id: ${g.id}\n`), g.id).toBe(PACK.levels.indexOf(g.from) <= rank);
+    },
+  );
 
   it('uses the repository config and its globs, and never overwrites a file', () => {
-    const root = writeRepo({ '.github/asl-gate.yml': 'policy: anthropic-rsp-2.2\nreleases: ["models/*/release.yml"]\n' });
+    const root = writeRepo({
+      '.github/asl-gate.yml': 'policy: anthropic-rsp-2.2\nreleases: ["models/*/release.yml"]\n',
+    });
     const r = asl(['init', '--model', 'm1', '--level', 'ASL-2'], root);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toContain('.github/asl-gate.yml');
     expect(existsSync(join(root, 'models/m1/release.yml'))).toBe(true);
     const before = readFileSync(join(root, 'models/m1/release.yml'), 'utf8');
     const again = asl(['init', '--model', 'm1', '--level', 'ASL-3'], root);
-    expect(again).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^asl-gate: models\/m1\/\S+ already exists; init never overwrites a file\n$/) });
+    expect(again).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringMatching(/^asl-gate: models\/m1\/\S+ already exists; init never overwrites a file\n$/),
+    });
     expect(readFileSync(join(root, 'models/m1/release.yml'), 'utf8')).toBe(before);
   });
 
   it('refuses an unknown level or pack with the closest one, and missing options', () => {
     const root = writeRepo({});
-    expect(asl(['init', '--model', 'm', '--level', 'ASL3'], root).stderr).toMatch(/^asl-gate: --level "ASL3" is not a level of anthropic-rsp-2\.2 \(ASL-1, ASL-2, ASL-3, ASL-4\); did you mean "ASL-3"\?\n/);
-    expect(asl(['init', '--model', 'm', '--level', 'ASL-3', '--pack', 'anthropic-rsp-2.3'], root).stderr).toMatch(/did you mean "anthropic-rsp-2\.2"\?/);
-    expect(asl(['init', '--level', 'ASL-3'], root)).toMatchObject({ code: 2, stderr: 'asl-gate: init needs --model NAME\nsee `asl-gate help init`\n' });
+    expect(asl(['init', '--model', 'm', '--level', 'ASL3'], root).stderr).toMatch(
+      /^asl-gate: --level "ASL3" is not a level of anthropic-rsp-2\.2 \(ASL-1, ASL-2, ASL-3, ASL-4\); did you mean "ASL-3"\?\n/,
+    );
+    expect(asl(['init', '--model', 'm', '--level', 'ASL-3', '--pack', 'anthropic-rsp-2.3'], root).stderr).toMatch(
+      /did you mean "anthropic-rsp-2\.2"\?/,
+    );
+    expect(asl(['init', '--level', 'ASL-3'], root)).toMatchObject({
+      code: 2,
+      stderr: 'asl-gate: init needs --model NAME\nsee `asl-gate help init`\n',
+    });
     expect(existsSync(join(root, 'releases'))).toBe(false);
   });
 });
@@ -111,12 +153,22 @@ describe('explain', () => {
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ pack: { id: 'anthropic-rsp-2.2' }, kind: 'level', id: 'ASL-3' });
     for (const s of PACK.standards) {
-      expect(j.safeguards[s]).toEqual(PACK.safeguards.filter((g) => g.standard === s && PACK.levels.indexOf(g.from) <= 2).map((g) => g.id));
+      expect(j.safeguards[s]).toEqual(
+        PACK.safeguards.filter((g) => g.standard === s && PACK.levels.indexOf(g.from) <= 2).map((g) => g.id),
+      );
     }
-    expect(j.documents).toEqual({ capabilityReport: true, safeguardsReports: PACK.standards, internalReview: true, externalReview: true });
-    expect([...j.thresholds_allowed, ...j.thresholds_to_rule_out].sort()).toEqual(PACK.thresholds.map((t) => t.id).sort());
+    expect(j.documents).toEqual({
+      capabilityReport: true,
+      safeguardsReports: PACK.standards,
+      internalReview: true,
+      externalReview: true,
+    });
+    expect([...j.thresholds_allowed, ...j.thresholds_to_rule_out].sort()).toEqual(
+      PACK.thresholds.map((t) => t.id).sort(),
+    );
     const text = asl(['explain', 'ASL-3']).stdout;
-    for (const g of PACK.safeguards.filter((x) => x.from === 'ASL-3')) expect(text).toContain(`${g.id} (from ASL-3): ${g.description}`);
+    for (const g of PACK.safeguards.filter((x) => x.from === 'ASL-3'))
+      expect(text).toContain(`${g.id} (from ASL-3): ${g.description}`);
   });
 
   it('a threshold and a safeguard say why', () => {
@@ -135,14 +187,23 @@ describe('explain', () => {
     const all = asl(['explain']);
     expect(all.code).toBe(0);
     for (const t of PACK.thresholds) expect(all.stdout).toContain(t.id);
-    expect(asl(['explain', 'CBRN3'])).toEqual({ code: 2, stdout: '', stderr: 'asl-gate: "CBRN3" is no level, threshold or safeguard of anthropic-rsp-2.2; did you mean "CBRN-3"?\nsee `asl-gate help explain`\n' });
+    expect(asl(['explain', 'CBRN3'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'asl-gate: "CBRN3" is no level, threshold or safeguard of anthropic-rsp-2.2; did you mean "CBRN-3"?\nsee `asl-gate help explain`\n',
+    });
   });
 
   it("a repository's own pack: names no built-in pack knows", () => {
     const root = writeRepo({ '.github/asl-gate.yml': 'policy: policy/pack.yml\n', 'policy/pack.yml': CUSTOM_PACK });
     const r = asl(['explain', 'High', '--format', 'json'], root);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ pack: { id: 'prep-1', source: 'policy/pack.yml' }, kind: 'level', safeguards: { deployment: ['dep.monitoring'] } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      pack: { id: 'prep-1', source: 'policy/pack.yml' },
+      kind: 'level',
+      safeguards: { deployment: ['dep.monitoring'] },
+    });
   });
 });
 
@@ -165,12 +226,19 @@ reviews: {internal_from: Medium}
 `;
 
 describe('packs', () => {
-  it('lists the built-in packs, and a repository\'s own with its path', () => {
+  it("lists the built-in packs, and a repository's own with its path", () => {
     const builtin = JSON.parse(asl(['packs', '--format', 'json'], writeRepo({})).stdout);
     expect(builtin.packs).toEqual(
       Object.values(BUILTIN_PACKS)
         .sort((a, b) => (a.id < b.id ? -1 : 1))
-        .map((p) => ({ id: p.id, name: p.name, source: 'built-in', levels: p.levels, used: p.id === 'anthropic-rsp-2.2', ...(p.differs_from ? { differs_from: p.differs_from } : {}) })),
+        .map((p) => ({
+          id: p.id,
+          name: p.name,
+          source: 'built-in',
+          levels: p.levels,
+          used: p.id === 'anthropic-rsp-2.2',
+          ...(p.differs_from ? { differs_from: p.differs_from } : {}),
+        })),
     );
     const root = writeRepo({ '.github/asl-gate.yml': 'policy: policy/pack.yml\n', 'policy/pack.yml': CUSTOM_PACK });
     const r = asl(['packs'], root);
@@ -180,17 +248,25 @@ describe('packs', () => {
   });
 
   it('a broken repository pack is a configuration error', () => {
-    const root = writeRepo({ '.github/asl-gate.yml': 'policy: policy/pack.yml\n', 'policy/pack.yml': CUSTOM_PACK.replace('from: High', 'from: Hgih') });
+    const root = writeRepo({
+      '.github/asl-gate.yml': 'policy: policy/pack.yml\n',
+      'policy/pack.yml': CUSTOM_PACK.replace('from: High', 'from: Hgih'),
+    });
     const r = asl(['packs'], root);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('policy/pack.yml:12:11: schema.invalid: safeguards[0].from: "Hgih" is not one of the pack\'s levels');
+    expect(r.stderr).toContain(
+      'policy/pack.yml:12:11: schema.invalid: safeguards[0].from: "Hgih" is not one of the pack\'s levels',
+    );
   });
 });
 
 describe('schema messages', () => {
   it('an unknown key suggests the closest allowed one', () => {
     const files = exampleRepo('nova-2');
-    files['releases/nova-2/asl.yml'] = files['releases/nova-2/asl.yml']!.replace('    status: not_ruled_out', '    staus: not_ruled_out');
+    files['releases/nova-2/asl.yml'] = files['releases/nova-2/asl.yml']!.replace(
+      '    status: not_ruled_out',
+      '    staus: not_ruled_out',
+    );
     const r = asl(['check', '--format', 'json', '--now', '2026-11-28'], writeRepo(files));
     const messages = JSON.parse(r.stdout).findings.map((f: { message: string }) => f.message);
     expect(messages).toContain('unknown key "staus" in thresholds[0]; did you mean "status"?');
@@ -201,9 +277,11 @@ describe('schema (process)', () => {
   /** Every schema reachable under `node` (properties, items, anyOf, records), with its path. */
   function* walk(node: Record<string, unknown>, path = '$'): Generator<[string, Record<string, unknown>]> {
     yield [path, node];
-    for (const [k, v] of Object.entries((node.properties as Record<string, Record<string, unknown>>) ?? {})) yield* walk(v, `${path}.${k}`);
+    for (const [k, v] of Object.entries((node.properties as Record<string, Record<string, unknown>>) ?? {}))
+      yield* walk(v, `${path}.${k}`);
     if (node.items && typeof node.items === 'object') yield* walk(node.items as Record<string, unknown>, `${path}[]`);
-    if (node.additionalProperties && typeof node.additionalProperties === 'object') yield* walk(node.additionalProperties as Record<string, unknown>, `${path}.*`);
+    if (node.additionalProperties && typeof node.additionalProperties === 'object')
+      yield* walk(node.additionalProperties as Record<string, unknown>, `${path}.*`);
     for (const [i, a] of ((node.anyOf as Record<string, unknown>[]) ?? []).entries()) yield* walk(a, `${path}|${i}`);
   }
 
@@ -223,8 +301,10 @@ describe('schema (process)', () => {
     expect(decl.properties.release_date).toMatchObject({ format: 'date', pattern: expect.any(String) });
     const day = new RegExp(decl.properties.release_date!.pattern as string, 'u');
     for (const ok of ['2026-12-01', '2028-02-29', '2000-01-01']) expect(day.test(ok), ok).toBe(true);
-    for (const bad of ['2026-13-01', '2026-12-32', '1999-12-31', '2026-1-01', '26-12-01']) expect(day.test(bad), bad).toBe(false);
-    const finding = (decl.properties.noncompliance as { items: { properties: { finding: { enum: string[] } } } }).items.properties.finding;
+    for (const bad of ['2026-13-01', '2026-12-32', '1999-12-31', '2026-1-01', '26-12-01'])
+      expect(day.test(bad), bad).toBe(false);
+    const finding = (decl.properties.noncompliance as { items: { properties: { finding: { enum: string[] } } } }).items
+      .properties.finding;
     expect(finding.enum).toContain('evaluation.late');
   });
 
@@ -235,7 +315,9 @@ describe('schema (process)', () => {
     expect(s.properties.declared.required).toEqual(PACK.standards);
     expect(s.properties.thresholds.items.properties.id.enum).toEqual(PACK.thresholds.map((t) => t.id));
     expect(s.properties.safeguards.items.properties.id.enum).toEqual(PACK.safeguards.map((g) => g.id));
-    expect(readFileSync(join(ROOT, 'schema/anthropic-rsp-2.2/declaration.schema.json'), 'utf8')).toBe(asl(['schema', 'declaration', '--pack', 'anthropic-rsp-2.2']).stdout);
+    expect(readFileSync(join(ROOT, 'schema/anthropic-rsp-2.2/declaration.schema.json'), 'utf8')).toBe(
+      asl(['schema', 'declaration', '--pack', 'anthropic-rsp-2.2']).stdout,
+    );
     const root = writeRepo({ 'policy/pack.yml': CUSTOM_PACK });
     const custom = JSON.parse(asl(['schema', 'assessment', '--pack', 'policy/pack.yml'], root).stdout);
     expect(custom.properties.thresholds.items.enum).toEqual(['BIO-HIGH']);
@@ -249,24 +331,40 @@ describe('schema (process)', () => {
 describe('schema messages: values', () => {
   it('a mistyped enum value suggests the closest; paths read thresholds[0].status', () => {
     const files = exampleRepo('nova-2');
-    files['releases/nova-2/asl.yml'] = files['releases/nova-2/asl.yml']!.replace('    status: not_ruled_out', '    status: not-ruled-out');
+    files['releases/nova-2/asl.yml'] = files['releases/nova-2/asl.yml']!.replace(
+      '    status: not_ruled_out',
+      '    status: not-ruled-out',
+    );
     const r = asl(['check', '--format', 'json', '--now', '2026-11-28'], writeRepo(files));
     const messages = JSON.parse(r.stdout).findings.map((f: { message: string }) => f.message);
-    expect(messages).toContain('thresholds[0].status: expected one of "ruled_out", "not_ruled_out", "crossed"; did you mean "not_ruled_out"?');
+    expect(messages).toContain(
+      'thresholds[0].status: expected one of "ruled_out", "not_ruled_out", "crossed"; did you mean "not_ruled_out"?',
+    );
   });
 });
 
 describe('init with a repository pack', () => {
   it('--pack PATH without a config: the config names the path, the declaration the pack id, and check reads them', () => {
     const root = writeRepo({ 'policy/pack.yml': CUSTOM_PACK });
-    const r = asl(['init', '--model', 'x', '--level', 'High', '--pack', 'policy/pack.yml', '--release-date', '2026-12-01'], root);
+    const r = asl(
+      ['init', '--model', 'x', '--level', 'High', '--pack', 'policy/pack.yml', '--release-date', '2026-12-01'],
+      root,
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(root, '.github/asl-gate.yml'), 'utf8')).toMatch(/^policy: policy\/pack\.yml +#/m);
     expect(readFileSync(join(root, 'releases/x/asl.yml'), 'utf8')).toMatch(/^policy: prep-1$/m);
     const check = JSON.parse(asl(['check', '--format', 'json', '--now', '2026-11-20'], root).stdout);
     const codes: string[] = check.findings.map((f: { code: string }) => f.code);
     // Only evidence still to gather: nothing about the files' shape, names or pack.
-    const evidence = ['threshold.unassessed', 'evaluation.stale', 'evaluation.overdue', 'safeguard.unverified', 'reference.missing', 'report.missing', 'review.missing'];
+    const evidence = [
+      'threshold.unassessed',
+      'evaluation.stale',
+      'evaluation.overdue',
+      'safeguard.unverified',
+      'reference.missing',
+      'report.missing',
+      'review.missing',
+    ];
     expect(codes.filter((c) => !evidence.includes(c))).toEqual([]);
     expect(codes).toContain('safeguard.unverified');
   });

@@ -60,14 +60,51 @@ const declaration = (model: string, releaseDate: string, files: string[]) =>
  */
 const TWO_RELEASES: Files = {
   '.github/asl-gate.yml': 'policy: anthropic-rsp-2.2\ngrace_days: 2\n',
-  'releases/atlas/asl.yml': declaration('atlas', '2026-12-01', ['assessments/cbrn.yml', 'assessments/ai-rd.yml', 'assessments/cbrn-refresh.yml', 'assessments/ai-rd-prelim.yml']),
-  'releases/atlas/assessments/cbrn.yml': assessment('cbrn-2026-06', 'comprehensive', ['CBRN-3', 'CBRN-4'], '2026-06-01', '2026-06-01'),
-  'releases/atlas/assessments/ai-rd.yml': assessment('ai-rd-2026-11', 'comprehensive', ['AI-RD-CHECKPOINT', 'AI-RD-4', 'AI-RD-5'], '2026-11-16', '2026-11-16'),
-  'releases/atlas/assessments/cbrn-refresh.yml': assessment('cbrn-refresh', 'comprehensive', ['CBRN-3', 'CBRN-4'], '2026-11-20'),
+  'releases/atlas/asl.yml': declaration('atlas', '2026-12-01', [
+    'assessments/cbrn.yml',
+    'assessments/ai-rd.yml',
+    'assessments/cbrn-refresh.yml',
+    'assessments/ai-rd-prelim.yml',
+  ]),
+  'releases/atlas/assessments/cbrn.yml': assessment(
+    'cbrn-2026-06',
+    'comprehensive',
+    ['CBRN-3', 'CBRN-4'],
+    '2026-06-01',
+    '2026-06-01',
+  ),
+  'releases/atlas/assessments/ai-rd.yml': assessment(
+    'ai-rd-2026-11',
+    'comprehensive',
+    ['AI-RD-CHECKPOINT', 'AI-RD-4', 'AI-RD-5'],
+    '2026-11-16',
+    '2026-11-16',
+  ),
+  'releases/atlas/assessments/cbrn-refresh.yml': assessment(
+    'cbrn-refresh',
+    'comprehensive',
+    ['CBRN-3', 'CBRN-4'],
+    '2026-11-20',
+  ),
   'releases/atlas/assessments/ai-rd-prelim.yml': assessment('ai-rd-prelim', 'preliminary', ['AI-RD-4'], '2026-11-27'),
-  'releases/borealis/asl.yml': declaration('Boréalis: β#1; "ß", ünïcödé ✓ — a name long enough to need folding', '2027-01-15', ['assessments/cbrn.yml', 'assessments/ai-rd.yml']),
-  'releases/borealis/assessments/cbrn.yml': assessment('cbrn-2026-10', 'comprehensive', ['CBRN-3', 'CBRN-4', 'AI-RD-CHECKPOINT'], '2026-10-01', '2026-10-01'),
-  'releases/borealis/assessments/ai-rd.yml': assessment('ai-rd-2027-01', 'comprehensive', ['AI-RD-4', 'AI-RD-5'], '2027-01-10'),
+  'releases/borealis/asl.yml': declaration(
+    'Boréalis: β#1; "ß", ünïcödé ✓ — a name long enough to need folding',
+    '2027-01-15',
+    ['assessments/cbrn.yml', 'assessments/ai-rd.yml'],
+  ),
+  'releases/borealis/assessments/cbrn.yml': assessment(
+    'cbrn-2026-10',
+    'comprehensive',
+    ['CBRN-3', 'CBRN-4', 'AI-RD-CHECKPOINT'],
+    '2026-10-01',
+    '2026-10-01',
+  ),
+  'releases/borealis/assessments/ai-rd.yml': assessment(
+    'ai-rd-2027-01',
+    'comprehensive',
+    ['AI-RD-4', 'AI-RD-5'],
+    '2027-01-10',
+  ),
 };
 
 describe('asl-gate due: the examples', () => {
@@ -104,7 +141,8 @@ describe('asl-gate due: the examples', () => {
       due: '2027-05-16',
       state: 'overdue',
     });
-    for (const item of parsed.items) expect(Object.keys(item)).toEqual(['declaration', 'model', 'what', 'thresholds', 'due', 'state']);
+    for (const item of parsed.items)
+      expect(Object.keys(item)).toEqual(['declaration', 'model', 'what', 'thresholds', 'due', 'state']);
   });
 
   it('exit 0 when nothing is overdue: all due soon a week before, all upcoming today', () => {
@@ -127,10 +165,18 @@ describe('asl-gate due: the examples', () => {
     const r = asl(['due', 'examples', '--now', '2027-05-17', '--within', '2']);
     expect(r.code).toBe(1);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toBe('OVERDUE   2027-05-16  haiku-mini: comprehensive assessment of CBRN-3, CBRN-4, overdue by 1 day');
-    expect(lines[1]).toBe('                      add a comprehensive assessment covering CBRN-3, CBRN-4 and list it under assessments: in releases/haiku-mini/asl.yml');
-    expect(r.stdout).toContain('DUE SOON  2027-05-18  nova-2: comprehensive assessment of AI-RD-CHECKPOINT, AI-RD-4, AI-RD-5, in 1 day\n');
-    expect(r.stdout).toContain('UPCOMING  2027-05-20  orion-1: comprehensive assessment of CBRN-3, CBRN-4, in 3 days\n');
+    expect(lines[0]).toBe(
+      'OVERDUE   2027-05-16  haiku-mini: comprehensive assessment of CBRN-3, CBRN-4, overdue by 1 day',
+    );
+    expect(lines[1]).toBe(
+      '                      add a comprehensive assessment covering CBRN-3, CBRN-4 and list it under assessments: in releases/haiku-mini/asl.yml',
+    );
+    expect(r.stdout).toContain(
+      'DUE SOON  2027-05-18  nova-2: comprehensive assessment of AI-RD-CHECKPOINT, AI-RD-4, AI-RD-5, in 1 day\n',
+    );
+    expect(r.stdout).toContain(
+      'UPCOMING  2027-05-20  orion-1: comprehensive assessment of CBRN-3, CBRN-4, in 3 days\n',
+    );
     expect(r.stdout).toMatch(/\n10 items: 3 overdue, 5 due soon \(within 2 days of 2027-05-17\), 2 upcoming\n$/);
     expect(r.stdout).not.toContain('\u001b[');
   });
@@ -144,17 +190,71 @@ describe('asl-gate due: a repository with two releases', () => {
     expect(r.stderr).toBe('');
     const borealis = 'Boréalis: β#1; "ß", ünïcödé ✓ — a name long enough to need folding';
     expect(r.items).toStrictEqual([
-      { declaration: 'releases/atlas/asl.yml', model: 'atlas', what: 'assessment', assessment: 'cbrn-refresh', thresholds: ['CBRN-3', 'CBRN-4'], due: '2026-11-20', state: 'overdue' },
-      { declaration: 'releases/atlas/asl.yml', model: 'atlas', what: 'assessment', assessment: 'ai-rd-prelim', thresholds: ['AI-RD-4'], due: '2026-11-27', state: 'due_soon' },
-      { declaration: 'releases/atlas/asl.yml', model: 'atlas', what: 'comprehensive', thresholds: ['CBRN-3', 'CBRN-4'], due: '2026-12-01', state: 'due_soon' },
-      { declaration: 'releases/borealis/asl.yml', model: borealis, what: 'assessment', assessment: 'ai-rd-2027-01', thresholds: ['AI-RD-4', 'AI-RD-5'], due: '2027-01-10', state: 'upcoming' },
-      { declaration: 'releases/borealis/asl.yml', model: borealis, what: 'comprehensive', thresholds: ['AI-RD-4', 'AI-RD-5'], due: '2027-01-15', state: 'upcoming' },
-      { declaration: 'releases/borealis/asl.yml', model: borealis, what: 'comprehensive', thresholds: ['CBRN-3', 'CBRN-4', 'AI-RD-CHECKPOINT'], due: '2027-04-02', state: 'upcoming' },
-      { declaration: 'releases/atlas/asl.yml', model: 'atlas', what: 'comprehensive', thresholds: ['AI-RD-CHECKPOINT', 'AI-RD-4', 'AI-RD-5'], due: '2027-05-18', state: 'upcoming' },
+      {
+        declaration: 'releases/atlas/asl.yml',
+        model: 'atlas',
+        what: 'assessment',
+        assessment: 'cbrn-refresh',
+        thresholds: ['CBRN-3', 'CBRN-4'],
+        due: '2026-11-20',
+        state: 'overdue',
+      },
+      {
+        declaration: 'releases/atlas/asl.yml',
+        model: 'atlas',
+        what: 'assessment',
+        assessment: 'ai-rd-prelim',
+        thresholds: ['AI-RD-4'],
+        due: '2026-11-27',
+        state: 'due_soon',
+      },
+      {
+        declaration: 'releases/atlas/asl.yml',
+        model: 'atlas',
+        what: 'comprehensive',
+        thresholds: ['CBRN-3', 'CBRN-4'],
+        due: '2026-12-01',
+        state: 'due_soon',
+      },
+      {
+        declaration: 'releases/borealis/asl.yml',
+        model: borealis,
+        what: 'assessment',
+        assessment: 'ai-rd-2027-01',
+        thresholds: ['AI-RD-4', 'AI-RD-5'],
+        due: '2027-01-10',
+        state: 'upcoming',
+      },
+      {
+        declaration: 'releases/borealis/asl.yml',
+        model: borealis,
+        what: 'comprehensive',
+        thresholds: ['AI-RD-4', 'AI-RD-5'],
+        due: '2027-01-15',
+        state: 'upcoming',
+      },
+      {
+        declaration: 'releases/borealis/asl.yml',
+        model: borealis,
+        what: 'comprehensive',
+        thresholds: ['CBRN-3', 'CBRN-4', 'AI-RD-CHECKPOINT'],
+        due: '2027-04-02',
+        state: 'upcoming',
+      },
+      {
+        declaration: 'releases/atlas/asl.yml',
+        model: 'atlas',
+        what: 'comprehensive',
+        thresholds: ['AI-RD-CHECKPOINT', 'AI-RD-4', 'AI-RD-5'],
+        due: '2027-05-18',
+        state: 'upcoming',
+      },
     ]);
     // `due` calls overdue exactly what `check` calls evaluation.overdue: ai-rd-prelim is in its grace days.
     const check = JSON.parse(asl(['check', '--now', '2026-11-28', '--format', 'json'], root).stdout);
-    const overdue = check.findings.filter((f: { code: string }) => f.code === 'evaluation.overdue').map((f: { file: string }) => f.file);
+    const overdue = check.findings
+      .filter((f: { code: string }) => f.code === 'evaluation.overdue')
+      .map((f: { file: string }) => f.file);
     expect(overdue).toEqual(['releases/atlas/assessments/cbrn-refresh.yml']);
     const text = asl(['due', '--now', '2026-11-28'], root).stdout;
     expect(text).toContain('atlas: assessment cbrn-refresh (CBRN-3, CBRN-4), overdue by 6 days\n');
@@ -176,7 +276,8 @@ describe('asl-gate due: a repository with two releases', () => {
       expect(ics.replaceAll('\r\n', '')).not.toMatch(/[\r\n]/); // CRLF only
       for (const line of ics.split('\r\n')) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75);
     }
-    const events = (ics: string) => new ICAL.Component(ICAL.parse(ics)).getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
+    const events = (ics: string) =>
+      new ICAL.Component(ICAL.parse(ics)).getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
     const a = events(first.stdout);
     const b = events(later.stdout);
     const items = dueJson(['--now', '2026-11-28'], root).items;
@@ -187,7 +288,9 @@ describe('asl-gate due: a repository with two releases', () => {
       const item = items[i]!;
       expect(e.startDate.isDate).toBe(true); // all-day
       expect(e.startDate.toString()).toBe(item.due);
-      expect(e.endDate.toString()).toBe(new Date(Date.parse(`${item.due}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10));
+      expect(e.endDate.toString()).toBe(
+        new Date(Date.parse(`${item.due}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10),
+      );
       expect(e.component.getFirstPropertyValue('dtstamp')).toBeTruthy();
       expect(e.summary).toContain(item.model as string);
       for (const t of item.thresholds as string[]) expect(e.description).toContain(t);
@@ -196,14 +299,18 @@ describe('asl-gate due: a repository with two releases', () => {
     expect(a[0]!.description).toContain('releases/atlas/assessments/cbrn-refresh.yml');
     expect(a[2]!.description).toContain('list it under assessments: in releases/atlas/asl.yml');
     // Escaped text comes back as written, folded lines and all.
-    expect(a[3]!.summary).toBe('Boréalis: β#1; "ß", ünïcödé ✓ — a name long enough to need folding: assessment ai-rd-2027-01 (AI-RD-4, AI-RD-5)');
+    expect(a[3]!.summary).toBe(
+      'Boréalis: β#1; "ß", ünïcödé ✓ — a name long enough to need folding: assessment ai-rd-2027-01 (AI-RD-4, AI-RD-5)',
+    );
   });
 
   it('markdown: a table and a 90-day Mermaid gantt, overdue milestones crit, names sanitised', () => {
     const root = repo(TWO_RELEASES);
     const r = asl(['due', '--now', '2026-11-28', '--format', 'markdown'], root);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('| 2026-11-20 | ❌ overdue | atlas | assessment cbrn-refresh (CBRN-3, CBRN-4) | overdue by 6 days | `releases/atlas/assessments/cbrn-refresh.yml` |');
+    expect(r.stdout).toContain(
+      '| 2026-11-20 | ❌ overdue | atlas | assessment cbrn-refresh (CBRN-3, CBRN-4) | overdue by 6 days | `releases/atlas/assessments/cbrn-refresh.yml` |',
+    );
     const gantt = /```mermaid\n([\s\S]*?)```/.exec(r.stdout)![1]!;
     expect(gantt).toContain('  assessment cbrn-refresh : crit, milestone, 2026-11-20, 0d\n');
     expect(gantt).toContain('  assessment ai-rd-prelim : milestone, 2026-11-27, 0d\n');
@@ -231,7 +338,9 @@ describe('asl-gate due: a repository with two releases', () => {
     const root = repo({ ...TWO_RELEASES, 'releases/atlas/assessments/ai-rd-prelim.yml': 'id: [unclosed\n' });
     const r = dueJson(['--now', '2026-11-28'], root);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^asl-gate due: releases\/atlas\/asl.yml could not be read in full \(1 problem\); its due dates may be missing: run asl-gate check\n$/);
+    expect(r.stderr).toMatch(
+      /^asl-gate due: releases\/atlas\/asl.yml could not be read in full \(1 problem\); its due dates may be missing: run asl-gate check\n$/,
+    );
     expect(r.items.map((i) => i.assessment).filter(Boolean)).toEqual(['cbrn-refresh', 'ai-rd-2027-01']);
   });
 });
@@ -275,17 +384,34 @@ describe('due: the engine', () => {
   }
 
   it('a pack cadence without an interval gives no comprehensive item, only the assessments written', async () => {
-    const { snapshot, policy } = await examplePolicy(TWO_RELEASES, (p) => ({ ...p, pack: { ...p.pack, pack: { ...p.pack.pack, cadence: {} as never } } }));
+    const { snapshot, policy } = await examplePolicy(TWO_RELEASES, (p) => ({
+      ...p,
+      pack: { ...p.pack, pack: { ...p.pack.pack, cadence: {} as never } },
+    }));
     const report = await dueInRepository({ snapshot, policy, today: '2026-11-28' });
-    expect(report.items.map((i) => `${i.what} ${i.assessment}`)).toEqual(['assessment cbrn-refresh', 'assessment ai-rd-prelim', 'assessment ai-rd-2027-01']);
+    expect(report.items.map((i) => `${i.what} ${i.assessment}`)).toEqual([
+      'assessment cbrn-refresh',
+      'assessment ai-rd-prelim',
+      'assessment ai-rd-2027-01',
+    ]);
   });
 
   it('effective compute at the pack multiple makes the next comprehensive assessment due on release_date', async () => {
-    const files = { ...TWO_RELEASES, 'releases/atlas/asl.yml': `${TWO_RELEASES['releases/atlas/asl.yml']}effective_compute_since_last_comprehensive: 4\n` };
+    const files = {
+      ...TWO_RELEASES,
+      'releases/atlas/asl.yml': `${TWO_RELEASES['releases/atlas/asl.yml']}effective_compute_since_last_comprehensive: 4\n`,
+    };
     const { snapshot, policy } = await examplePolicy(files);
-    const report = await dueInRepository({ snapshot, policy, today: '2026-11-28', declarations: ['releases/atlas/asl.yml'] });
+    const report = await dueInRepository({
+      snapshot,
+      policy,
+      today: '2026-11-28',
+      declarations: ['releases/atlas/asl.yml'],
+    });
     const comprehensive = report.items.filter((i) => i.what === 'comprehensive');
     // CBRN's interval ends on release_date anyway; AI-RD's would end in May 2027.
-    expect(comprehensive.map((i) => [i.due, i.thresholds.join(','), i.reason ?? ''])).toEqual([['2026-12-01', 'CBRN-3,CBRN-4,AI-RD-CHECKPOINT,AI-RD-4,AI-RD-5', '']]);
+    expect(comprehensive.map((i) => [i.due, i.thresholds.join(','), i.reason ?? ''])).toEqual([
+      ['2026-12-01', 'CBRN-3,CBRN-4,AI-RD-CHECKPOINT,AI-RD-4,AI-RD-5', ''],
+    ]);
   });
 });

@@ -11,11 +11,15 @@ import { freePort } from '../helpers/bot.js';
 import { ROOT } from '../helpers/repo.js';
 
 function protect(api: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/asl-gate.js'), 'protect', '--repo', 'o/r', '--app-id', '4242'], {
-    env: { PATH: process.env.PATH, GITHUB_TOKEN: 'ghp_admin', GITHUB_API_URL: api },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [join(ROOT, 'bin/asl-gate.js'), 'protect', '--repo', 'o/r', '--app-id', '4242'],
+    {
+      env: { PATH: process.env.PATH, GITHUB_TOKEN: 'ghp_admin', GITHUB_API_URL: api },
+      encoding: 'utf8',
+      timeout: 30_000,
+    },
+  );
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -25,20 +29,30 @@ describe('asl-gate protect without a reachable API', () => {
     const r = protect(api);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`asl-gate protect: cannot reach the GitHub API at ${api}: the connection was refused (ECONNREFUSED); check the network, the proxy or GITHUB_API_URL\n`);
+    expect(r.stderr).toBe(
+      `asl-gate protect: cannot reach the GitHub API at ${api}: the connection was refused (ECONNREFUSED); check the network, the proxy or GITHUB_API_URL\n`,
+    );
   });
 
   it('says the host does not resolve in one line and exits 2', () => {
     const r = protect('http://api.asl-gate.invalid');
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^asl-gate protect: cannot reach the GitHub API at http:\/\/api\.asl-gate\.invalid: the host name (does not resolve \(ENOTFOUND\)|could not be resolved now \(EAI_AGAIN\)); check the network, the proxy or GITHUB_API_URL\n$/);
+    expect(r.stderr).toMatch(
+      /^asl-gate protect: cannot reach the GitHub API at http:\/\/api\.asl-gate\.invalid: the host name (does not resolve \(ENOTFOUND\)|could not be resolved now \(EAI_AGAIN\)); check the network, the proxy or GITHUB_API_URL\n$/,
+    );
   });
 });
 
 describe('networkFailure', () => {
   it("finds the code inside Octokit's RequestError (its cause is fetch's error, whose cause has the code)", async () => {
-    const octokit = new ProbotOctokit({ baseUrl: `http://127.0.0.1:${await freePort()}`, retry: { enabled: false }, throttle: { enabled: false } });
-    const error = await octokit.request('GET /repos/{owner}/{repo}', { owner: 'o', repo: 'r' }).catch((e: unknown) => e);
+    const octokit = new ProbotOctokit({
+      baseUrl: `http://127.0.0.1:${await freePort()}`,
+      retry: { enabled: false },
+      throttle: { enabled: false },
+    });
+    const error = await octokit
+      .request('GET /repos/{owner}/{repo}', { owner: 'o', repo: 'r' })
+      .catch((e: unknown) => e);
     expect((error as { status?: number }).status).toBe(500);
     expect(networkFailure(error)?.code).toBe('ECONNREFUSED');
     expect(networkErrorLine(error, 'protect', 'https://api.github.com')).toBe(
@@ -50,7 +64,9 @@ describe('networkFailure', () => {
     const silent = createServer(() => undefined);
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     try {
-      const error = await fetch(`http://127.0.0.1:${(silent.address() as { port: number }).port}/`, { signal: AbortSignal.timeout(100) }).catch((e: unknown) => e);
+      const error = await fetch(`http://127.0.0.1:${(silent.address() as { port: number }).port}/`, {
+        signal: AbortSignal.timeout(100),
+      }).catch((e: unknown) => e);
       expect(networkFailure(error)?.code).toBe('ETIMEDOUT');
     } finally {
       silent.close();

@@ -35,7 +35,9 @@ function checkExample(id: string): { code: number | null; report: Report } {
 const release = (report: Report, model: string) => report.releases.find((r) => r.model === model)!;
 /** The 1-based line of the first line of `file` (relative to the example repository) matching `re`. */
 function lineOf(id: string, file: string, re: RegExp): number {
-  const i = readFileSync(join(ROOT, 'examples/packs', id, file), 'utf8').split('\n').findIndex((l) => re.test(l));
+  const i = readFileSync(join(ROOT, 'examples/packs', id, file), 'utf8')
+    .split('\n')
+    .findIndex((l) => re.test(l));
   if (i < 0) throw new Error(`${re} not in ${file}`);
   return i + 1;
 }
@@ -55,7 +57,11 @@ describe.each(FORMAT2)('built-in pack %s', (id) => {
   it('names its source on the pack, every level, threshold, safeguard, artifact, research category and rule', () => {
     const p = BUILTIN_PACKS[id]!;
     expect(p.format).toBe(2);
-    expect(p.source).toMatchObject({ document: expect.any(String), version: expect.any(String), date: expect.any(String) });
+    expect(p.source).toMatchObject({
+      document: expect.any(String),
+      version: expect.any(String),
+      date: expect.any(String),
+    });
     for (const l of p.levels) expect(p.level_sources?.[l]?.section, `level ${l}`).toEqual(expect.any(String));
     for (const t of p.thresholds) expect(t.source?.section, t.id).toEqual(expect.any(String));
     for (const g of p.safeguards) expect(g.source?.section, g.id).toEqual(expect.any(String));
@@ -71,13 +77,24 @@ describe.each(FORMAT2)('built-in pack %s', (id) => {
 describe('the frozen anthropic-rsp-2.2 is untouched by pack format 2', () => {
   it('has none of the format-2 keys, and its verdicts on the quick start are unchanged (test/cli/check.test.ts)', () => {
     const p = BUILTIN_PACKS['anthropic-rsp-2.2']!;
-    expect(Object.keys(p).sort()).toEqual(['cadence', 'id', 'levels', 'name', 'reports', 'reviews', 'safeguards', 'standards', 'thresholds']);
+    expect(Object.keys(p).sort()).toEqual([
+      'cadence',
+      'id',
+      'levels',
+      'name',
+      'reports',
+      'reviews',
+      'safeguards',
+      'standards',
+      'thresholds',
+    ]);
     expect(p.cadence).toEqual({ comprehensive_max_age_days: 183, effective_compute_multiple: 4 });
   });
 
   it('the text reading passes a release the frozen pack fails: the 2-8 h checkpoint asks only an aim of ASL-3 security', () => {
     const files: Files = {};
-    for (const [p, t] of Object.entries(readTree(join(ROOT, 'examples/packs/anthropic-rsp-2.2-text')))) files[p] = t.replaceAll('anthropic-rsp-2.2-text', 'anthropic-rsp-2.2');
+    for (const [p, t] of Object.entries(readTree(join(ROOT, 'examples/packs/anthropic-rsp-2.2-text'))))
+      files[p] = t.replaceAll('anthropic-rsp-2.2-text', 'anthropic-rsp-2.2');
     const root = writeRepo(files);
     const r = asl(['check', 'releases/clio-2/asl.yml', '--now', NOW, '--format', 'json'], root);
     expect(r.code).toBe(1);
@@ -100,7 +117,9 @@ describe('example repositories through the CLI (examples/packs/<id>)', () => {
       { code: 'artifact.missing', severity: 'error', file: decl, line: lineOf(id, decl, /^artifacts:/) },
       { code: 'research.unreported', severity: 'warning', file: decl, line: lineOf(id, decl, /^research:/) },
     ]);
-    expect(fail.findings[0]!.message).toMatch(/^artifact misalignment-case .* because AI-RD-4 is not ruled out; .*\(Anthropic Responsible Scaling Policy 2\.2, §2 Table 1\)$/);
+    expect(fail.findings[0]!.message).toMatch(
+      /^artifact misalignment-case .* because AI-RD-4 is not ruled out; .*\(Anthropic Responsible Scaling Policy 2\.2, §2 Table 1\)$/,
+    );
   });
 
   it('openai-preparedness-2: o-lumen passes at High; o-lumen-max fails: a Critical threshold not ruled out halts', () => {
@@ -111,7 +130,9 @@ describe('example repositories through the CLI (examples/packs/<id>)', () => {
     const fail = release(report, 'o-lumen-max');
     const decl = 'releases/o-lumen-max/asl.yml';
     const statusLine = lineOf(id, decl, /id: CYBER-CRITICAL/) + 1;
-    expect(fail.findings.map(pick)).toEqual([{ code: 'threshold.halt', severity: 'error', file: decl, line: statusLine }]);
+    expect(fail.findings.map(pick)).toEqual([
+      { code: 'threshold.halt', severity: 'error', file: decl, line: statusLine },
+    ]);
     expect(fail.findings[0]!.message).toContain('threshold CYBER-CRITICAL is not_ruled_out');
   });
 
@@ -127,7 +148,10 @@ describe('example repositories through the CLI (examples/packs/<id>)', () => {
       { code: 'artifact.missing', severity: 'error', file: decl, line: at },
       { code: 'artifact.missing', severity: 'error', file: decl, line: at },
     ]);
-    expect(fail.findings.map((f) => f.message.split(' (')[0])).toEqual(['artifact response-plan', 'artifact safety-case']);
+    expect(fail.findings.map((f) => f.message.split(' (')[0])).toEqual([
+      'artifact response-plan',
+      'artifact safety-case',
+    ]);
   });
 });
 
@@ -160,14 +184,25 @@ describe('one scenario per new rule kind, through the CLI', () => {
     const r = asl(['check', '--now', NOW, '--format', 'json'], root);
     expect(r.code).toBe(1);
     const halts = (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings.filter((f) => f.file === decl);
-    expect(halts.map(pick)).toEqual([{ code: 'threshold.halt', severity: 'error', file: decl, line: lineIn(files[decl]!, /id: BIO-CRITICAL/) + 1 }]);
+    expect(halts.map(pick)).toEqual([
+      { code: 'threshold.halt', severity: 'error', file: decl, line: lineIn(files[decl]!, /id: BIO-CRITICAL/) + 1 },
+    ]);
   });
 
   it('alert: an alert threshold reached sets no level, but needs its response plan', () => {
-    const s = scenario('google-deepmind-fsf-3', 'releases/g-terra/asl.yml', [[/^artifacts:\n  - id: response-plan\n    threshold: CBRN-UPLIFT-1-ALERT\n    path: \S+\n/m, 'artifacts: []\n']]);
+    const s = scenario('google-deepmind-fsf-3', 'releases/g-terra/asl.yml', [
+      [/^artifacts:\n  - id: response-plan\n    threshold: CBRN-UPLIFT-1-ALERT\n    path: \S+\n/m, 'artifacts: []\n'],
+    ]);
     expect(s.code).toBe(1);
     const mine = s.findings.filter((f) => f.file === 'releases/g-terra/asl.yml');
-    expect(mine.map(pick)).toEqual([{ code: 'artifact.missing', severity: 'error', file: 'releases/g-terra/asl.yml', line: lineIn(s.text, /^artifacts:/) }]);
+    expect(mine.map(pick)).toEqual([
+      {
+        code: 'artifact.missing',
+        severity: 'error',
+        file: 'releases/g-terra/asl.yml',
+        line: lineIn(s.text, /^artifacts:/),
+      },
+    ]);
     expect(mine[0]!.message).toContain('is required for CBRN-UPLIFT-1-ALERT');
     // The level stays the baseline: an alert requires no security level.
     expect(s.findings.some((f) => f.code === 'level.understated')).toBe(false);
@@ -175,25 +210,57 @@ describe('one scenario per new rule kind, through the CLI', () => {
 
   it('per-threshold artifact: one safety case per CCL reached; a safety case for another CCL does not count', () => {
     const s = scenario('google-deepmind-fsf-3', 'releases/g-terra-cyber/asl.yml', [
-      [/^artifacts:\n/m, 'artifacts:\n  - id: response-plan\n    threshold: CYBER-UPLIFT-1-ALERT\n    path: https://example.org/plan\n  - id: safety-case\n    threshold: CBRN-UPLIFT-1\n    path: https://example.org/case\n'],
+      [
+        /^artifacts:\n/m,
+        'artifacts:\n  - id: response-plan\n    threshold: CYBER-UPLIFT-1-ALERT\n    path: https://example.org/plan\n  - id: safety-case\n    threshold: CBRN-UPLIFT-1\n    path: https://example.org/case\n',
+      ],
     ]);
     const mine = s.findings.filter((f) => f.file === 'releases/g-terra-cyber/asl.yml');
-    expect(mine.map(pick)).toEqual([{ code: 'artifact.missing', severity: 'error', file: 'releases/g-terra-cyber/asl.yml', line: lineIn(s.text, /^artifacts:/) }]);
+    expect(mine.map(pick)).toEqual([
+      {
+        code: 'artifact.missing',
+        severity: 'error',
+        file: 'releases/g-terra-cyber/asl.yml',
+        line: lineIn(s.text, /^artifacts:/),
+      },
+    ]);
     expect(mine[0]!.message).toContain('artifact safety-case (');
     expect(mine[0]!.message).toContain('is required for CYBER-UPLIFT-1');
     // An artifact entry naming no threshold, for a per-threshold rule, is a schema finding at the entry.
-    const t = scenario('google-deepmind-fsf-3', 'releases/g-terra-cyber/asl.yml', [[/^artifacts:\n/m, 'artifacts:\n  - id: safety-case\n    path: https://example.org/case\n']]);
-    expect(t.findings.filter((f) => f.code === 'schema.invalid').map(pick)).toEqual([{ code: 'schema.invalid', severity: 'error', file: 'releases/g-terra-cyber/asl.yml', line: lineIn(t.text, /^artifacts:/) + 1 }]);
+    const t = scenario('google-deepmind-fsf-3', 'releases/g-terra-cyber/asl.yml', [
+      [/^artifacts:\n/m, 'artifacts:\n  - id: safety-case\n    path: https://example.org/case\n'],
+    ]);
+    expect(t.findings.filter((f) => f.code === 'schema.invalid').map(pick)).toEqual([
+      {
+        code: 'schema.invalid',
+        severity: 'error',
+        file: 'releases/g-terra-cyber/asl.yml',
+        line: lineIn(t.text, /^artifacts:/) + 1,
+      },
+    ]);
   });
 
   it('research category: unreported is a warning (the pack says so), reported is nothing; it never sets a level', () => {
-    const s = scenario('anthropic-rsp-2.2-text', 'releases/clio-2/asl.yml', [[/^research:\n  - id: CYBER-OPERATIONS\n    report: \S+\n/m, '']]);
+    const s = scenario('anthropic-rsp-2.2-text', 'releases/clio-2/asl.yml', [
+      [/^research:\n  - id: CYBER-OPERATIONS\n    report: \S+\n/m, ''],
+    ]);
     expect(s.code).toBe(1); // clio-3 still fails; clio-2 passes with the warning
     const mine = s.findings.filter((f) => f.file === 'releases/clio-2/asl.yml');
     // With no research: key, it points at the declaration's first key.
-    expect(mine.map(pick)).toEqual([{ code: 'research.unreported', severity: 'warning', file: 'releases/clio-2/asl.yml', line: lineIn(s.text, /^model:/) }]);
-    const reported = scenario('anthropic-rsp-2.2-text', 'releases/clio-2/asl.yml', [[/report: reports\/cyber\.md/, 'report: reports/cyber-missing.md']]);
-    expect(reported.findings.filter((f) => f.file === 'releases/clio-2/asl.yml').map((f) => f.code)).toEqual(['reference.missing']);
+    expect(mine.map(pick)).toEqual([
+      {
+        code: 'research.unreported',
+        severity: 'warning',
+        file: 'releases/clio-2/asl.yml',
+        line: lineIn(s.text, /^model:/),
+      },
+    ]);
+    const reported = scenario('anthropic-rsp-2.2-text', 'releases/clio-2/asl.yml', [
+      [/report: reports\/cyber\.md/, 'report: reports/cyber-missing.md'],
+    ]);
+    expect(reported.findings.filter((f) => f.file === 'releases/clio-2/asl.yml').map((f) => f.code)).toEqual([
+      'reference.missing',
+    ]);
   });
 });
 
@@ -219,16 +286,24 @@ reviews: {}
     const root = writeRepo({ '.github/asl-gate.yml': 'policy: policy/pack.yml\n', 'policy/pack.yml': PACK });
     const r = asl(['packs'], root);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/policy\/pack\.yml:10:\d+: schema\.invalid: thresholds\[1\]\.requires: a threshold whose consequence is halt requires no level/);
-    expect(r.stderr).toMatch(/policy\/pack\.yml:11:\d+: schema\.invalid: thresholds\[2\]: alert threshold T-ALERT is named by no artifact rule/);
-    expect(r.stderr).toContain('policy/pack.yml:13:5: schema.invalid: safeguard s.one has no source.section (required in a format-2 pack)');
+    expect(r.stderr).toMatch(
+      /policy\/pack\.yml:10:\d+: schema\.invalid: thresholds\[1\]\.requires: a threshold whose consequence is halt requires no level/,
+    );
+    expect(r.stderr).toMatch(
+      /policy\/pack\.yml:11:\d+: schema\.invalid: thresholds\[2\]: alert threshold T-ALERT is named by no artifact rule/,
+    );
+    expect(r.stderr).toContain(
+      'policy/pack.yml:13:5: schema.invalid: safeguard s.one has no source.section (required in a format-2 pack)',
+    );
   });
 
   it('without format: 2 the same fields are optional and sources are not required', () => {
-    const fixed = PACK.replace('format: 2\n', '').replace('requires: {security: high}, source: {section: "§4"}', 'requires: {}, source: {section: "§4"}').replace(
-      'reviews: {}\n',
-      'reviews: {}\nartifacts:\n  - {id: plan, description: a response plan, when: {thresholds: [T-ALERT]}}\n',
-    );
+    const fixed = PACK.replace('format: 2\n', '')
+      .replace('requires: {security: high}, source: {section: "§4"}', 'requires: {}, source: {section: "§4"}')
+      .replace(
+        'reviews: {}\n',
+        'reviews: {}\nartifacts:\n  - {id: plan, description: a response plan, when: {thresholds: [T-ALERT]}}\n',
+      );
     const root = writeRepo({ '.github/asl-gate.yml': 'policy: policy/pack.yml\n', 'policy/pack.yml': fixed });
     const r = asl(['packs'], root);
     expect(r.stderr).toBe('');
@@ -241,8 +316,15 @@ describe('asl-gate packs and explain show the format-2 packs', () => {
     const r = asl(['packs', 'examples']);
     expect(r.code).toBe(0);
     for (const id of FORMAT2) expect(r.stdout).toContain(`\n${id} differs from anthropic-rsp-2.2:\n  - `);
-    const json = JSON.parse(asl(['packs', 'examples', '--format', 'json']).stdout) as { packs: Array<{ id: string; differs_from?: { pack: string } }> };
-    expect(json.packs.filter((p) => p.differs_from).map((p) => p.id).sort()).toEqual([...FORMAT2].sort());
+    const json = JSON.parse(asl(['packs', 'examples', '--format', 'json']).stdout) as {
+      packs: Array<{ id: string; differs_from?: { pack: string } }>;
+    };
+    expect(
+      json.packs
+        .filter((p) => p.differs_from)
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual([...FORMAT2].sort());
   });
 
   it('explain shows the source of every threshold, and a halt threshold as such', () => {
@@ -250,8 +332,11 @@ describe('asl-gate packs and explain show the format-2 packs', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Source: OpenAI Preparedness Framework 2 (2025-04-15)');
     expect(r.stdout).toContain('CYBER-CRITICAL (requires no level: not ruled out halts the release)');
-    for (const t of BUILTIN_PACKS['openai-preparedness-2']!.thresholds) expect(r.stdout).toContain(`[${t.source!.section}`);
-    expect(r.stdout).toContain('Cadence: a completed comprehensive assessment of each threshold in every covered release (no interval) [§3.2].');
+    for (const t of BUILTIN_PACKS['openai-preparedness-2']!.thresholds)
+      expect(r.stdout).toContain(`[${t.source!.section}`);
+    expect(r.stdout).toContain(
+      'Cadence: a completed comprehensive assessment of each threshold in every covered release (no interval) [§3.2].',
+    );
     const alert = asl(['explain', 'CBRN-UPLIFT-1-ALERT', '--pack', 'google-deepmind-fsf-3']);
     expect(alert.stdout).toContain('An alert (early-warning) threshold: it sets no level.');
     expect(alert.stdout).toContain('  - response-plan (threshold: CBRN-UPLIFT-1-ALERT)');

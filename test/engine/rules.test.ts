@@ -23,7 +23,10 @@ const CBRN = 'releases/nova-2/assessments/cbrn.yml';
 const AIRD = 'releases/nova-2/assessments/ai-rd.yml';
 
 /** The context judgeRelease gives the rules, for `files` read from memory, judged on `today`. */
-async function contextOf(files: Record<string, string>, today = '2026-11-28'): Promise<{ ctx: ReleaseContext; release: LoadedRelease; policy: Policy }> {
+async function contextOf(
+  files: Record<string, string>,
+  today = '2026-11-28',
+): Promise<{ ctx: ReleaseContext; release: LoadedRelease; policy: Policy }> {
   const snapshot = new MemorySnapshot(files);
   const loaded = await loadPolicy(snapshot);
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.findings));
@@ -57,7 +60,11 @@ describe('declared: policyMatches and declaredLevels', () => {
 
   it('levels: a pack level per pack standard; a bad one counts as below the lowest', async () => {
     const { ctx } = await contextOf(nova());
-    const { levels, findings } = declaredLevels({ deployment: 'ASL3', colour: 'ASL-2', basis: 'gut feeling' }, ctx.index, ctx.at);
+    const { levels, findings } = declaredLevels(
+      { deployment: 'ASL3', colour: 'ASL-2', basis: 'gut feeling' },
+      ctx.index,
+      ctx.at,
+    );
     expect(findings.map((f) => f.message)).toEqual([
       'declared.deployment: expected one of "ASL-1", "ASL-2", "ASL-3", "ASL-4"',
       'declared: "colour" is not a standard of anthropic-rsp-2.2 (expected "deployment", "security")',
@@ -67,7 +74,11 @@ describe('declared: policyMatches and declaredLevels', () => {
     expect(levels.rankOf('deployment')).toBe(-1);
     expect(levels.atOrAbove('ASL-1')).toBe(false);
     expect(ctx.levels.names).toEqual({ deployment: 'ASL-3', security: 'ASL-3' });
-    expect([ctx.levels.atOrAbove('ASL-3'), ctx.levels.atOrAbove('ASL-4'), ctx.levels.atOrAbove(undefined)]).toEqual([true, false, false]);
+    expect([ctx.levels.atOrAbove('ASL-3'), ctx.levels.atOrAbove('ASL-4'), ctx.levels.atOrAbove(undefined)]).toEqual([
+      true,
+      false,
+      false,
+    ]);
   });
 });
 
@@ -97,10 +108,17 @@ describe('evidence: the release at its worst', () => {
 
   it('the newest comprehensive assessment and everything completed on or after it decide', async () => {
     const later = (await contextOf(withRecheck('crossed', '2026-11-20'))).ctx.assessments;
-    expect(evidenceFor(later.values(), 'AI-RD-4')).toMatchObject({ status: 'crossed', by: { data: { id: 'recheck' } } });
+    expect(evidenceFor(later.values(), 'AI-RD-4')).toMatchObject({
+      status: 'crossed',
+      by: { data: { id: 'recheck' } },
+    });
     const earlier = (await contextOf(withRecheck('crossed', '2026-10-20'))).ctx.assessments;
-    expect(evidenceFor(earlier.values(), 'AI-RD-4')).toMatchObject({ status: 'ruled_out', by: { data: { id: 'ai-rd-2026-11' } } });
-    const newerComprehensive = (await contextOf(withRecheck('ruled_out', '2026-11-20', 'comprehensive'))).ctx.assessments;
+    expect(evidenceFor(earlier.values(), 'AI-RD-4')).toMatchObject({
+      status: 'ruled_out',
+      by: { data: { id: 'ai-rd-2026-11' } },
+    });
+    const newerComprehensive = (await contextOf(withRecheck('ruled_out', '2026-11-20', 'comprehensive'))).ctx
+      .assessments;
     expect(newestComprehensive(newerComprehensive.values(), 'AI-RD-4')!.data.id).toBe('recheck');
     expect(evidenceFor(newerComprehensive.values(), 'AI-RD-5')!.by.data.id).toBe('ai-rd-2026-11');
   });
@@ -117,7 +135,11 @@ describe('thresholds: levelsAndThresholds', () => {
     const { ctx } = await contextOf(nova());
     const { entries, findings } = thresholdEntries(ctx);
     expect(findings).toEqual([]);
-    expect(levelsAndThresholds(ctx, entries)).toEqual({ findings: [], required: { deployment: 'ASL-3', security: 'ASL-3' }, reached: new Set(['CBRN-3']) });
+    expect(levelsAndThresholds(ctx, entries)).toEqual({
+      findings: [],
+      required: { deployment: 'ASL-3', security: 'ASL-3' },
+      reached: new Set(['CBRN-3']),
+    });
   });
 
   it('unknown and repeated entries are schema findings', async () => {
@@ -134,7 +156,9 @@ describe('thresholds: levelsAndThresholds', () => {
     const r = levelsAndThresholds(ctx, thresholdEntries(ctx).entries);
     expect(r.required).toEqual({ deployment: 'ASL-3', security: 'ASL-4' });
     expect(codes(r.findings)).toEqual(['level.understated', 'threshold.contradicted']);
-    expect(r.findings.find((f) => f.code === 'level.understated')!.message).toBe('declared security ASL-3 is below the required ASL-4: AI-RD-5 (crossed) requires ASL-4');
+    expect(r.findings.find((f) => f.code === 'level.understated')!.message).toBe(
+      'declared security ASL-3 is below the required ASL-4: AI-RD-5 (crossed) requires ASL-4',
+    );
   });
 });
 
@@ -145,10 +169,22 @@ describe('safeguards', () => {
     files = edit(files, DECL, 'id: deployment.bug-bounty', 'id: deployment.bug-bounty-v2');
     const { ctx } = await contextOf(files);
     expect(safeguards(ctx).map((f) => [f.code, f.severity, f.message])).toEqual([
-      ['schema.invalid', 'warning', 'safeguards[5].id: "deployment.bug-bounty-v2" is not a safeguard of anthropic-rsp-2.2; it is not checked'],
+      [
+        'schema.invalid',
+        'warning',
+        'safeguards[5].id: "deployment.bug-bounty-v2" is not a safeguard of anthropic-rsp-2.2; it is not checked',
+      ],
       ['safeguard.unverified', 'error', 'safeguard deployment.red-teaming is implemented but gives no evidence'],
-      ['safeguard.missing', 'error', 'safeguard deployment.bug-bounty (Bug bounty for universal jailbreaks) is required at deployment ASL-3 but not listed'],
-      ['safeguard.unverified', 'error', 'safeguard security.egress-controls is required at security ASL-3 but is planned'],
+      [
+        'safeguard.missing',
+        'error',
+        'safeguard deployment.bug-bounty (Bug bounty for universal jailbreaks) is required at deployment ASL-3 but not listed',
+      ],
+      [
+        'safeguard.unverified',
+        'error',
+        'safeguard security.egress-controls is required at security ASL-3 but is planned',
+      ],
     ]);
   });
 });
@@ -161,8 +197,16 @@ describe('timeliness', () => {
     const run = (graceDays: number, acknowledged: Array<[string, string]> = []) =>
       timeliness(ctx.assessments.values(), { today: '2026-11-28', graceDays, lateAcknowledged: new Map(acknowledged) });
     expect(run(1).findings.map((f) => [f.code, f.severity, f.message])).toEqual([
-      ['evaluation.late', 'error', 'assessment cbrn-2026-11 was completed 2026-11-17, 1 day after its due date 2026-11-15 + 1 grace day'],
-      ['evaluation.overdue', 'error', 'assessment ai-rd-2026-11 was due 2026-11-16 + 1 grace day and is not completed (11 days overdue)'],
+      [
+        'evaluation.late',
+        'error',
+        'assessment cbrn-2026-11 was completed 2026-11-17, 1 day after its due date 2026-11-15 + 1 grace day',
+      ],
+      [
+        'evaluation.overdue',
+        'error',
+        'assessment ai-rd-2026-11 was due 2026-11-16 + 1 grace day and is not completed (11 days overdue)',
+      ],
     ]);
     const acked = run(0, [['cbrn-2026-11', 'Reviewed.']]);
     expect(acked.findings[0]).toMatchObject({ code: 'evaluation.late', severity: 'warning' });
@@ -175,14 +219,21 @@ describe('timeliness', () => {
 
 describe('cadence', () => {
   it('judged at the later of release_date and the check day', async () => {
-    const files = edit(edit(nova(), AIRD, 'due: 2026-11-16', 'due: 2026-04-01'), AIRD, 'completed: 2026-11-16', 'completed: 2026-04-01');
-    const dated = (release: string, today: string) => contextOf(edit(files, DECL, 'release_date: 2026-12-01', `release_date: ${release}`), today);
+    const files = edit(
+      edit(nova(), AIRD, 'due: 2026-11-16', 'due: 2026-04-01'),
+      AIRD,
+      'completed: 2026-11-16',
+      'completed: 2026-04-01',
+    );
+    const dated = (release: string, today: string) =>
+      contextOf(edit(files, DECL, 'release_date: 2026-12-01', `release_date: ${release}`), today);
     const early = await dated('2026-05-01', '2026-09-30'); // 182 days at the check day
     expect(cadence(early.ctx, thresholdEntries(early.ctx).entries)).toEqual([]);
     const late = await dated('2026-05-01', '2026-10-02'); // 184 days at the check day
     expect(cadence(late.ctx, thresholdEntries(late.ctx).entries).map((f) => f.message)).toEqual(
       ['AI-RD-CHECKPOINT', 'AI-RD-4', 'AI-RD-5'].map(
-        (t) => `the newest comprehensive assessment of ${t} (ai-rd-2026-11, completed 2026-04-01) is 184 days old at the check day 2026-10-02 (after release_date 2026-05-01); the policy allows 183`,
+        (t) =>
+          `the newest comprehensive assessment of ${t} (ai-rd-2026-11, completed 2026-04-01) is 184 days old at the check day 2026-10-02 (after release_date 2026-05-01); the policy allows 183`,
       ),
     );
   });
@@ -193,7 +244,14 @@ describe('cadence', () => {
   });
 
   it('effective compute at the multiple', async () => {
-    const { ctx } = await contextOf(edit(nova(), DECL, 'effective_compute_since_last_comprehensive: 1.5', 'effective_compute_since_last_comprehensive: 4'));
+    const { ctx } = await contextOf(
+      edit(
+        nova(),
+        DECL,
+        'effective_compute_since_last_comprehensive: 1.5',
+        'effective_compute_since_last_comprehensive: 4',
+      ),
+    );
     expect(codes(cadence(ctx, thresholdEntries(ctx).entries))).toEqual(['evaluation.stale']);
   });
 });
@@ -202,7 +260,12 @@ describe('reportsAndReviews', () => {
   it('reports and reviews the declared levels require', async () => {
     let files = edit(nova(), DECL, '  capability: reports/capability.md\n', '');
     files = edit(files, DECL, '      receipt: reviews/us-aisi-receipt.md\n', '');
-    files = edit(files, DECL, '    deployment: reports/safeguards-deployment.md\n', '    deployment: reports/safeguards-deployment.md\n    safety: reports/capability.md\n');
+    files = edit(
+      files,
+      DECL,
+      '    deployment: reports/safeguards-deployment.md\n',
+      '    deployment: reports/safeguards-deployment.md\n    safety: reports/capability.md\n',
+    );
     const { ctx } = await contextOf(files);
     expect(reportsAndReviews(ctx).map((f) => f.message)).toEqual([
       'a capability report is required (reports.capability)',
@@ -213,7 +276,8 @@ describe('reportsAndReviews', () => {
 });
 
 describe('noncompliance', () => {
-  const entries = (yaml: string) => edit(edit(nova(), CBRN, 'completed: 2026-11-14', 'completed: 2026-11-18'), DECL, /$/, `noncompliance:\n${yaml}`);
+  const entries = (yaml: string) =>
+    edit(edit(nova(), CBRN, 'completed: 2026-11-14', 'completed: 2026-11-18'), DECL, /$/, `noncompliance:\n${yaml}`);
 
   it('acknowledges only the lateness of a named assessment that was late', async () => {
     const { ctx } = await contextOf(
@@ -235,11 +299,23 @@ describe('noncompliance', () => {
     ]);
     expect(r.acknowledged).toHaveLength(6);
     expect(r.findings.map((f) => [f.severity, f.message])).toEqual([
-      ['warning', 'noncompliance[1]: assessment ai-rd-2026-11 was completed 2026-11-16, on time (due 2026-11-16), so this entry acknowledges nothing'],
-      ['error', 'noncompliance[2].finding: evaluation.overdue cannot be acknowledged; only evaluation.late turns into a warning, and nothing else downgrades an error'],
+      [
+        'warning',
+        'noncompliance[1]: assessment ai-rd-2026-11 was completed 2026-11-16, on time (due 2026-11-16), so this entry acknowledges nothing',
+      ],
+      [
+        'error',
+        'noncompliance[2].finding: evaluation.overdue cannot be acknowledged; only evaluation.late turns into a warning, and nothing else downgrades an error',
+      ],
       ['error', 'noncompliance[3].finding: "evaluation.lat" is not a finding code; did you mean "evaluation.late"?'],
-      ['error', 'noncompliance[4]: names no assessment; an evaluation.late entry acknowledges the lateness of one assessment'],
-      ['error', 'noncompliance[5].assessment: no assessment of this release has id "cbrn-2026"; did you mean "cbrn-2026-11"?'],
+      [
+        'error',
+        'noncompliance[4]: names no assessment; an evaluation.late entry acknowledges the lateness of one assessment',
+      ],
+      [
+        'error',
+        'noncompliance[5].assessment: no assessment of this release has id "cbrn-2026"; did you mean "cbrn-2026-11"?',
+      ],
     ]);
   });
 });

@@ -41,14 +41,24 @@ const scenarios: Scenario[] = [
   {
     name: 'schema.invalid: an unknown nested key points at the key',
     codes: ['schema.invalid'],
-    files: () => edit(base(), DECL, '    evidence: reports/security-baseline.md', '    evidence: reports/security-baseline.md\n    colour: green'),
+    files: () =>
+      edit(
+        base(),
+        DECL,
+        '    evidence: reports/security-baseline.md',
+        '    evidence: reports/security-baseline.md\n    colour: green',
+      ),
     expect: { code: 'schema.invalid', file: DECL, line: (f) => lineOf(f[DECL]!, 'colour: green') },
   },
   {
     name: 'reference.missing: a report that does not exist',
     codes: ['reference.missing'],
     files: () => edit(base(), DECL, 'capability: reports/capability.md', 'capability: reports/capabilities.md'),
-    expect: { code: 'reference.missing', file: DECL, line: (f) => lineOf(f[DECL]!, 'capability: reports/capabilities.md') },
+    expect: {
+      code: 'reference.missing',
+      file: DECL,
+      line: (f) => lineOf(f[DECL]!, 'capability: reports/capabilities.md'),
+    },
   },
   {
     name: 'reference.unsafe: evidence that leaves the repository',
@@ -71,14 +81,19 @@ const scenarios: Scenario[] = [
   {
     name: 'threshold.unassessed: a threshold cites no assessment of the release',
     codes: ['threshold.unassessed'],
-    files: () => edit(base(), DECL, /(id: AI-RD-5\n\s+status: ruled_out\n\s+assessments: )\[ai-rd-2026-11\]/, '$1[ai-rd-2025-01]'),
+    files: () =>
+      edit(base(), DECL, /(id: AI-RD-5\n\s+status: ruled_out\n\s+assessments: )\[ai-rd-2026-11\]/, '$1[ai-rd-2025-01]'),
     expect: { code: 'threshold.unassessed', file: DECL, line: (f) => lineOf(f[DECL]!, 'ai-rd-2025-01') },
   },
   {
     name: 'threshold.contradicted: declared ruled_out, assessed not_ruled_out',
     codes: ['level.understated', 'level.understated', 'threshold.contradicted'], // CBRN-4 not ruled out requires ASL-4 of both standards
     files: () => edit(base(), CBRN, 'CBRN-4: ruled_out', 'CBRN-4: not_ruled_out'),
-    expect: { code: 'threshold.contradicted', file: DECL, line: (f) => lineOf(f[DECL]!, 'status: ruled_out', f[DECL]!.indexOf('id: CBRN-4')) },
+    expect: {
+      code: 'threshold.contradicted',
+      file: DECL,
+      line: (f) => lineOf(f[DECL]!, 'status: ruled_out', f[DECL]!.indexOf('id: CBRN-4')),
+    },
   },
   {
     name: 'level.understated: deployment below what CBRN-3 requires',
@@ -106,20 +121,38 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'evaluation.overdue: not completed and past due',
-    codes: ['evaluation.overdue', 'level.understated', 'threshold.unassessed', 'threshold.unassessed', 'threshold.unassessed'], // its three thresholds rest on no completed assessment; AI-RD-5 then counts as not ruled out
+    codes: [
+      'evaluation.overdue',
+      'level.understated',
+      'threshold.unassessed',
+      'threshold.unassessed',
+      'threshold.unassessed',
+    ], // its three thresholds rest on no completed assessment; AI-RD-5 then counts as not ruled out
     files: () => edit(base(), AIRD, 'completed: 2026-11-16', 'completed: null'),
     expect: { code: 'evaluation.overdue', file: AIRD, line: (f) => lineOf(f[AIRD]!, 'due:') },
   },
   {
     name: 'evaluation.stale: effective compute reached the multiple',
     codes: ['evaluation.stale'],
-    files: () => edit(base(), DECL, 'effective_compute_since_last_comprehensive: 1.5', 'effective_compute_since_last_comprehensive: 4'),
+    files: () =>
+      edit(
+        base(),
+        DECL,
+        'effective_compute_since_last_comprehensive: 1.5',
+        'effective_compute_since_last_comprehensive: 4',
+      ),
     expect: { code: 'evaluation.stale', file: DECL, line: (f) => lineOf(f[DECL]!, 'effective_compute') },
   },
   {
     name: 'evaluation.stale: the newest comprehensive assessment is too old',
     codes: ['evaluation.stale', 'evaluation.stale', 'evaluation.stale'], // one per threshold it covers
-    files: () => edit(edit(base(), AIRD, 'due: 2026-11-16', 'due: 2026-04-01'), AIRD, 'completed: 2026-11-16', 'completed: 2026-04-01'),
+    files: () =>
+      edit(
+        edit(base(), AIRD, 'due: 2026-11-16', 'due: 2026-04-01'),
+        AIRD,
+        'completed: 2026-11-16',
+        'completed: 2026-04-01',
+      ),
     expect: { code: 'evaluation.stale', file: AIRD, line: (f) => lineOf(f[AIRD]!, 'completed:') },
   },
   {
@@ -158,7 +191,12 @@ describe('a scenario per finding code', () => {
     const { FINDING_CODES } = await import('../../src/findings.js');
     const covered = new Set(scenarios.map((s) => s.expect.code));
     // The pack-format-2 codes have their scenarios in test/engine/packs-format2.test.ts (built-in packs of that format).
-    expect(FINDING_CODES.filter((c) => !covered.has(c))).toEqual(['policy.unknown', 'threshold.halt', 'artifact.missing', 'research.unreported']);
+    expect(FINDING_CODES.filter((c) => !covered.has(c))).toEqual([
+      'policy.unknown',
+      'threshold.halt',
+      'artifact.missing',
+      'research.unreported',
+    ]);
   });
 
   it('policy.unknown: an unknown built-in pack is a configuration error (exit 2)', async () => {
@@ -178,16 +216,24 @@ describe('a scenario per finding code', () => {
 
   it('a lateness acknowledged as noncompliance is a warning and requires approval', async () => {
     const files = edit(
-      { ...edit(base(), CBRN, 'completed: 2026-11-14', 'completed: 2026-11-18'), 'releases/nova-2/reports/nc.md': '# nc\n' },
+      {
+        ...edit(base(), CBRN, 'completed: 2026-11-14', 'completed: 2026-11-18'),
+        'releases/nova-2/reports/nc.md': '# nc\n',
+      },
       DECL,
       /$/,
       'noncompliance:\n  - finding: evaluation.late\n    assessment: cbrn-2026-11\n    reason: Three days late.\n    report: reports/nc.md\n',
     );
     const { code, report } = await checkJson(files);
     expect(code).toBe(0);
-    expect(report.findings).toEqual([expect.objectContaining({ code: 'evaluation.late', severity: 'warning', file: CBRN })]);
+    expect(report.findings).toEqual([
+      expect.objectContaining({ code: 'evaluation.late', severity: 'warning', file: CBRN }),
+    ]);
     expect(report.findings[0]!.message).toContain('Three days late.');
-    expect(report.releases[0]).toMatchObject({ approval_required: true, noncompliance: [{ finding: 'evaluation.late', assessment: 'cbrn-2026-11' }] });
+    expect(report.releases[0]).toMatchObject({
+      approval_required: true,
+      noncompliance: [{ finding: 'evaluation.late', assessment: 'cbrn-2026-11' }],
+    });
   });
 
   it('a noncompliance entry does not downgrade anything but evaluation.late', async () => {
@@ -201,9 +247,22 @@ describe('a scenario per finding code', () => {
     expect(report.findings.find((f) => f.code === 'evaluation.overdue')?.severity).toBe('error');
     // The entry that cannot apply is itself a finding, at its `finding:` value.
     const entry = report.findings.filter((f) => f.code === 'schema.invalid');
-    expect(entry).toEqual([expect.objectContaining({ severity: 'error', file: DECL, line: lineOf(files[DECL]!, 'finding: evaluation.overdue') })]);
+    expect(entry).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        file: DECL,
+        line: lineOf(files[DECL]!, 'finding: evaluation.overdue'),
+      }),
+    ]);
     expect(entry[0]!.message).toContain('only evaluation.late');
-    expect(report.findings.map((f) => f.code).sort()).toEqual(['evaluation.overdue', 'level.understated', 'schema.invalid', 'threshold.unassessed', 'threshold.unassessed', 'threshold.unassessed']);
+    expect(report.findings.map((f) => f.code).sort()).toEqual([
+      'evaluation.overdue',
+      'level.understated',
+      'schema.invalid',
+      'threshold.unassessed',
+      'threshold.unassessed',
+      'threshold.unassessed',
+    ]);
   });
 
   it('grace_days lets an evaluation finish a little late', async () => {
@@ -237,7 +296,9 @@ describe('clean releases', () => {
     expect(report.releases[0]!.required).toEqual({ deployment: 'ASL-1', security: 'ASL-3' });
     // ...and the same release declaring security ASL-2 is understated on security alone.
     const under = await checkJson(edit(files, DECL, 'security: ASL-3', 'security: ASL-2'));
-    expect(under.report.findings.filter((f) => f.severity === 'error').map((f) => f.code)).toEqual(['level.understated']);
+    expect(under.report.findings.filter((f) => f.severity === 'error').map((f) => f.code)).toEqual([
+      'level.understated',
+    ]);
   });
 
   it('one bad file never hides the findings of the others', async () => {
@@ -246,6 +307,10 @@ describe('clean releases', () => {
     const { report } = await checkJson(files);
     const codes = report.findings.map((f) => `${f.code} ${f.file}`);
     // The unreadable assessment leaves its thresholds unassessed rather than silently passing, said once.
-    expect(codes.sort()).toEqual(['evaluation.late releases/orion-1/assessments/cbrn.yml', `threshold.unassessed ${DECL}`, `yaml.invalid ${CBRN}`]);
+    expect(codes.sort()).toEqual([
+      'evaluation.late releases/orion-1/assessments/cbrn.yml',
+      `threshold.unassessed ${DECL}`,
+      `yaml.invalid ${CBRN}`,
+    ]);
   });
 });

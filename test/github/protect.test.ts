@@ -15,7 +15,13 @@ const ours = (id: number, checks: Array<{ context: string; integration_id?: numb
   target: 'branch',
   enforcement: 'active',
   conditions: { ref_name: { include: ['refs/heads/main'], exclude: [] } },
-  rules: [...extraRules, { type: 'required_status_checks', parameters: { strict_required_status_checks_policy: false, required_status_checks: checks } }],
+  rules: [
+    ...extraRules,
+    {
+      type: 'required_status_checks',
+      parameters: { strict_required_status_checks_policy: false, required_status_checks: checks },
+    },
+  ],
 });
 const WANT = [{ context: 'ASL gate: main' }, { context: 'RSO approval: main', integration_id: 4242 }];
 
@@ -26,9 +32,18 @@ describe('asl-gate protect (nock)', () => {
 
   it('creates the ruleset, printing the plan', async () => {
     const scope = nock(API)
-      .get('/repos/lab/models').reply(200, { id: 1 })
-      .get('/repos/lab/models/rulesets').query(true).reply(200, [])
-      .post('/repos/lab/models/rulesets', (b) => b.name === 'asl-gate: main' && JSON.stringify(b.rules[0].parameters.required_status_checks) === JSON.stringify(WANT) && b.conditions.ref_name.include[0] === 'refs/heads/main')
+      .get('/repos/lab/models')
+      .reply(200, { id: 1 })
+      .get('/repos/lab/models/rulesets')
+      .query(true)
+      .reply(200, [])
+      .post(
+        '/repos/lab/models/rulesets',
+        (b) =>
+          b.name === 'asl-gate: main' &&
+          JSON.stringify(b.rules[0].parameters.required_status_checks) === JSON.stringify(WANT) &&
+          b.conditions.ref_name.include[0] === 'refs/heads/main',
+      )
       .matchHeader('authorization', 'token ghp_admin')
       .reply(201, { id: 9 });
     const r = await cli(['protect', '--repo', 'lab/models', '--app-id', '4242'], ROOT, env);
@@ -41,41 +56,78 @@ describe('asl-gate protect (nock)', () => {
 
   it('--gate-app-id binds ASL gate too; --branch names the branch', async () => {
     const scope = nock(API)
-      .get('/repos/lab/models').reply(200, { id: 1 })
-      .get('/repos/lab/models/rulesets').query(true).reply(200, [])
-      .post('/repos/lab/models/rulesets', (b) => b.name === 'asl-gate: release' && b.conditions.ref_name.include[0] === 'refs/heads/release' && b.rules[0].parameters.required_status_checks[0].integration_id === 15368)
+      .get('/repos/lab/models')
+      .reply(200, { id: 1 })
+      .get('/repos/lab/models/rulesets')
+      .query(true)
+      .reply(200, [])
+      .post(
+        '/repos/lab/models/rulesets',
+        (b) =>
+          b.name === 'asl-gate: release' &&
+          b.conditions.ref_name.include[0] === 'refs/heads/release' &&
+          b.rules[0].parameters.required_status_checks[0].integration_id === 15368,
+      )
       .reply(201, { id: 10 });
-    const r = await cli(['protect', '--repo', 'lab/models', '--app-id', '4242', '--gate-app-id', '15368', '--branch', 'release'], ROOT, env);
+    const r = await cli(
+      ['protect', '--repo', 'lab/models', '--app-id', '4242', '--gate-app-id', '15368', '--branch', 'release'],
+      ROOT,
+      env,
+    );
     expect(scope.pendingMocks()).toStrictEqual([]);
     expect(r.stdout).toContain('+ required_status_checks["ASL gate: release"]: integration_id 15368');
     expect(r.stdout).toContain('+ required_status_checks["RSO approval: release"]: integration_id 4242');
   });
 
   it('updates a drifted ruleset, keeping its other rules', async () => {
-    const existing = ours(9, [{ context: 'ASL gate: main' }, { context: 'RSO approval: main' }], [{ type: 'deletion' }]);
+    const existing = ours(
+      9,
+      [{ context: 'ASL gate: main' }, { context: 'RSO approval: main' }],
+      [{ type: 'deletion' }],
+    );
     const scope = nock(API)
-      .get('/repos/lab/models').reply(200, { id: 1 })
-      .get('/repos/lab/models/rulesets').query(true).reply(200, [{ id: 9, name: 'asl-gate: main' }])
-      .get('/repos/lab/models/rulesets/9').reply(200, existing)
-      .put('/repos/lab/models/rulesets/9', (b) => b.rules.some((r: { type: string }) => r.type === 'deletion') && b.rules.at(-1).parameters.required_status_checks[1].integration_id === 4242)
+      .get('/repos/lab/models')
+      .reply(200, { id: 1 })
+      .get('/repos/lab/models/rulesets')
+      .query(true)
+      .reply(200, [{ id: 9, name: 'asl-gate: main' }])
+      .get('/repos/lab/models/rulesets/9')
+      .reply(200, existing)
+      .put(
+        '/repos/lab/models/rulesets/9',
+        (b) =>
+          b.rules.some((r: { type: string }) => r.type === 'deletion') &&
+          b.rules.at(-1).parameters.required_status_checks[1].integration_id === 4242,
+      )
       .reply(200, { id: 9 });
     const r = await cli(['protect', '--repo', 'lab/models', '--app-id', '4242'], ROOT, env);
     expect(scope.pendingMocks()).toStrictEqual([]);
-    expect(r.stdout).toContain('- required_status_checks["RSO approval: main"]: any source\n+ required_status_checks["RSO approval: main"]: integration_id 4242');
+    expect(r.stdout).toContain(
+      '- required_status_checks["RSO approval: main"]: any source\n+ required_status_checks["RSO approval: main"]: integration_id 4242',
+    );
   });
 
   it('changes nothing when the ruleset is already right', async () => {
     const scope = nock(API)
-      .get('/repos/lab/models').reply(200, { id: 1 })
-      .get('/repos/lab/models/rulesets').query(true).reply(200, [{ id: 9, name: 'asl-gate: main' }])
-      .get('/repos/lab/models/rulesets/9').reply(200, ours(9, WANT));
+      .get('/repos/lab/models')
+      .reply(200, { id: 1 })
+      .get('/repos/lab/models/rulesets')
+      .query(true)
+      .reply(200, [{ id: 9, name: 'asl-gate: main' }])
+      .get('/repos/lab/models/rulesets/9')
+      .reply(200, ours(9, WANT));
     const r = await cli(['protect', '--repo', 'lab/models', '--app-id', '4242'], ROOT, env);
     expect(scope.pendingMocks()).toStrictEqual([]);
     expect(r.stdout).toContain('Nothing to change.');
   });
 
   it('--dry-run makes no write', async () => {
-    const scope = nock(API).get('/repos/lab/models').reply(200, { id: 1 }).get('/repos/lab/models/rulesets').query(true).reply(200, []);
+    const scope = nock(API)
+      .get('/repos/lab/models')
+      .reply(200, { id: 1 })
+      .get('/repos/lab/models/rulesets')
+      .query(true)
+      .reply(200, []);
     const r = await cli(['protect', '--repo', 'lab/models', '--app-id', '4242', '--dry-run'], ROOT, env);
     expect(scope.pendingMocks()).toStrictEqual([]);
     expect(r.stdout).toContain('Dry run: nothing was changed.');
@@ -84,24 +136,40 @@ describe('asl-gate protect (nock)', () => {
   it('clear errors: unknown repo, no admin rights, a clashing check, missing arguments', async () => {
     nock(API).get('/repos/lab/nope').reply(404, { message: 'Not Found' });
     let r = await cli(['protect', '--repo', 'lab/nope', '--app-id', '4242'], ROOT, env);
-    expect([r.code, r.stderr]).toEqual([2, 'asl-gate protect: lab/nope: repository not found, or this token cannot see its rulesets (reading the repository)\n']);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      'asl-gate protect: lab/nope: repository not found, or this token cannot see its rulesets (reading the repository)\n',
+    ]);
 
-    nock(API).get('/repos/lab/models').reply(200, {}).get('/repos/lab/models/rulesets').query(true).reply(403, { message: 'Must have admin rights to Repository.' });
+    nock(API)
+      .get('/repos/lab/models')
+      .reply(200, {})
+      .get('/repos/lab/models/rulesets')
+      .query(true)
+      .reply(403, { message: 'Must have admin rights to Repository.' });
     r = await cli(['protect', '--repo', 'lab/models', '--app-id', '4242'], ROOT, env);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/lacks admin rights/);
 
     nock(API)
-      .get('/repos/lab/models').reply(200, {})
-      .get('/repos/lab/models/rulesets').query(true).reply(200, [{ id: 3, name: 'org checks' }])
-      .get('/repos/lab/models/rulesets/3').reply(200, { ...ours(3, [{ context: 'RSO approval: main', integration_id: 777 }]), name: 'org checks' });
+      .get('/repos/lab/models')
+      .reply(200, {})
+      .get('/repos/lab/models/rulesets')
+      .query(true)
+      .reply(200, [{ id: 3, name: 'org checks' }])
+      .get('/repos/lab/models/rulesets/3')
+      .reply(200, { ...ours(3, [{ context: 'RSO approval: main', integration_id: 777 }]), name: 'org checks' });
     r = await cli(['protect', '--repo', 'lab/models', '--app-id', '4242'], ROOT, env);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/ruleset "org checks" \(id 3\) already requires "RSO approval: main" from integration 777/);
+    expect(r.stderr).toMatch(
+      /ruleset "org checks" \(id 3\) already requires "RSO approval: main" from integration 777/,
+    );
 
     expect((await cli(['protect', '--app-id', '1'], ROOT, env)).code).toBe(2);
     expect((await cli(['protect', '--repo', 'lab/models'], ROOT, env)).stderr).toMatch(/App's id/);
-    expect((await cli(['protect', '--repo', 'lab/models', '--app-id', '1'], ROOT, {})).stderr).toMatch(/GITHUB_TOKEN or GH_TOKEN/);
+    expect((await cli(['protect', '--repo', 'lab/models', '--app-id', '1'], ROOT, {})).stderr).toMatch(
+      /GITHUB_TOKEN or GH_TOKEN/,
+    );
   });
 });
 
@@ -114,7 +182,9 @@ describe('asl-gate protect (process, stand-in)', () => {
         new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
           // spawnSync would block the stand-in's event loop; run asynchronously.
           import('node:child_process').then(({ spawn }) => {
-            const child = spawn(process.execPath, [join(ROOT, 'bin/asl-gate.js'), 'protect', ...args], { env: { PATH: process.env.PATH, GH_TOKEN: 'ghp_x', GITHUB_API_URL: gh.url } });
+            const child = spawn(process.execPath, [join(ROOT, 'bin/asl-gate.js'), 'protect', ...args], {
+              env: { PATH: process.env.PATH, GH_TOKEN: 'ghp_x', GITHUB_API_URL: gh.url },
+            });
             let stdout = '';
             let stderr = '';
             child.stdout.on('data', (d) => (stdout += d));
@@ -137,4 +207,3 @@ describe('asl-gate protect (process, stand-in)', () => {
     }
   });
 });
-

@@ -25,7 +25,13 @@ export interface ActionRun {
 }
 
 /** The pull_request payload for PR #`number` with base and head SHAs. */
-export function prEvent(opts: { number?: number; base: string; head: string; changedFiles?: number; action?: string }): Record<string, unknown> {
+export function prEvent(opts: {
+  number?: number;
+  base: string;
+  head: string;
+  changedFiles?: number;
+  action?: string;
+}): Record<string, unknown> {
   const e = webhook('pull_request', opts.action ?? 'opened', {
     number: opts.number ?? 7,
     pull_request: {
@@ -41,7 +47,14 @@ export function prEvent(opts: { number?: number; base: string; head: string; cha
 }
 
 /** Run `node dist/index.js` as the runner would: env, event file, output and summary files. */
-export async function runAction(opts: { workspace: Files; event: Record<string, unknown>; eventName?: string; apiUrl: string; inputs?: Record<string, string>; env?: NodeJS.ProcessEnv }): Promise<ActionRun> {
+export async function runAction(opts: {
+  workspace: Files;
+  event: Record<string, unknown>;
+  eventName?: string;
+  apiUrl: string;
+  inputs?: Record<string, string>;
+  env?: NodeJS.ProcessEnv;
+}): Promise<ActionRun> {
   const workspace = writeRepo(opts.workspace);
   const tmp = mkdtempSync(join(tmpdir(), 'asl-gate-runner-'));
   const eventPath = join(tmp, 'event.json');
@@ -73,7 +86,15 @@ export async function runAction(opts: { workspace: Files; event: Record<string, 
   child.stderr.on('data', (d) => (stderr += d));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const rawOutput = readFileSync(outputPath, 'utf8');
-  return { code, stdout, stderr, rawOutput, outputs: parseOutputs(rawOutput), summary: readFileSync(summaryPath, 'utf8'), annotations: parseAnnotations(stdout) };
+  return {
+    code,
+    stdout,
+    stderr,
+    rawOutput,
+    outputs: parseOutputs(rawOutput),
+    summary: readFileSync(summaryPath, 'utf8'),
+    annotations: parseAnnotations(stdout),
+  };
 }
 
 /** GITHUB_OUTPUT as the runner reads it: `name=value` lines, or `name<<DELIMITER` heredocs. */
@@ -104,7 +125,12 @@ function parseAnnotations(stdout: string): Annotation[] {
   for (const line of stdout.split('\n')) {
     const m = /^::(error|warning|notice)(?: ([^:]*))?::(.*)$/.exec(line);
     if (!m) continue;
-    const props = Object.fromEntries((m[2] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]));
+    const props = Object.fromEntries(
+      (m[2] ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((kv) => kv.split('=') as [string, string]),
+    );
     out.push({ kind: m[1]!, props, message: m[3]!.replace(/%0A/g, '\n').replace(/%25/g, '%') });
   }
   return out;

@@ -11,7 +11,11 @@ export const SECRET = 'webhook-secret-for-tests';
 let key: string | undefined;
 /** A throwaway App private key (generated once per test process). */
 export function privateKey(): string {
-  key ??= generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+  key ??= generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  }).privateKey;
   return key;
 }
 
@@ -32,7 +36,8 @@ export interface BotProcess {
 
 /** The node arguments of `npm start` (package.json's start script), so tests run exactly that. */
 export function startArgs(): string[] {
-  const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } })
+    .scripts.start;
   const [node, ...args] = script.split(/\s+/);
   if (node !== 'node') throw new Error(`unexpected start script: ${script}`);
   return args;
@@ -97,9 +102,19 @@ export function sign(body: string, secret = SECRET): string {
 }
 
 /** POST a webhook like GitHub does; resolves once the App has handled it. */
-export async function deliver(bot: { url: string }, event: string, payload: unknown, opts: { signature?: string | null; id?: string } = {}): Promise<number> {
+export async function deliver(
+  bot: { url: string },
+  event: string,
+  payload: unknown,
+  opts: { signature?: string | null; id?: string } = {},
+): Promise<number> {
   const body = JSON.stringify(payload);
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': opts.id ?? randomUUID(), 'user-agent': 'GitHub-Hookshot/standin' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-github-event': event,
+    'x-github-delivery': opts.id ?? randomUUID(),
+    'user-agent': 'GitHub-Hookshot/standin',
+  };
   const sig = opts.signature === undefined ? sign(body) : opts.signature;
   if (sig !== null) headers['x-hub-signature-256'] = sig;
   const r = await fetch(`${bot.url}/api/github/webhooks`, { method: 'POST', headers, body });
@@ -109,18 +124,37 @@ export async function deliver(bot: { url: string }, event: string, payload: unkn
 
 const repository = { name: 'models', full_name: 'lab/models', owner: { login: 'lab', id: 1, type: 'Organization' } };
 
-export function pullRequestEvent(gh: GitHubStandIn, pr: Pull, action = 'opened', changes?: Record<string, unknown>): Record<string, unknown> {
+export function pullRequestEvent(
+  gh: GitHubStandIn,
+  pr: Pull,
+  action = 'opened',
+  changes?: Record<string, unknown>,
+): Record<string, unknown> {
   // @octokit/webhooks-examples has no `edited` delivery: an `opened` one with the action swapped and
   // the `changes` object GitHub documents for `edited` (`changes.base.ref.from`, `changes.title.from`, …).
-  const event = webhook('pull_request', action === 'edited' ? 'opened' : action, { action, number: pr.number, pull_request: gh.pullJson(pr), repository, installation: { id: 77 } });
+  const event = webhook('pull_request', action === 'edited' ? 'opened' : action, {
+    action,
+    number: pr.number,
+    pull_request: gh.pullJson(pr),
+    repository,
+    installation: { id: 77 },
+  });
   if (action === 'edited') event.changes = changes ?? { title: { from: 'Release' } };
   return event;
 }
 
-export function commentEvent(gh: GitHubStandIn, c: ReturnType<GitHubStandIn['comment']>, action: 'created' | 'edited' = 'created'): Record<string, unknown> {
+export function commentEvent(
+  gh: GitHubStandIn,
+  c: ReturnType<GitHubStandIn['comment']>,
+  action: 'created' | 'edited' = 'created',
+): Record<string, unknown> {
   return webhook('issue_comment', action, {
     action,
-    issue: { number: c.issue, pull_request: { url: `${gh.url}/repos/lab/models/pulls/${c.issue}` }, user: { login: 'someone' } },
+    issue: {
+      number: c.issue,
+      pull_request: { url: `${gh.url}/repos/lab/models/pulls/${c.issue}` },
+      user: { login: 'someone' },
+    },
     comment: gh.commentJson(c),
     repository,
     installation: { id: 77 },

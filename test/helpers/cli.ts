@@ -31,8 +31,19 @@ export interface JsonFinding {
 }
 
 /** `asl-gate check --format json` on a repository made of `files`. */
-export async function checkJson(files: Files, extra: string[] = []): Promise<{ code: number; report: { verdict: string; releases: Array<Record<string, unknown>>; findings: JsonFinding[] }; stderr: string }> {
+export async function checkJson(
+  files: Files,
+  extra: string[] = [],
+): Promise<{
+  code: number;
+  report: { verdict: string; releases: Array<Record<string, unknown>>; findings: JsonFinding[] };
+  stderr: string;
+}> {
   const root = writeRepo(files);
   const r = await cli(['check', '--format', 'json', '--now', '2026-11-28', ...extra], root);
-  return { code: r.code, report: r.stdout ? JSON.parse(r.stdout) : { verdict: 'none', releases: [], findings: [] }, stderr: r.stderr };
+  return {
+    code: r.code,
+    report: r.stdout ? JSON.parse(r.stdout) : { verdict: 'none', releases: [], findings: [] },
+    stderr: r.stderr,
+  };
 }

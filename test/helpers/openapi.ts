@@ -4,7 +4,13 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 type Schema = Record<string, unknown>;
-const spec = require('@octokit/openapi/generated/api.github.com.json') as { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
+const spec = require('@octokit/openapi/generated/api.github.com.json') as {
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>
+  >;
+  components: { schemas: Record<string, Schema> };
+};
 
 function deref(s: Schema): Schema {
   while (typeof s.$ref === 'string') s = spec.components.schemas[(s.$ref as string).split('/').pop()!]!;
@@ -17,19 +23,27 @@ export function problems(value: unknown, schema: Schema, at = '$'): string[] {
   if (s.oneOf || s.anyOf) {
     const options = (s.oneOf ?? s.anyOf) as Schema[];
     const results = options.map((o) => problems(value, o, at));
-    return results.some((r) => r.length === 0) ? [] : [`${at}: matches none of ${options.length} options (${results.map((r) => r[0]).join(' | ')})`];
+    return results.some((r) => r.length === 0)
+      ? []
+      : [`${at}: matches none of ${options.length} options (${results.map((r) => r[0]).join(' | ')})`];
   }
   if (s.allOf) return (s.allOf as Schema[]).flatMap((o) => problems(value, o, at));
-  if (value === null) return s.nullable || (Array.isArray(s.type) && s.type.includes('null')) || s.type === undefined ? [] : [`${at}: null not allowed`];
+  if (value === null)
+    return s.nullable || (Array.isArray(s.type) && s.type.includes('null')) || s.type === undefined
+      ? []
+      : [`${at}: null not allowed`];
   const types = (Array.isArray(s.type) ? s.type : s.type ? [s.type] : []) as string[];
   const actual = Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
-  if (types.length && !types.includes(actual) && !(actual === 'integer' && types.includes('number'))) return [`${at}: expected ${types.join('|')}, got ${actual}`];
+  if (types.length && !types.includes(actual) && !(actual === 'integer' && types.includes('number')))
+    return [`${at}: expected ${types.join('|')}, got ${actual}`];
   if (s.enum && !(s.enum as unknown[]).includes(value)) return [`${at}: ${JSON.stringify(value)} not in enum`];
-  if (actual === 'array' && s.items) return (value as unknown[]).flatMap((v, i) => problems(v, s.items as Schema, `${at}[${i}]`));
+  if (actual === 'array' && s.items)
+    return (value as unknown[]).flatMap((v, i) => problems(v, s.items as Schema, `${at}[${i}]`));
   if (actual === 'object') {
     const v = value as Record<string, unknown>;
     const out = ((s.required ?? []) as string[]).filter((k) => !(k in v)).map((k) => `${at}.${k}: required`);
-    for (const [k, sub] of Object.entries((s.properties ?? {}) as Record<string, Schema>)) if (k in v) out.push(...problems(v[k], sub, `${at}.${k}`));
+    for (const [k, sub] of Object.entries((s.properties ?? {}) as Record<string, Schema>))
+      if (k in v) out.push(...problems(v[k], sub, `${at}.${k}`));
     return out;
   }
   return [];

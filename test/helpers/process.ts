@@ -10,10 +10,22 @@ export function checkProcess(
   files: Files,
   args: string[] = [],
   now = '2026-11-28',
-): { code: number | null; stderr: string; report: { verdict: string; releases: Array<Record<string, unknown>>; findings: JsonFinding[] } } {
+): {
+  code: number | null;
+  stderr: string;
+  report: { verdict: string; releases: Array<Record<string, unknown>>; findings: JsonFinding[] };
+} {
   const root = writeRepo(files);
-  const r = spawnSync(process.execPath, [BIN, 'check', '--format', 'json', '--now', now, ...args], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH } });
-  return { code: r.status, stderr: r.stderr, report: r.stdout ? JSON.parse(r.stdout) : { verdict: 'none', releases: [], findings: [] } };
+  const r = spawnSync(process.execPath, [BIN, 'check', '--format', 'json', '--now', now, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH },
+  });
+  return {
+    code: r.status,
+    stderr: r.stderr,
+    report: r.stdout ? JSON.parse(r.stdout) : { verdict: 'none', releases: [], findings: [] },
+  };
 }
 
 /** The codes of a run's findings, sorted: the exact set a test expects, duplicates included. */

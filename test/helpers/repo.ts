@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +36,9 @@ export function readTree(dir: string, base = dir): Record<string, string> {
 
 /** The examples' config plus the named example releases. */
 export function exampleRepo(...releases: string[]): Record<string, string> {
-  const files: Record<string, string> = { '.github/asl-gate.yml': readFileSync(join(EXAMPLES, '.github/asl-gate.yml'), 'utf8') };
+  const files: Record<string, string> = {
+    '.github/asl-gate.yml': readFileSync(join(EXAMPLES, '.github/asl-gate.yml'), 'utf8'),
+  };
   for (const r of releases) {
     for (const [p, text] of Object.entries(readTree(join(EXAMPLES, 'releases', r)))) files[`releases/${r}/${p}`] = text;
   }
@@ -49,7 +60,12 @@ export function writeRepo(files: Files): string {
 }
 
 /** Replace exactly one occurrence of `from` in `files[path]` (fails loudly if absent). */
-export function edit(files: Record<string, string>, path: string, from: string | RegExp, to: string): Record<string, string> {
+export function edit(
+  files: Record<string, string>,
+  path: string,
+  from: string | RegExp,
+  to: string,
+): Record<string, string> {
   const text = files[path];
   if (text === undefined) throw new Error(`no file ${path}`);
   const next = text.replace(from, to);
@@ -63,4 +79,3 @@ export function lineOf(text: string, needle: string, from = 0): number {
   if (i < 0) throw new Error(`lineOf: ${needle} not found`);
   return text.slice(0, i).split('\n').length;
 }
-

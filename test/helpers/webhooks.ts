@@ -3,13 +3,24 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as Array<{ name: string; examples: Array<Record<string, unknown>> }>;
+const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as Array<{
+  name: string;
+  examples: Array<Record<string, unknown>>;
+}>;
 
 type Json = Record<string, unknown>;
 
 function merge(base: unknown, over: unknown): unknown {
   if (over === undefined) return base;
-  if (over === null || typeof over !== 'object' || Array.isArray(over) || base === null || typeof base !== 'object' || Array.isArray(base)) return over;
+  if (
+    over === null ||
+    typeof over !== 'object' ||
+    Array.isArray(over) ||
+    base === null ||
+    typeof base !== 'object' ||
+    Array.isArray(base)
+  )
+    return over;
   const out: Json = { ...(base as Json) };
   for (const [k, v] of Object.entries(over as Json)) out[k] = merge((base as Json)[k], v);
   return out;

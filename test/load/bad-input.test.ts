@@ -22,14 +22,18 @@ const codesOf = (fs: Array<{ code: string }>) => [...new Set(fs.map((f) => f.cod
 describe('hostile YAML', () => {
   it('an alias bomb is refused before it expands', async () => {
     let bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
-    for (let i = 0; i < 9; i++) bomb += `${'bcdefghij'[i]}: &${'bcdefghij'[i]} [${Array(9).fill(`*${'abcdefghij'[i]}`).join(',')}]\n`;
+    for (let i = 0; i < 9; i++)
+      bomb += `${'bcdefghij'[i]}: &${'bcdefghij'[i]} [${Array(9).fill(`*${'abcdefghij'[i]}`).join(',')}]\n`;
     const { findings } = await findingsFor(CBRN, bomb);
     expect(codesOf(findings)).toEqual(['yaml.invalid']);
     expect(findings[0]!.message).toMatch(/anchors|aliases/);
   });
 
   it('anchors are refused', async () => {
-    const { findings } = await findingsFor(CBRN, base()[CBRN]!.replace('kind: comprehensive', 'kind: &k comprehensive'));
+    const { findings } = await findingsFor(
+      CBRN,
+      base()[CBRN]!.replace('kind: comprehensive', 'kind: &k comprehensive'),
+    );
     expect(codesOf(findings)).toEqual(['yaml.invalid']);
     expect(findings[0]).toMatchObject({ line: 3 });
   });
@@ -52,7 +56,10 @@ describe('hostile YAML', () => {
 
   it('%YAML 1.1 does not bring back yes/no booleans', async () => {
     const config = edit(base(), '.github/asl-gate.yml', 'allow_author: false', 'allow_author: no');
-    const { code, stderr } = await checkJson({ ...config, '.github/asl-gate.yml': `%YAML 1.1\n---\n${config['.github/asl-gate.yml']}` });
+    const { code, stderr } = await checkJson({
+      ...config,
+      '.github/asl-gate.yml': `%YAML 1.1\n---\n${config['.github/asl-gate.yml']}`,
+    });
     expect(code).toBe(2);
     expect(stderr).toMatch(/schema\.invalid: approval\.allow_author: expected boolean, found a string/);
   });
@@ -81,7 +88,10 @@ describe('hostile YAML', () => {
   });
 
   it('unknown keys, top-level and nested, point at the key', async () => {
-    const { findings } = await findingsFor(CBRN, `${base()[CBRN]!.replace('result:', 'result:\n  colour: red')}owner: me\n`);
+    const { findings } = await findingsFor(
+      CBRN,
+      `${base()[CBRN]!.replace('result:', 'result:\n  colour: red')}owner: me\n`,
+    );
     expect(findings.map((f) => [f.code, f.line])).toContainEqual(['schema.invalid', 8]);
     expect(findings.map((f) => [f.code, f.line])).toContainEqual(['schema.invalid', 12]);
   });
@@ -115,8 +125,10 @@ describe('hostile YAML', () => {
 });
 
 describe('hostile paths', () => {
-  const withEvidence = (ref: string) => edit(base(), DECL, 'evidence: reports/security-baseline.md', `evidence: ${ref}`);
-  const evidenceFindings = async (files: Files) => (await checkJson(files)).report.findings.filter((f) => f.file === DECL);
+  const withEvidence = (ref: string) =>
+    edit(base(), DECL, 'evidence: reports/security-baseline.md', `evidence: ${ref}`);
+  const evidenceFindings = async (files: Files) =>
+    (await checkJson(files)).report.findings.filter((f) => f.file === DECL);
 
   it('an absolute path is unsafe', async () => {
     expect(codesOf(await evidenceFindings(withEvidence('/etc/passwd')))).toEqual(['reference.unsafe']);
@@ -137,7 +149,9 @@ describe('hostile paths', () => {
   });
 
   it('a backslash in a path is unsafe', async () => {
-    expect(codesOf(await evidenceFindings(withEvidence('"reports\\\\security-baseline.md"')))).toEqual(['reference.unsafe']);
+    expect(codesOf(await evidenceFindings(withEvidence('"reports\\\\security-baseline.md"')))).toEqual([
+      'reference.unsafe',
+    ]);
   });
 
   it('a folder where a file is expected is refused', async () => {
@@ -146,7 +160,10 @@ describe('hostile paths', () => {
 
   it('a symlink to /proc/self/environ is refused and its content never shown', async () => {
     process.env.ASL_GATE_CANARY = 'canary-7f3a9c';
-    const files: Files = { ...withEvidence('reports/env.md'), 'releases/nova-2/reports/env.md': { symlink: '/proc/self/environ' } };
+    const files: Files = {
+      ...withEvidence('reports/env.md'),
+      'releases/nova-2/reports/env.md': { symlink: '/proc/self/environ' },
+    };
     const { report, stderr } = await checkJson(files);
     const f = report.findings.filter((x) => x.file === DECL);
     expect(codesOf(f)).toEqual(['reference.unsafe']);

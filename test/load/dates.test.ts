@@ -6,7 +6,9 @@ import { SCHEMAS } from '../../src/load/schemas/index.js';
 describe('dates', () => {
   it('accepts real days from 2000-01-01 and refuses earlier ones', () => {
     expect(['2000-01-01', '2024-02-29', '2026-12-01', '9999-12-31'].filter(isIsoDate)).toHaveLength(4);
-    expect(['1999-12-31', '0099-01-01', '0000-01-01', '1970-01-01', '2026-02-30', '2100-02-29'].filter(isIsoDate)).toEqual([]);
+    expect(
+      ['1999-12-31', '0099-01-01', '0000-01-01', '1970-01-01', '2026-02-30', '2100-02-29'].filter(isIsoDate),
+    ).toEqual([]);
   });
 
   it('day numbers are exact for every year, 0000-0099 included', () => {
@@ -32,7 +34,20 @@ describe('dates', () => {
 describe('dates', () => {
   it('accepts real calendar days only', () => {
     for (const d of ['2026-12-01', '2024-02-29', '2000-02-29', '2026-01-31']) expect(isIsoDate(d), d).toBe(true);
-    for (const d of ['2026-02-29', '1900-02-29', '2026-13-01', '2026-00-10', '2026-04-31', '2026-1-01', '2026/01/01', '26-01-01', '2026-01-001', '2026-01-00', 'abcd-ef-gh']) expect(isIsoDate(d), d).toBe(false);
+    for (const d of [
+      '2026-02-29',
+      '1900-02-29',
+      '2026-13-01',
+      '2026-00-10',
+      '2026-04-31',
+      '2026-1-01',
+      '2026/01/01',
+      '26-01-01',
+      '2026-01-001',
+      '2026-01-00',
+      'abcd-ef-gh',
+    ])
+      expect(isIsoDate(d), d).toBe(false);
   });
   it('adds days across month and year ends', () => {
     expect(addDays('2026-12-30', 3)).toBe('2027-01-02');

@@ -8,7 +8,38 @@ import { exampleRepo } from '../helpers/repo.js';
 
 const files = exampleRepo('nova-2', 'orion-1-ack');
 const targets = Object.keys(files).filter((p) => p.endsWith('.yml'));
-const TOKENS = ['', ':', '- ', '&a ', '*a', '!!binary ', '{', '[', '"', "'", '\t', '\n', '#', '---\n', 'null', '~', '1.10', 'yes', '__proto__: 1\n', '<<: x\n', '../', '/etc/passwd', '\u0000', '\uFEFF', '2026-02-30', 'ASL-9', 'not_ruled_out', '  ', '?', '%YAML 1.1\n'];
+const TOKENS = [
+  '',
+  ':',
+  '- ',
+  '&a ',
+  '*a',
+  '!!binary ',
+  '{',
+  '[',
+  '"',
+  "'",
+  '\t',
+  '\n',
+  '#',
+  '---\n',
+  'null',
+  '~',
+  '1.10',
+  'yes',
+  '__proto__: 1\n',
+  '<<: x\n',
+  '../',
+  '/etc/passwd',
+  '\u0000',
+  '\uFEFF',
+  '2026-02-30',
+  'ASL-9',
+  'not_ruled_out',
+  '  ',
+  '?',
+  '%YAML 1.1\n',
+];
 
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), token: fc.constantFrom(...TOKENS) }),
@@ -43,15 +74,23 @@ describe('fuzzing release files', () => {
     const policy = await loadPolicy(new MemorySnapshot(files));
     if (!policy.ok) throw new Error('example policy must load');
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...targets), fc.array(mutation, { minLength: 1, maxLength: 6 }), async (target, mutations) => {
-        const mutated = { ...files, [target]: mutations.reduce((t, m) => apply(t, m), files[target]!) };
-        const report = await checkRepository({ snapshot: new MemorySnapshot(mutated), policy: policy.policy, today: '2026-11-28' });
-        expect(['pass', 'fail']).toContain(report.verdict);
-        for (const f of report.findings) {
-          expect(typeof f.message).toBe('string');
-          if (f.line !== undefined) expect(f.line).toBeGreaterThanOrEqual(1);
-        }
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...targets),
+        fc.array(mutation, { minLength: 1, maxLength: 6 }),
+        async (target, mutations) => {
+          const mutated = { ...files, [target]: mutations.reduce((t, m) => apply(t, m), files[target]!) };
+          const report = await checkRepository({
+            snapshot: new MemorySnapshot(mutated),
+            policy: policy.policy,
+            today: '2026-11-28',
+          });
+          expect(['pass', 'fail']).toContain(report.verdict);
+          for (const f of report.findings) {
+            expect(typeof f.message).toBe('string');
+            if (f.line !== undefined) expect(f.line).toBeGreaterThanOrEqual(1);
+          }
+        },
+      ),
       { numRuns: 400, seed: 20261128 },
     );
   });

@@ -17,9 +17,44 @@ describe('globs', () => {
     const reference = (glob: string) =>
       `^${glob
         .split('/')
-        .map((seg, i, all) => (seg === '**' ? (i === all.length - 1 ? '.*' : '(?:[^/]+/)*') : seg.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + (i === all.length - 1 ? '' : '/')))
+        .map((seg, i, all) =>
+          seg === '**'
+            ? i === all.length - 1
+              ? '.*'
+              : '(?:[^/]+/)*'
+            : seg
+                .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+                .replace(/\*/g, '[^/]*')
+                .replace(/\?/g, '[^/]') + (i === all.length - 1 ? '' : '/'),
+        )
         .join('')}$`;
-    const glob = fc.array(fc.oneof(fc.constantFrom('*', '?', '**', '.', '+', '^', '$', '{', '}', '(', ')', '|', '[', ']', '\\', 'a', '-', 'é', '😀'), fc.string({ maxLength: 3 })), { minLength: 1, maxLength: 6 });
+    const glob = fc.array(
+      fc.oneof(
+        fc.constantFrom(
+          '*',
+          '?',
+          '**',
+          '.',
+          '+',
+          '^',
+          '$',
+          '{',
+          '}',
+          '(',
+          ')',
+          '|',
+          '[',
+          ']',
+          '\\',
+          'a',
+          '-',
+          'é',
+          '😀',
+        ),
+        fc.string({ maxLength: 3 }),
+      ),
+      { minLength: 1, maxLength: 6 },
+    );
     fc.assert(
       fc.property(glob, (parts) => {
         const g = parts.join('/').replace(/\/+/g, '/');

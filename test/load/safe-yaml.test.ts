@@ -1,4 +1,3 @@
-
 import { describe, expect, it } from 'vitest';
 import { parseYaml } from '../../src/load/yaml/safe-yaml.js';
 
@@ -20,21 +19,36 @@ describe('safe YAML', () => {
   });
 
   // Its speed is measured in bench/yaml.mjs; here, only that it works at the size cap.
-  it.each([['ASCII', 'key_7'], ['one non-ASCII character', 'kéy_7']])('a 256 KiB mapping of unique keys (%s) parses, and a duplicate among them is found at its line and column', async (_, seventh) => {
-    const lines: string[] = [];
-    for (let i = 0, size = 0; size < 256 * 1024 - 64; i++) {
-      const line = `${i === 7 ? seventh : `key_${i}`}: value ${i}`;
-      lines.push(line);
-      size += Buffer.byteLength(line) + 1;
-    }
-    const text = `${lines.join('\n')}\n`;
-    const ok = await parseYaml(text, 'big.yml');
-    if (!ok.ok) throw new Error(`should parse: ${ok.findings[0]?.message}`);
-    expect(Object.keys(ok.parsed.value as object)).toHaveLength(lines.length);
+  it.each([
+    ['ASCII', 'key_7'],
+    ['one non-ASCII character', 'kéy_7'],
+  ])(
+    'a 256 KiB mapping of unique keys (%s) parses, and a duplicate among them is found at its line and column',
+    async (_, seventh) => {
+      const lines: string[] = [];
+      for (let i = 0, size = 0; size < 256 * 1024 - 64; i++) {
+        const line = `${i === 7 ? seventh : `key_${i}`}: value ${i}`;
+        lines.push(line);
+        size += Buffer.byteLength(line) + 1;
+      }
+      const text = `${lines.join('\n')}\n`;
+      const ok = await parseYaml(text, 'big.yml');
+      if (!ok.ok) throw new Error(`should parse: ${ok.findings[0]?.message}`);
+      expect(Object.keys(ok.parsed.value as object)).toHaveLength(lines.length);
 
-    const dup = await parseYaml(`${text}  ${seventh}: again\n`.replace(`  ${seventh}`, seventh), 'big.yml');
-    expect(dup.ok).toBe(false);
-    if (dup.ok) return;
-    expect(dup.findings).toEqual([{ code: 'yaml.invalid', severity: 'error', message: 'duplicate key: each key may appear once in a mapping', file: 'big.yml', line: lines.length + 1, column: 1 }]);
-  });
+      const dup = await parseYaml(`${text}  ${seventh}: again\n`.replace(`  ${seventh}`, seventh), 'big.yml');
+      expect(dup.ok).toBe(false);
+      if (dup.ok) return;
+      expect(dup.findings).toEqual([
+        {
+          code: 'yaml.invalid',
+          severity: 'error',
+          message: 'duplicate key: each key may appear once in a mapping',
+          file: 'big.yml',
+          line: lines.length + 1,
+          column: 1,
+        },
+      ]);
+    },
+  );
 });

@@ -6,7 +6,9 @@ import { ROOT } from '../helpers/repo.js';
 
 function demo(env: NodeJS.ProcessEnv = {}) {
   return new Promise<{ code: number | null; out: string }>((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'scripts/demo.mjs')], { env: { PATH: process.env.PATH, ...env } });
+    const child = spawn(process.execPath, [join(ROOT, 'scripts/demo.mjs')], {
+      env: { PATH: process.env.PATH, ...env },
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

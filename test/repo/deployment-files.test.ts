@@ -17,9 +17,22 @@ describe('app.yml', () => {
   });
 
   it('subscribes to the events the App handles and asks only the permissions it uses', () => {
-    const handled = new Set([...readFileSync(join(ROOT, 'bot/app.ts'), 'utf8').matchAll(/'(pull_request|issue_comment|check_run)\.[a-z_]+'/g)].map((m) => m[1]));
+    const handled = new Set(
+      [
+        ...readFileSync(join(ROOT, 'bot/app.ts'), 'utf8').matchAll(
+          /'(pull_request|issue_comment|check_run)\.[a-z_]+'/g,
+        ),
+      ].map((m) => m[1]),
+    );
     expect(new Set(manifest.default_events)).toStrictEqual(handled);
-    expect(manifest.default_permissions).toStrictEqual({ checks: 'write', pull_requests: 'read', issues: 'write', contents: 'read', members: 'read', metadata: 'read' });
+    expect(manifest.default_permissions).toStrictEqual({
+      checks: 'write',
+      pull_requests: 'read',
+      issues: 'write',
+      contents: 'read',
+      members: 'read',
+      metadata: 'read',
+    });
     expect(manifest.public).toBe(false);
   });
 });

@@ -11,25 +11,46 @@ import { ROOT } from '../helpers/repo.js';
 let shipped: Set<string>;
 beforeAll(() => {
   // --ignore-scripts: `npm test` has just built lib/; `npm pack` would otherwise build it again.
-  const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as Array<{ files: Array<{ path: string }> }>;
+  const [pack] = JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  ) as Array<{ files: Array<{ path: string }> }>;
   shipped = new Set(pack!.files.map((f) => f.path));
 });
 
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string>; exports: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  bin: Record<string, string>;
+  exports: Record<string, string>;
+};
 const actionMain = /^\s+main:\s*(\S+)/m.exec(readFileSync(join(ROOT, 'action.yml'), 'utf8'))![1]!;
 /** Where running starts: the `asl-gate` bin, the engine export, `npm start`'s App, the Action. */
-const entries = [...Object.values(pkg.bin), ...Object.values(pkg.exports), startArgs().at(-1)!, actionMain].map((p) => normalize(p));
+const entries = [...Object.values(pkg.bin), ...Object.values(pkg.exports), startArgs().at(-1)!, actionMain].map((p) =>
+  normalize(p),
+);
 
 /** Relative module specifiers of a JavaScript file (static, dynamic, require, and `new URL` of a worker). */
 function importsOf(file: string): string[] {
   // JavaScript has no `import type`: that text is TypeScript in a string (code a generator writes).
   const text = readFileSync(join(ROOT, file), 'utf8').replace(/import type [^;\n]*/g, '');
-  return [...text.matchAll(/(?:\bfrom|\bimport|\brequire|\bnew URL)\s*\(?\s*["'`](\.{1,2}\/[^"'`$]+\.[cm]?js)["'`]/g)].map((m) => normalize(join(dirname(file), m[1]!)));
+  return [
+    ...text.matchAll(/(?:\bfrom|\bimport|\brequire|\bnew URL)\s*\(?\s*["'`](\.{1,2}\/[^"'`$]+\.[cm]?js)["'`]/g),
+  ].map((m) => normalize(join(dirname(file), m[1]!)));
 }
 
 describe('npm pack', () => {
   it('ships no tests and nothing only the build or the tests use', () => {
-    const unwanted = [...shipped].filter((p) => /(^|\/)(test|tests|__tests__|fixtures)\//.test(p) || /\.test\.[cm]?[jt]s$/.test(p) || /^(src|bot|action|scripts|bench)\//.test(p) || /^lib\/(action|src\/cli)\//.test(p) || p.endsWith('.ts') || p.endsWith('.cache'));
+    const unwanted = [...shipped].filter(
+      (p) =>
+        /(^|\/)(test|tests|__tests__|fixtures)\//.test(p) ||
+        /\.test\.[cm]?[jt]s$/.test(p) ||
+        /^(src|bot|action|scripts|bench)\//.test(p) ||
+        /^lib\/(action|src\/cli)\//.test(p) ||
+        p.endsWith('.ts') ||
+        p.endsWith('.cache'),
+    );
     expect(unwanted).toStrictEqual([]);
   });
 
@@ -37,7 +58,8 @@ describe('npm pack', () => {
     for (const entry of entries) expect(shipped.has(entry), entry).toBe(true);
     expect(shipped.has('action.yml')).toBe(true);
     expect([...shipped].filter((p) => p.startsWith('packs/')).length).toBeGreaterThan(0);
-    for (const k of ['assessment', 'config', 'declaration', 'pack']) expect(shipped.has(`schema/${k}.schema.json`), k).toBe(true);
+    for (const k of ['assessment', 'config', 'declaration', 'pack'])
+      expect(shipped.has(`schema/${k}.schema.json`), k).toBe(true);
   });
 
   it('every module an entry reaches is shipped', () => {

@@ -30,7 +30,7 @@ describe('Dockerfile', () => {
   });
 });
 
-describe('the runtime tree (the Dockerfile\'s steps, no Docker)', () => {
+describe("the runtime tree (the Dockerfile's steps, no Docker)", () => {
   let work: string;
   let app: string;
   let gh: GitHubStandIn;
@@ -40,7 +40,12 @@ describe('the runtime tree (the Dockerfile\'s steps, no Docker)', () => {
     work = mkdtempSync(join(tmpdir(), 'asl-gate-runtime-'));
     app = join(work, 'app');
     // Build stage: lib/ is built (`npm test` builds first); pack what package.json ships.
-    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' })) as Array<{ filename: string }>;
+    const [packed] = JSON.parse(
+      execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      }),
+    ) as Array<{ filename: string }>;
     mkdirSync(app);
     execFileSync('tar', ['-xzf', join(work, packed!.filename), '-C', app, '--strip-components=1']);
     copyFileSync(join(ROOT, 'package-lock.json'), join(app, 'package-lock.json'));
@@ -53,7 +58,10 @@ describe('the runtime tree (the Dockerfile\'s steps, no Docker)', () => {
     });
     gh = new GitHubStandIn();
     await gh.start();
-    gh.commits.set('b'.repeat(40), { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml']!, 'README.md': '# models\n' });
+    gh.commits.set('b'.repeat(40), {
+      '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml']!,
+      'README.md': '# models\n',
+    });
     gh.user('rso-kaplan');
     gh.teams.set('responsible-scaling', new Set());
     bot = await startBot(gh, {}, join(app, 'lib/bot/main.js'));
@@ -66,9 +74,11 @@ describe('the runtime tree (the Dockerfile\'s steps, no Docker)', () => {
   });
 
   it('holds no dev dependency, no tests and no sources', () => {
-    for (const dev of ['typescript', 'vitest', 'rolldown', 'nock', 'node', 'eslint']) expect(existsSync(join(app, 'node_modules', dev)), dev).toBe(false);
+    for (const dev of ['typescript', 'vitest', 'rolldown', 'nock', 'node', 'eslint'])
+      expect(existsSync(join(app, 'node_modules', dev)), dev).toBe(false);
     expect(existsSync(join(app, 'node_modules/probot'))).toBe(true);
-    for (const gone of ['test', 'lib/test', 'src', 'bot', 'scripts']) expect(existsSync(join(app, gone)), gone).toBe(false);
+    for (const gone of ['test', 'lib/test', 'src', 'bot', 'scripts'])
+      expect(existsSync(join(app, gone)), gone).toBe(false);
   });
 
   it('answers /ping', async () => {
@@ -78,12 +88,16 @@ describe('the runtime tree (the Dockerfile\'s steps, no Docker)', () => {
   });
 
   it('processes webhooks: a non-release PR and a release PR', async () => {
-    const plain = gh.openPull(1, 'dev-alice', 'b'.repeat(40), 'c'.repeat(40), { 'README.md': '# hi\n' }, [{ filename: 'README.md', status: 'modified' }]);
+    const plain = gh.openPull(1, 'dev-alice', 'b'.repeat(40), 'c'.repeat(40), { 'README.md': '# hi\n' }, [
+      { filename: 'README.md', status: 'modified' },
+    ]);
     expect(await deliver(bot, 'pull_request', pullRequestEvent(gh, plain))).toBe(200);
     expect(gh.latestCheck(plain.head)).toMatchObject({ status: 'completed', conclusion: 'success', app_id: gh.app.id });
 
     const files = exampleRepo('nova-2');
-    const changed = Object.keys(files).filter((p) => p.startsWith('releases/')).map((filename) => ({ filename, status: 'added' as const }));
+    const changed = Object.keys(files)
+      .filter((p) => p.startsWith('releases/'))
+      .map((filename) => ({ filename, status: 'added' as const }));
     const release = gh.openPull(2, 'dev-alice', 'b'.repeat(40), 'd'.repeat(40), files, changed);
     expect(await deliver(bot, 'pull_request', pullRequestEvent(gh, release))).toBe(200);
     expect(gh.latestCheck(release.head)).toMatchObject({ status: 'in_progress', app_id: gh.app.id });

@@ -17,10 +17,29 @@ describe('markdown report', () => {
             findings: [],
             approvalRequired: true,
             noncompliance: [],
-            timeline: [{ id: 'a:b#c\n  section injected', kind: 'comprehensive', due: '2026-11-15', completed: '2026-11-18', daysLate: 3, overdue: false, acknowledged: false }],
+            timeline: [
+              {
+                id: 'a:b#c\n  section injected',
+                kind: 'comprehensive',
+                due: '2026-11-15',
+                completed: '2026-11-18',
+                daysLate: 3,
+                overdue: false,
+                acknowledged: false,
+              },
+            ],
           },
         ],
-        findings: [{ code: 'evaluation.late', severity: 'error', message: 'late | <b>', file: 'releases/x/a.yml', line: 6, column: 12 }],
+        findings: [
+          {
+            code: 'evaluation.late',
+            severity: 'error',
+            message: 'late | <b>',
+            file: 'releases/x/a.yml',
+            line: 6,
+            column: 12,
+          },
+        ],
       },
       '2026-11-28',
     );
@@ -31,7 +50,19 @@ describe('markdown report', () => {
     expect(md).not.toContain('<img');
     // Mermaid names keep letters, digits, space, `.`, `_` and `-`, each other UTF-16 unit becomes
     // `_`, and they stop at 60 units.
-    const named = (model: string) => gantt({ declaration: 'r/asl.yml', model, verdict: 'pass', findings: [], approvalRequired: false, noncompliance: [], timeline: [] }, '2026-11-28');
+    const named = (model: string) =>
+      gantt(
+        {
+          declaration: 'r/asl.yml',
+          model,
+          verdict: 'pass',
+          findings: [],
+          approvalRequired: false,
+          noncompliance: [],
+          timeline: [],
+        },
+        '2026-11-28',
+      );
     expect(named('é😀 a.b_c-d/e')).toContain('  title ___ a.b_c-d_e: evaluations');
     expect(named(`${'x'.repeat(59)}😀tail`)).toContain(`  title ${'x'.repeat(59)}_: evaluations`);
     expect(named('')).toContain('  title _: evaluations');

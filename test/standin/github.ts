@@ -143,18 +143,37 @@ export class GitHubStandIn {
   url = '';
 
   constructor() {
-    this.get(/^\/repos\/([^/]+)\/([^/]+)\/contents(?:\/(.*))?$/, ({ params, query }) => this.contents(params[2] ?? '', query.ref ?? ''));
-    this.get(/^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/, ({ params, query }) => this.pullFilesPage(params[0]!, params[1]!, Number(params[2]), query));
+    this.get(/^\/repos\/([^/]+)\/([^/]+)\/contents(?:\/(.*))?$/, ({ params, query }) =>
+      this.contents(params[2] ?? '', query.ref ?? ''),
+    );
+    this.get(/^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/, ({ params, query }) =>
+      this.pullFilesPage(params[0]!, params[1]!, Number(params[2]), query),
+    );
     this.appRoutes();
     this.issueRoutes();
   }
 
   /** An issue opened by `login` (e.g. a look-alike of the Action's), as GitHub stores it. */
-  openIssue(login: string, fields: { title: string; body: string; labels?: string[] }, type: 'User' | 'Bot' = 'User'): Issue {
+  openIssue(
+    login: string,
+    fields: { title: string; body: string; labels?: string[] },
+    type: 'User' | 'Bot' = 'User',
+  ): Issue {
     const at = this.now();
     // Issues and pull requests share one sequence of numbers.
     const number = Math.max(0, ...this.issues.map((i) => i.number), ...this.pulls.keys()) + 1;
-    const issue: Issue = { number, title: fields.title, body: fields.body, state: 'open', state_reason: null, labels: fields.labels ?? [], user: this.user(login, type), created_at: at, updated_at: at, closed_at: null };
+    const issue: Issue = {
+      number,
+      title: fields.title,
+      body: fields.body,
+      state: 'open',
+      state_reason: null,
+      labels: fields.labels ?? [],
+      user: this.user(login, type),
+      created_at: at,
+      updated_at: at,
+      closed_at: null,
+    };
     this.issues.push(issue);
     return issue;
   }
@@ -177,7 +196,15 @@ export class GitHubStandIn {
       title: i.title,
       body: i.body,
       user: userJson(i.user),
-      labels: i.labels.map((name, k) => ({ id: 70_000 + k, node_id: `L_${k}`, url: `${this.url}/repos/lab/models/labels/${encodeURIComponent(name)}`, name, description: null, color: 'd73a4a', default: false })),
+      labels: i.labels.map((name, k) => ({
+        id: 70_000 + k,
+        node_id: `L_${k}`,
+        url: `${this.url}/repos/lab/models/labels/${encodeURIComponent(name)}`,
+        name,
+        description: null,
+        color: 'd73a4a',
+        default: false,
+      })),
       assignee: null,
       assignees: [],
       milestone: null,
@@ -197,7 +224,10 @@ export class GitHubStandIn {
     // GET /repos/{owner}/{repo}/issues: filters state (default open), labels (all of them), creator; newest first.
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/issues$/, ({ query }) => {
       const state = query.state ?? 'open';
-      const labels = (query.labels ?? '').split(',').map((l) => l.trim()).filter(Boolean);
+      const labels = (query.labels ?? '')
+        .split(',')
+        .map((l) => l.trim())
+        .filter(Boolean);
       const listed = this.issues
         .filter((i) => state === 'all' || i.state === state)
         .filter((i) => labels.every((l) => i.labels.includes(l)))
@@ -205,18 +235,33 @@ export class GitHubStandIn {
         .sort((a, b) => b.number - a.number);
       const perPage = Number(query.per_page ?? 30);
       const p = Number(query.page ?? 1);
-      return { status: 200, body: page(listed, query).map((i) => this.issueJson(i)), headers: linkHeader(`${this.url}/repos/lab/models/issues`, p, perPage, listed.length) };
+      return {
+        status: 200,
+        body: page(listed, query).map((i) => this.issueJson(i)),
+        headers: linkHeader(`${this.url}/repos/lab/models/issues`, p, perPage, listed.length),
+      };
     });
     this.on('POST', /^\/repos\/([^/]+)\/([^/]+)\/issues$/, ({ body }) => {
       const b = body as { title?: string; body?: string; labels?: string[] };
-      if (typeof b?.title !== 'string' || b.title === '') return { status: 422, body: { message: 'Validation Failed' } };
-      const issue = this.openIssue(this.tokenUser, { title: b.title, body: b.body ?? '', labels: b.labels ?? [] }, this.tokenUser.endsWith('[bot]') ? 'Bot' : 'User');
+      if (typeof b?.title !== 'string' || b.title === '')
+        return { status: 422, body: { message: 'Validation Failed' } };
+      const issue = this.openIssue(
+        this.tokenUser,
+        { title: b.title, body: b.body ?? '', labels: b.labels ?? [] },
+        this.tokenUser.endsWith('[bot]') ? 'Bot' : 'User',
+      );
       return { status: 201, body: this.issueJson(issue) };
     });
     this.on('PATCH', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/, ({ params, body }) => {
       const issue = this.issues.find((i) => i.number === Number(params[2]));
       if (!issue) return notFound;
-      const b = body as { title?: string; body?: string; state?: 'open' | 'closed'; state_reason?: Issue['state_reason']; labels?: string[] };
+      const b = body as {
+        title?: string;
+        body?: string;
+        state?: 'open' | 'closed';
+        state_reason?: Issue['state_reason'];
+        labels?: string[];
+      };
       if (b.title !== undefined) issue.title = b.title;
       if (b.body !== undefined) issue.body = b.body;
       if (b.labels !== undefined) issue.labels = b.labels;
@@ -243,11 +288,27 @@ export class GitHubStandIn {
   }
 
   /** Open PR `number` from `author` with `files` on top of the base commit. */
-  openPull(number: number, author: string, base: string, head: string, headFiles: TreeFiles, changed: PullFile[], baseRef = 'main'): Pull {
+  openPull(
+    number: number,
+    author: string,
+    base: string,
+    head: string,
+    headFiles: TreeFiles,
+    changed: PullFile[],
+    baseRef = 'main',
+  ): Pull {
     this.user(author);
     this.commits.set(head, headFiles);
     if (!this.suites.has(head)) this.suites.set(head, this.now());
-    const pr: Pull = { number, state: 'open', author, base, baseRef, head, commits: [{ sha: head, author, committer: author }] };
+    const pr: Pull = {
+      number,
+      state: 'open',
+      author,
+      base,
+      baseRef,
+      head,
+      commits: [{ sha: head, author, committer: author }],
+    };
     this.pulls.set(number, pr);
     this.pullFiles.set(number, changed);
     return pr;
@@ -276,7 +337,15 @@ export class GitHubStandIn {
   /** A comment by `login` on PR `number`, as GitHub stores it; returns the record. */
   comment(number: number, login: string, body: string): Comment {
     const at = this.now();
-    const c: Comment = { id: this.nextId++, issue: number, user: this.user(login), body, created_at: at, updated_at: at, performed_via_github_app: null };
+    const c: Comment = {
+      id: this.nextId++,
+      issue: number,
+      user: this.user(login),
+      body,
+      created_at: at,
+      updated_at: at,
+      performed_via_github_app: null,
+    };
     this.comments.push(c);
     return c;
   }
@@ -328,12 +397,38 @@ export class GitHubStandIn {
     const notFound = { status: 404, body: { message: 'Not Found' } };
     const forbidden = { status: 403, body: { message: 'Resource not accessible by integration' } };
     this.get(/^\/repos\/([^/]+)\/([^/]+)$/, ({ params }) =>
-      repoOk(params[0]!, params[1]!) ? { status: 200, body: documented('full-repository-default-response', { id: 1, name: params[1], full_name: `${params[0]}/${params[1]}`, private: true, default_branch: 'main', language: 'Python', source: undefined, parent: undefined }) } : notFound,
+      repoOk(params[0]!, params[1]!)
+        ? {
+            status: 200,
+            body: documented('full-repository-default-response', {
+              id: 1,
+              name: params[1],
+              full_name: `${params[0]}/${params[1]}`,
+              private: true,
+              default_branch: 'main',
+              language: 'Python',
+              source: undefined,
+              parent: undefined,
+            }),
+          }
+        : notFound,
     );
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/rulesets$/, ({ params }) => {
       if (!repoOk(params[0]!, params[1]!)) return notFound;
       if (!this.admin) return forbidden;
-      return { status: 200, body: this.rulesets.map((r) => documented('repository-ruleset-items', { id: r.id, name: r.name, target: r.target, enforcement: r.enforcement, source_type: 'Repository', source: `${params[0]}/${params[1]}` })) };
+      return {
+        status: 200,
+        body: this.rulesets.map((r) =>
+          documented('repository-ruleset-items', {
+            id: r.id,
+            name: r.name,
+            target: r.target,
+            enforcement: r.enforcement,
+            source_type: 'Repository',
+            source: `${params[0]}/${params[1]}`,
+          }),
+        ),
+      };
     });
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/rulesets\/(\d+)$/, ({ params }) => {
       const r = this.rulesets.find((x) => x.id === Number(params[2]));
@@ -342,7 +437,12 @@ export class GitHubStandIn {
     this.on('POST', /^\/repos\/([^/]+)\/([^/]+)\/rulesets$/, ({ params, body }) => {
       if (!repoOk(params[0]!, params[1]!)) return notFound;
       if (!this.admin) return forbidden;
-      const r = documented('repository-ruleset', { ...(body as object), id: this.nextId++, source_type: 'Repository', source: `${params[0]}/${params[1]}` });
+      const r = documented('repository-ruleset', {
+        ...(body as object),
+        id: this.nextId++,
+        source_type: 'Repository',
+        source: `${params[0]}/${params[1]}`,
+      });
       this.rulesets.push(r);
       return { status: 201, body: r };
     });
@@ -360,16 +460,29 @@ export class GitHubStandIn {
     const installationUser = () => this.user(`${this.app.slug}[bot]`, 'Bot');
     this.on('POST', /^\/app\/installations\/(\d+)\/access_tokens$/, () => ({
       status: 201,
-      body: { token: 'ghs_standin', expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { checks: 'write' }, repository_selection: 'all' },
+      body: {
+        token: 'ghs_standin',
+        expires_at: new Date(Date.now() + 3600_000).toISOString(),
+        permissions: { checks: 'write' },
+        repository_selection: 'all',
+      },
     }));
     this.get(/^\/app$/, () => ({ status: 200, body: { id: this.app.id, slug: this.app.slug, name: 'asl-gate' } }));
     this.get(/^\/users\/([^/]+)$/, ({ params }) => {
       const u = this.users.get(params[0]!);
-      return u ? { status: 200, body: documented('public-user-default-response', userJson(u)) } : { status: 404, body: { message: 'Not Found' } };
+      return u
+        ? { status: 200, body: documented('public-user-default-response', userJson(u)) }
+        : { status: 404, body: { message: 'Not Found' } };
     });
     this.get(/^\/orgs\/([^/]+)\/teams\/([^/]+)\/memberships\/([^/]+)$/, ({ params }) =>
       this.teams.get(params[1]!)?.has(params[2]!)
-        ? { status: 200, body: documented('team-membership-response-if-user-is-a-team-maintainer', { role: 'member', state: 'active' }) }
+        ? {
+            status: 200,
+            body: documented('team-membership-response-if-user-is-a-team-maintainer', {
+              role: 'member',
+              state: 'active',
+            }),
+          }
         : { status: 404, body: { message: 'Not Found' } },
     );
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/, ({ params }) => {
@@ -382,22 +495,34 @@ export class GitHubStandIn {
       return {
         status: 200,
         // Like GitHub, the listing stops at 250 commits (the pull request's `commits` counts them all).
-        body: page(pr.commits.slice(0, 250), query).map((c) => documented('commit-items', {
-          sha: c.sha,
-          node_id: 'C',
-          url: 'https://x',
-          html_url: 'https://x',
-          comments_url: 'https://x',
-          commit: { message: 'release', author: { name: c.author, email: 'a@x', date: '2026-11-01T00:00:00Z' }, committer: { name: c.committer, email: 'a@x', date: '2026-11-01T00:00:00Z' }, url: 'https://x', tree: { sha: c.sha, url: 'https://x' }, comment_count: 0 },
-          author: userJson(this.user(c.author)),
-          committer: userJson(this.user(c.committer)),
-          parents: [],
-        })),
+        body: page(pr.commits.slice(0, 250), query).map((c) =>
+          documented('commit-items', {
+            sha: c.sha,
+            node_id: 'C',
+            url: 'https://x',
+            html_url: 'https://x',
+            comments_url: 'https://x',
+            commit: {
+              message: 'release',
+              author: { name: c.author, email: 'a@x', date: '2026-11-01T00:00:00Z' },
+              committer: { name: c.committer, email: 'a@x', date: '2026-11-01T00:00:00Z' },
+              url: 'https://x',
+              tree: { sha: c.sha, url: 'https://x' },
+              comment_count: 0,
+            },
+            author: userJson(this.user(c.author)),
+            committer: userJson(this.user(c.committer)),
+            parents: [],
+          }),
+        ),
       };
     });
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/, ({ params, query }) => ({
       status: 200,
-      body: page(this.comments.filter((c) => c.issue === Number(params[2])), query).map((c) => this.commentJson(c)),
+      body: page(
+        this.comments.filter((c) => c.issue === Number(params[2])),
+        query,
+      ).map((c) => this.commentJson(c)),
     }));
     this.on('POST', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/, ({ params, body }) => {
       const c = this.comment(Number(params[2]), installationUser().login, (body as { body: string }).body);
@@ -422,17 +547,42 @@ export class GitHubStandIn {
       const comment = Number(params[2]);
       const existing = this.reactions.find((r) => r.comment === comment && r.content === content);
       if (!existing) this.reactions.push({ comment, content, user: installationUser().login });
-      return { status: existing ? 200 : 201, body: documented('reaction', { id: comment * 10, user: userJson(installationUser()), content, created_at: this.now() }) };
+      return {
+        status: existing ? 200 : 201,
+        body: documented('reaction', {
+          id: comment * 10,
+          user: userJson(installationUser()),
+          content,
+          created_at: this.now(),
+        }),
+      };
     });
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/check-runs$/, ({ params, query }) => {
-      let runs = this.checkRuns.filter((r) => r.head_sha === params[2] && (!query.check_name || r.name === query.check_name) && (!query.app_id || r.app_id === Number(query.app_id)));
+      let runs = this.checkRuns.filter(
+        (r) =>
+          r.head_sha === params[2] &&
+          (!query.check_name || r.name === query.check_name) &&
+          (!query.app_id || r.app_id === Number(query.app_id)),
+      );
       // Like GitHub, `filter` defaults to `latest`: only the newest run of each name; `all` lists every one.
       if (query.filter !== 'all') runs = runs.filter((r) => !runs.some((o) => o.name === r.name && o.id > r.id));
       return { status: 200, body: { total_count: runs.length, check_runs: runs.map((r) => this.checkRunJson(r)) } };
     });
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/check-suites$/, ({ params }) => {
       const at = this.suites.get(params[2]!);
-      const suites = at ? [documented('check-suite-paginated', {}).check_suites].flat().slice(0, 1).map((x) => merge(x as Record<string, unknown>, { head_sha: params[2], created_at: at, updated_at: at, pull_requests: [] })) : [];
+      const suites = at
+        ? [documented('check-suite-paginated', {}).check_suites]
+            .flat()
+            .slice(0, 1)
+            .map((x) =>
+              merge(x as Record<string, unknown>, {
+                head_sha: params[2],
+                created_at: at,
+                updated_at: at,
+                pull_requests: [],
+              }),
+            )
+        : [];
       return { status: 200, body: { total_count: suites.length, check_suites: suites } };
     });
     this.on('POST', /^\/repos\/([^/]+)\/([^/]+)\/check-runs$/, ({ body }) => {
@@ -471,22 +621,46 @@ export class GitHubStandIn {
         const parts = path.split('/');
         for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
         const text = typeof v === 'string' ? v : v.symlink;
-        tree.push({ path, mode: typeof v === 'string' ? '100644' : '120000', type: 'blob', sha: this.blob(text), size: Buffer.byteLength(text), url: 'https://x' });
+        tree.push({
+          path,
+          mode: typeof v === 'string' ? '100644' : '120000',
+          type: 'blob',
+          sha: this.blob(text),
+          size: Buffer.byteLength(text),
+          url: 'https://x',
+        });
       }
-      for (const d of dirs) tree.push({ path: d, mode: '040000', type: 'tree', sha: createHash('sha1').update(`tree:${d}`).digest('hex'), url: 'https://x' });
+      for (const d of dirs)
+        tree.push({
+          path: d,
+          mode: '040000',
+          type: 'tree',
+          sha: createHash('sha1').update(`tree:${d}`).digest('hex'),
+          url: 'https://x',
+        });
       tree.sort((a, b) => ((a.path as string) < (b.path as string) ? -1 : 1));
       return { status: 200, body: { sha: params[2], url: 'https://x', tree, truncated: false } };
     });
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/git\/blobs\/([0-9a-f]{40})$/, ({ params }) => {
       const text = this.blobs.get(params[2]!);
       if (text === undefined) return { status: 404, body: { message: 'Not Found' } };
-      return { status: 200, body: documented('blob', { sha: params[2], size: Buffer.byteLength(text), content: Buffer.from(text).toString('base64'), encoding: 'base64' }) };
+      return {
+        status: 200,
+        body: documented('blob', {
+          sha: params[2],
+          size: Buffer.byteLength(text),
+          content: Buffer.from(text).toString('base64'),
+          encoding: 'base64',
+        }),
+      };
     });
   }
 
   private readonly blobs = new Map<string, string>();
   private blob(text: string): string {
-    const sha = createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
+    const sha = createHash('sha1')
+      .update(`blob ${Buffer.byteLength(text)}\0${text}`)
+      .digest('hex');
     this.blobs.set(sha, text);
     return sha;
   }
@@ -536,7 +710,10 @@ export class GitHubStandIn {
       status: opts.status ?? 429,
       ...(opts.times !== undefined ? { times: opts.times } : {}),
       headers: { 'retry-after': String(opts.retryAfter), 'x-ratelimit-remaining': '0' },
-      body: { message: 'API rate limit exceeded', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' },
+      body: {
+        message: 'API rate limit exceeded',
+        documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+      },
     });
   }
 
@@ -611,7 +788,10 @@ export class GitHubStandIn {
     if (typeof entry === 'string') {
       const size = Buffer.byteLength(entry);
       // Like GitHub, files over 1 MB come without content.
-      const content = size > 1024 * 1024 ? { content: '', encoding: 'none' } : { content: Buffer.from(entry).toString('base64'), encoding: 'base64' };
+      const content =
+        size > 1024 * 1024
+          ? { content: '', encoding: 'none' }
+          : { content: Buffer.from(entry).toString('base64'), encoding: 'base64' };
       return { status: 200, body: contentItem('file', path, size, content) };
     }
     if (entry && 'symlink' in entry) {
@@ -619,7 +799,13 @@ export class GitHubStandIn {
       const target = posixJoin(path.split('/').slice(0, -1).join('/'), entry.symlink);
       const t = files[target];
       if (typeof t === 'string') {
-        return { status: 200, body: contentItem('file', target, Buffer.byteLength(t), { content: Buffer.from(t).toString('base64'), encoding: 'base64' }) };
+        return {
+          status: 200,
+          body: contentItem('file', target, Buffer.byteLength(t), {
+            content: Buffer.from(t).toString('base64'),
+            encoding: 'base64',
+          }),
+        };
       }
       return { status: 200, body: { ...contentItem('symlink', path, entry.symlink.length), target: entry.symlink } };
     }
@@ -675,7 +861,11 @@ let examples: Record<string, { value: unknown }> | undefined;
  * it: every field a real response has is there, with a realistic value.
  */
 function documented(name: string, overlay: Record<string, unknown>): Record<string, unknown> {
-  examples ??= (createRequire(import.meta.url)('@octokit/openapi/generated/api.github.com.json') as { components: { examples: Record<string, { value: unknown }> } }).components.examples;
+  examples ??= (
+    createRequire(import.meta.url)('@octokit/openapi/generated/api.github.com.json') as {
+      components: { examples: Record<string, { value: unknown }> };
+    }
+  ).components.examples;
   let base = structuredClone(examples[name]!.value) as unknown;
   if (Array.isArray(base)) base = base[0];
   return merge(base as Record<string, unknown>, overlay);
@@ -685,7 +875,10 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
   const out = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = base[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b) ? merge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b)
+        ? merge(b as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
   }
   return out;
 }
@@ -737,7 +930,9 @@ function appJson(app: { id: number; slug: string }, at: string): Record<string, 
 function linkHeader(url: string, page: number, perPage: number, total: number): Record<string, string> {
   const last = Math.max(1, Math.ceil(total / perPage));
   if (page >= last) return {};
-  return { link: `<${url}?per_page=${perPage}&page=${page + 1}>; rel="next", <${url}?per_page=${perPage}&page=${last}>; rel="last"` };
+  return {
+    link: `<${url}?per_page=${perPage}&page=${page + 1}>; rel="next", <${url}?per_page=${perPage}&page=${last}>; rel="last"`,
+  };
 }
 
 function page<T>(items: T[], query: Record<string, string>): T[] {
@@ -774,6 +969,10 @@ function posixJoin(dir: string, rel: string): string {
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-github-request-id': 'standin', ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'x-github-request-id': 'standin',
+    ...headers,
+  });
   res.end(text);
 }

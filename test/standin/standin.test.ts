@@ -6,7 +6,11 @@ import { GitHubStandIn } from './github.js';
 const gh = new GitHubStandIn();
 beforeAll(async () => {
   await gh.start();
-  gh.commits.set('sha1', { 'a/b.yml': 'x: 1\n', 'a/link.yml': { symlink: 'b.yml' }, 'a/dangling': { symlink: '../nowhere' } });
+  gh.commits.set('sha1', {
+    'a/b.yml': 'x: 1\n',
+    'a/link.yml': { symlink: 'b.yml' },
+    'a/dangling': { symlink: '../nowhere' },
+  });
   gh.pullFiles.set(1, [
     { filename: 'a/b.yml', status: 'modified' },
     { filename: 'a/gone.yml', status: 'removed' },
@@ -35,18 +39,47 @@ describe('stand-in conforms to GitHub OpenAPI', () => {
 
   it('the App and admin routes match too', async () => {
     const head = 'd'.repeat(40);
-    gh.openPull(5, 'dev', 'sha1', head, { 'r/asl.yml': 'model: m\n', 'r/link': { symlink: 'asl.yml' } }, [{ filename: 'r/asl.yml', status: 'added' }]);
+    gh.openPull(5, 'dev', 'sha1', head, { 'r/asl.yml': 'model: m\n', 'r/link': { symlink: 'asl.yml' } }, [
+      { filename: 'r/asl.yml', status: 'added' },
+    ]);
     gh.teams.set('rso', new Set(['dev']));
     const post = async (path: string, body: unknown) => {
-      const r = await fetch(gh.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const r = await fetch(gh.url + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       return { status: r.status, body: await r.json() };
     };
     const created = await post('/repos/o/r/issues/5/comments', { body: 'hi' });
     const checks: Array<[string, string, number, unknown]> = [
       ['POST', '/repos/{owner}/{repo}/issues/{issue_number}/comments', created.status, created.body],
-      ['POST', '/repos/{owner}/{repo}/check-runs', ...(Object.values(await post('/repos/o/r/check-runs', { name: 'RSO approval', head_sha: head, status: 'in_progress', output: { title: 't', summary: 's' } })) as [number, unknown])],
-      ['POST', '/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', ...(Object.values(await post(`/repos/o/r/issues/comments/${(created.body as { id: number }).id}/reactions`, { content: '+1' })) as [number, unknown])],
-      ['POST', '/repos/{owner}/{repo}/rulesets', ...(Object.values(await post('/repos/lab/models/rulesets', { name: 'x', target: 'branch', enforcement: 'active', rules: [] })) as [number, unknown])],
+      [
+        'POST',
+        '/repos/{owner}/{repo}/check-runs',
+        ...(Object.values(
+          await post('/repos/o/r/check-runs', {
+            name: 'RSO approval',
+            head_sha: head,
+            status: 'in_progress',
+            output: { title: 't', summary: 's' },
+          }),
+        ) as [number, unknown]),
+      ],
+      [
+        'POST',
+        '/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions',
+        ...(Object.values(
+          await post(`/repos/o/r/issues/comments/${(created.body as { id: number }).id}/reactions`, { content: '+1' }),
+        ) as [number, unknown]),
+      ],
+      [
+        'POST',
+        '/repos/{owner}/{repo}/rulesets',
+        ...(Object.values(
+          await post('/repos/lab/models/rulesets', { name: 'x', target: 'branch', enforcement: 'active', rules: [] }),
+        ) as [number, unknown]),
+      ],
     ];
     const gets: Array<[string, string]> = [
       ['/repos/o/r/pulls/5', '/repos/{owner}/{repo}/pulls/{pull_number}'],
@@ -64,23 +97,32 @@ describe('stand-in conforms to GitHub OpenAPI', () => {
       const { status, body } = await get(path);
       checks.push(['GET', template, status, body]);
     }
-    const tree = (await get(`/repos/o/r/git/trees/${head}?recursive=1`)).body as { tree: Array<{ path: string; sha: string }> };
+    const tree = (await get(`/repos/o/r/git/trees/${head}?recursive=1`)).body as {
+      tree: Array<{ path: string; sha: string }>;
+    };
     const blob = await get(`/repos/o/r/git/blobs/${tree.tree.find((e) => e.path === 'r/asl.yml')!.sha}`);
     checks.push(['GET', '/repos/{owner}/{repo}/git/blobs/{file_sha}', blob.status, blob.body]);
-    const problems = checks.flatMap(([method, template, status, body]) => responseProblems(method, template, status, body).map((p) => `${method} ${template}: ${p}`));
+    const problems = checks.flatMap(([method, template, status, body]) =>
+      responseProblems(method, template, status, body).map((p) => `${method} ${template}: ${p}`),
+    );
     expect(problems).toEqual([]);
   });
 
   it('pages the files listing with a Link header, as GitHub does (octokit.paginate follows it)', async () => {
-    gh.pullFiles.set(2, Array.from({ length: 150 }, (_, i) => ({ filename: `f${i}`, status: 'added' as const })));
+    gh.pullFiles.set(
+      2,
+      Array.from({ length: 150 }, (_, i) => ({ filename: `f${i}`, status: 'added' as const })),
+    );
     const first = await fetch(`${gh.url}/repos/o/r/pulls/2/files?per_page=100`);
-    expect(first.headers.get('link')).toBe(`<${gh.url}/repos/o/r/pulls/2/files?per_page=100&page=2>; rel="next", <${gh.url}/repos/o/r/pulls/2/files?per_page=100&page=2>; rel="last"`);
+    expect(first.headers.get('link')).toBe(
+      `<${gh.url}/repos/o/r/pulls/2/files?per_page=100&page=2>; rel="next", <${gh.url}/repos/o/r/pulls/2/files?per_page=100&page=2>; rel="last"`,
+    );
     const last = await fetch(`${gh.url}/repos/o/r/pulls/2/files?per_page=100&page=2`);
     expect(last.headers.get('link')).toBeNull();
     expect(await last.json()).toHaveLength(50);
   });
 
-  it('removed and renamed files have GitHub\'s shape', async () => {
+  it("removed and renamed files have GitHub's shape", async () => {
     const { body } = await get('/repos/o/r/pulls/1/files?per_page=100&page=1');
     expect((body as Array<Record<string, unknown>>).map((f) => [f.filename, f.status, f.previous_filename])).toEqual([
       ['a/b.yml', 'modified', undefined],
@@ -92,13 +134,25 @@ describe('stand-in conforms to GitHub OpenAPI', () => {
   it('the issues routes the due issue uses match too (list with filters, create, edit)', async () => {
     gh.openIssue('mallory', { title: 'look-alike', body: '<!-- asl-gate:due -->', labels: ['asl-gate-due'] });
     const send = async (method: string, path: string, body: unknown) => {
-      const r = await fetch(gh.url + path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const r = await fetch(gh.url + path, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       return { status: r.status, body: (await r.json()) as Record<string, unknown> };
     };
-    const created = await send('POST', '/repos/lab/models/issues', { title: 'ASL due dates', body: 'x', labels: ['asl-gate-due'] });
+    const created = await send('POST', '/repos/lab/models/issues', {
+      title: 'ASL due dates',
+      body: 'x',
+      labels: ['asl-gate-due'],
+    });
     expect(created.status).toBe(201);
     expect((created.body.user as { login: string }).login).toBe('github-actions[bot]');
-    const closed = await send('PATCH', `/repos/lab/models/issues/${created.body.number as number}`, { state: 'closed', state_reason: 'completed', body: 'y' });
+    const closed = await send('PATCH', `/repos/lab/models/issues/${created.body.number as number}`, {
+      state: 'closed',
+      state_reason: 'completed',
+      body: 'y',
+    });
     const listed = await get('/repos/lab/models/issues?labels=asl-gate-due&state=all&per_page=100');
     const open = await get('/repos/lab/models/issues?labels=asl-gate-due&per_page=100');
     const problems = [
@@ -114,6 +168,8 @@ describe('stand-in conforms to GitHub OpenAPI', () => {
   });
 
   it('the checker itself catches a wrong shape', () => {
-    expect(responseProblems('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/files', 200, [{ filename: 1 }]).length).toBeGreaterThan(0);
+    expect(
+      responseProblems('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/files', 200, [{ filename: 1 }]).length,
+    ).toBeGreaterThan(0);
   });
 });

@@ -9,7 +9,10 @@ import { sourceText, type ReleaseContext } from './context.js';
  * `level_from`. It then needs an entry under the declaration's `artifacts:` with its id (and, per
  * threshold, one per threshold reached); its path is checked like every other reference.
  */
-export function artifacts(ctx: Pick<ReleaseContext, 'pack' | 'declaration' | 'at' | 'levels'>, reached: ReadonlySet<string>): Finding[] {
+export function artifacts(
+  ctx: Pick<ReleaseContext, 'pack' | 'declaration' | 'at' | 'levels'>,
+  reached: ReadonlySet<string>,
+): Finding[] {
   const { pack, declaration: d, at, levels } = ctx;
   const findings: Finding[] = [];
   const rules = pack.artifacts ?? [];
@@ -17,11 +20,23 @@ export function artifacts(ctx: Pick<ReleaseContext, 'pack' | 'declaration' | 'at
   d.artifacts?.forEach((a, i) => {
     const rule = rules.find((r) => r.id === a.id);
     if (!rule) {
-      findings.push(warning('schema.invalid', `artifacts[${i}].id: ${quote(a.id)} is not an artifact of ${pack.id}; it is not checked`, at(['artifacts', i, 'id'])));
+      findings.push(
+        warning(
+          'schema.invalid',
+          `artifacts[${i}].id: ${quote(a.id)} is not an artifact of ${pack.id}; it is not checked`,
+          at(['artifacts', i, 'id']),
+        ),
+      );
       return;
     }
     if (rule.per_threshold && a.threshold === undefined) {
-      findings.push(error('schema.invalid', `artifacts[${i}]: ${a.id} is required per threshold; name the threshold it is for (threshold:)`, at(['artifacts', i])));
+      findings.push(
+        error(
+          'schema.invalid',
+          `artifacts[${i}]: ${a.id} is required per threshold; name the threshold it is for (threshold:)`,
+          at(['artifacts', i]),
+        ),
+      );
       return;
     }
     if (!supplied.has(a.id)) supplied.set(a.id, new Set());
@@ -33,15 +48,32 @@ export function artifacts(ctx: Pick<ReleaseContext, 'pack' | 'declaration' | 'at
     if (hit?.length === 0) continue;
     if (rule.when.level_from !== undefined && !levels.atOrAbove(rule.when.level_from)) continue;
     const make = rule.severity === 'warning' ? warning : error;
-    const because = hit ? ` because ${hit.join(', ')} ${hit.length === 1 ? 'is' : 'are'} not ruled out` : rule.when.level_from !== undefined ? ` at ${rule.when.level_from} or above` : '';
+    const because = hit
+      ? ` because ${hit.join(', ')} ${hit.length === 1 ? 'is' : 'are'} not ruled out`
+      : rule.when.level_from !== undefined
+        ? ` at ${rule.when.level_from} or above`
+        : '';
     const src = sourceText(pack, rule.source);
     const have = supplied.get(rule.id);
     if (rule.per_threshold) {
       for (const t of hit!) {
-        if (!have?.has(t)) findings.push(make('artifact.missing', `artifact ${rule.id} (${rule.description}) is required for ${t}, which is not ruled out; add it under artifacts with threshold: ${t}${src}`, where));
+        if (!have?.has(t))
+          findings.push(
+            make(
+              'artifact.missing',
+              `artifact ${rule.id} (${rule.description}) is required for ${t}, which is not ruled out; add it under artifacts with threshold: ${t}${src}`,
+              where,
+            ),
+          );
       }
     } else if (!have) {
-      findings.push(make('artifact.missing', `artifact ${rule.id} (${rule.description}) is required${because}; add it under artifacts${src}`, where));
+      findings.push(
+        make(
+          'artifact.missing',
+          `artifact ${rule.id} (${rule.description}) is required${because}; add it under artifacts${src}`,
+          where,
+        ),
+      );
     }
   }
   return findings;

@@ -8,12 +8,18 @@ import { evidenceFor, newestComprehensive } from './evidence.js';
  * `release_date` and the day of the check (a release cannot be backdated into freshness), and a
  * new one once effective compute since the last reached the pack's multiple.
  */
-export function cadence(ctx: Pick<ReleaseContext, 'pack' | 'declaration' | 'at' | 'assessments' | 'today'>, entries: ReadonlyMap<string, number>): Finding[] {
+export function cadence(
+  ctx: Pick<ReleaseContext, 'pack' | 'declaration' | 'at' | 'assessments' | 'today'>,
+  entries: ReadonlyMap<string, number>,
+): Finding[] {
   const { pack, declaration: d, at } = ctx;
   const findings: Finding[] = [];
   const releaseN = dayNumber(d.release_date);
   const todayN = dayNumber(ctx.today);
-  const judgedAt = todayN > releaseN ? `the check day ${ctx.today} (after release_date ${d.release_date})` : `release_date ${d.release_date}`;
+  const judgedAt =
+    todayN > releaseN
+      ? `the check day ${ctx.today} (after release_date ${d.release_date})`
+      : `release_date ${d.release_date}`;
   const maxAge = pack.cadence.comprehensive_max_age_days;
   for (const threshold of pack.thresholds) {
     const newest = newestComprehensive(ctx.assessments.values(), threshold.id);
@@ -22,7 +28,13 @@ export function cadence(ctx: Pick<ReleaseContext, 'pack' | 'declaration' | 'at' 
       // threshold unassessed, and says this too (one finding per root cause).
       const i = entries.get(threshold.id);
       if (i !== undefined && evidenceFor(ctx.assessments.values(), threshold.id)) {
-        findings.push(error('evaluation.stale', `threshold ${threshold.id} has no completed comprehensive assessment`, at(['thresholds', i])));
+        findings.push(
+          error(
+            'evaluation.stale',
+            `threshold ${threshold.id} has no completed comprehensive assessment`,
+            at(['thresholds', i]),
+          ),
+        );
       }
       continue;
     }

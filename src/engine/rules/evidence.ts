@@ -25,13 +25,21 @@ export function evidenceFor(assessments: Iterable<LoadedAssessment>, threshold: 
     if (!completed || found === undefined || !a.data.thresholds.includes(threshold)) continue;
     // The same day counts as after: which of two assessments completed on one day came last is unknown.
     if (since && completed < since) continue;
-    if (!worst || SEVERITY[found] > SEVERITY[worst.status] || (found === worst.status && completed < worst.by.data.completed!)) worst = { status: found, by: a };
+    if (
+      !worst ||
+      SEVERITY[found] > SEVERITY[worst.status] ||
+      (found === worst.status && completed < worst.by.data.completed!)
+    )
+      worst = { status: found, by: a };
   }
   return worst;
 }
 
 /** The completed comprehensive assessment covering `threshold` completed last (the first of a tie). */
-export function newestComprehensive(assessments: Iterable<LoadedAssessment>, threshold: string): LoadedAssessment | undefined {
+export function newestComprehensive(
+  assessments: Iterable<LoadedAssessment>,
+  threshold: string,
+): LoadedAssessment | undefined {
   let newest: LoadedAssessment | undefined;
   for (const a of assessments) {
     if (a.data.kind !== 'comprehensive' || !a.data.completed || !a.data.thresholds.includes(threshold)) continue;

@@ -7,7 +7,9 @@ import { sourceText, type ReleaseContext } from './context.js';
  * safeguards report per standard declared at or above `safeguards_from`, and an external review
  * with a receipt from `external_from`.
  */
-export function reportsAndReviews(ctx: Pick<ReleaseContext, 'pack' | 'index' | 'declaration' | 'at' | 'levels'>): Finding[] {
+export function reportsAndReviews(
+  ctx: Pick<ReleaseContext, 'pack' | 'index' | 'declaration' | 'at' | 'levels'>,
+): Finding[] {
   const { pack, declaration: d, at, levels } = ctx;
   const findings: Finding[] = [];
   const reportsAt = () => at(d.reports ? ['reports'] : [], true);
@@ -16,13 +18,26 @@ export function reportsAndReviews(ctx: Pick<ReleaseContext, 'pack' | 'index' | '
     findings.push(error('report.missing', 'a capability report is required (reports.capability)', reportsAt));
   }
   for (const s of Object.keys(d.reports?.safeguards ?? {})) {
-    if (!pack.standards.includes(s)) findings.push(error('schema.invalid', `reports.safeguards: ${quote(s)} is not a standard of ${pack.id}`, at(['reports', 'safeguards', s], true)));
+    if (!pack.standards.includes(s))
+      findings.push(
+        error(
+          'schema.invalid',
+          `reports.safeguards: ${quote(s)} is not a standard of ${pack.id}`,
+          at(['reports', 'safeguards', s], true),
+        ),
+      );
   }
   const safeguardsFrom = pack.reports.safeguards_from;
   if (safeguardsFrom !== undefined) {
     for (const s of pack.standards) {
       if (levels.rankOf(s) >= ctx.index.rank.get(safeguardsFrom)! && !d.reports?.safeguards?.[s]) {
-        findings.push(error('report.missing', `a ${s} safeguards report is required at ${pack.levels[levels.rankOf(s)]} (reports.safeguards.${s})`, reportsAt));
+        findings.push(
+          error(
+            'report.missing',
+            `a ${s} safeguards report is required at ${pack.levels[levels.rankOf(s)]} (reports.safeguards.${s})`,
+            reportsAt,
+          ),
+        );
       }
     }
   }
@@ -31,7 +46,10 @@ export function reportsAndReviews(ctx: Pick<ReleaseContext, 'pack' | 'index' | '
   }
   // Pack format 2: `external_receipt: false` lets evidence of solicited input count instead of a receipt.
   const receiptOnly = pack.reviews.external_receipt !== false;
-  if (levels.atOrAbove(pack.reviews.external_from) && !d.reviews?.external?.some((r) => r.receipt || (!receiptOnly && r.evidence))) {
+  if (
+    levels.atOrAbove(pack.reviews.external_from) &&
+    !d.reviews?.external?.some((r) => r.receipt || (!receiptOnly && r.evidence))
+  ) {
     findings.push(
       error(
         'review.missing',

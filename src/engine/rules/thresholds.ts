@@ -19,11 +19,21 @@ export function levelsAndThresholds(
   const findings: Finding[] = [];
   /** Thresholds an assessment or the declaration shows not ruled out (not merely unassessed). */
   const reached = new Set<string>();
-  const required = new Map<string, { rank: number; because: Array<{ rank: number; text: string; unreadable: boolean }> }>();
+  const required = new Map<
+    string,
+    { rank: number; because: Array<{ rank: number; text: string; unreadable: boolean }> }
+  >();
   for (const s of pack.standards) required.set(s, { rank: 0, because: [] });
   const unknownIds = citedUnknownIds(ctx);
   // No `thresholds` at all is one finding, not one per threshold of the pack.
-  if (!d.thresholds) findings.push(error('threshold.unassessed', `the declaration has no thresholds; it needs an entry for each of ${pack.thresholds.map((t) => t.id).join(', ')}`, at([])));
+  if (!d.thresholds)
+    findings.push(
+      error(
+        'threshold.unassessed',
+        `the declaration has no thresholds; it needs an entry for each of ${pack.thresholds.map((t) => t.id).join(', ')}`,
+        at([]),
+      ),
+    );
   for (const threshold of pack.thresholds) {
     const evidence = evidenceFor(ctx.assessments.values(), threshold.id);
     const i = entries.get(threshold.id);
@@ -32,17 +42,37 @@ export function levelsAndThresholds(
     let label: string = evidence ? evidence.status : 'unassessed';
     if (i === undefined) {
       // One finding for a missing entry: `cadence` leaves a threshold with no entry and no comprehensive assessment to this one.
-      const noComprehensive = newestComprehensive(ctx.assessments.values(), threshold.id) ? '' : ', and no completed comprehensive assessment of the release covers it';
-      if (d.thresholds) findings.push(error('threshold.unassessed', `threshold ${threshold.id} has no entry under thresholds${noComprehensive}`, at(['thresholds'], true)));
+      const noComprehensive = newestComprehensive(ctx.assessments.values(), threshold.id)
+        ? ''
+        : ', and no completed comprehensive assessment of the release covers it';
+      if (d.thresholds)
+        findings.push(
+          error(
+            'threshold.unassessed',
+            `threshold ${threshold.id} has no entry under thresholds${noComprehensive}`,
+            at(['thresholds'], true),
+          ),
+        );
     } else {
       const entry = d.thresholds![i]!;
       const status = () => at(['thresholds', i, 'status']);
       const cited = (entry.assessments ?? []).map((id) => ctx.assessments.get(id));
-      const supporting = cited.filter((a): a is LoadedAssessment => a !== undefined && a.data.thresholds.includes(threshold.id) && Boolean(a.data.completed));
+      const supporting = cited.filter(
+        (a): a is LoadedAssessment =>
+          a !== undefined && a.data.thresholds.includes(threshold.id) && Boolean(a.data.completed),
+      );
       // A citation of an id the release lacks is reported once per id (citedUnknownIds), not again here.
       if (supporting.length === 0 && cited.every((a) => a !== undefined)) {
-        const noComprehensive = newestComprehensive(ctx.assessments.values(), threshold.id) ? '' : ', nor does any completed comprehensive assessment of the release';
-        findings.push(error('threshold.unassessed', `threshold ${threshold.id} is declared ${entry.status} but no completed assessment it cites covers it${noComprehensive}`, status));
+        const noComprehensive = newestComprehensive(ctx.assessments.values(), threshold.id)
+          ? ''
+          : ', nor does any completed comprehensive assessment of the release';
+        findings.push(
+          error(
+            'threshold.unassessed',
+            `threshold ${threshold.id} is declared ${entry.status} but no completed assessment it cites covers it${noComprehensive}`,
+            status,
+          ),
+        );
       }
       const contradicted = new Set<LoadedAssessment>();
       for (const a of supporting) {
@@ -50,7 +80,13 @@ export function levelsAndThresholds(
         if (found === undefined) continue;
         if (found !== entry.status) {
           contradicted.add(a);
-          findings.push(error('threshold.contradicted', `threshold ${threshold.id} is declared ${entry.status}, but assessment ${a.data.id} found ${found}`, status));
+          findings.push(
+            error(
+              'threshold.contradicted',
+              `threshold ${threshold.id} is declared ${entry.status}, but assessment ${a.data.id} found ${found}`,
+              status,
+            ),
+          );
         }
         if (SEVERITY[found] > severity) [severity, label] = [SEVERITY[found], found];
       }
@@ -76,7 +112,11 @@ export function levelsAndThresholds(
       const req = required.get(s)!;
       const r = index.rank.get(level)!;
       if (r > req.rank) req.rank = r;
-      req.because.push({ rank: r, text: `${threshold.id} (${label}) requires ${level}`, unreadable: !evidence && ctx.unreadable.files.length > 0 });
+      req.because.push({
+        rank: r,
+        text: `${threshold.id} (${label}) requires ${level}`,
+        unreadable: !evidence && ctx.unreadable.files.length > 0,
+      });
     }
   }
   findings.push(...unknownIds);
@@ -88,14 +128,29 @@ export function levelsAndThresholds(
     const reasons = req.because.filter((b) => b.rank > have && !b.unreadable);
     if (have >= 0 && reasons.length > 0) {
       const needed = pack.levels[Math.max(...reasons.map((b) => b.rank))];
-      findings.push(error('level.understated', `declared ${s} ${pack.levels[have]} is below the required ${needed}: ${reasons.map((b) => b.text).join('; ')}`, at(['declared', s])));
+      findings.push(
+        error(
+          'level.understated',
+          `declared ${s} ${pack.levels[have]} is below the required ${needed}: ${reasons.map((b) => b.text).join('; ')}`,
+          at(['declared', s]),
+        ),
+      );
     }
   }
-  return { findings, required: Object.fromEntries(pack.standards.map((s) => [s, pack.levels[required.get(s)!.rank]!])), reached };
+  return {
+    findings,
+    required: Object.fromEntries(pack.standards.map((s) => [s, pack.levels[required.get(s)!.rank]!])),
+    reached,
+  };
 }
 
 /** `threshold.halt`: not ruled out, a halt threshold stops the release whatever its levels (never downgraded). */
-function halted(ctx: ReleaseContext, threshold: Pack['thresholds'][number], label: string, entry: number | undefined): Finding {
+function halted(
+  ctx: ReleaseContext,
+  threshold: Pack['thresholds'][number],
+  label: string,
+  entry: number | undefined,
+): Finding {
   return error(
     'threshold.halt',
     `threshold ${threshold.id} is ${label}: ${ctx.pack.id} requires halting further development until it is ruled out${sourceText(ctx.pack, threshold.source)}`,
@@ -104,13 +159,24 @@ function halted(ctx: ReleaseContext, threshold: Pack['thresholds'][number], labe
 }
 
 /** The declaration's entry (its index under `thresholds`) for each pack threshold; unknown and repeated ids are findings. */
-export function thresholdEntries(ctx: Pick<ReleaseContext, 'index' | 'declaration' | 'at'>): { entries: Map<string, number>; findings: Finding[] } {
+export function thresholdEntries(ctx: Pick<ReleaseContext, 'index' | 'declaration' | 'at'>): {
+  entries: Map<string, number>;
+  findings: Finding[];
+} {
   const findings: Finding[] = [];
   const entries = new Map<string, number>();
   ctx.declaration.thresholds?.forEach((t, i) => {
     const where = () => ctx.at(['thresholds', i, 'id']);
-    if (!ctx.index.thresholds.has(t.id)) findings.push(error('schema.invalid', `thresholds[${i}].id: ${quote(t.id)} is not a threshold of ${ctx.index.pack.id}`, where));
-    else if (entries.has(t.id)) findings.push(error('schema.invalid', `thresholds[${i}].id: ${quote(t.id)} has an entry already`, where));
+    if (!ctx.index.thresholds.has(t.id))
+      findings.push(
+        error(
+          'schema.invalid',
+          `thresholds[${i}].id: ${quote(t.id)} is not a threshold of ${ctx.index.pack.id}`,
+          where,
+        ),
+      );
+    else if (entries.has(t.id))
+      findings.push(error('schema.invalid', `thresholds[${i}].id: ${quote(t.id)} has an entry already`, where));
     else entries.set(t.id, i);
   });
   return { entries, findings };
@@ -131,8 +197,15 @@ function citedUnknownIds(ctx: Pick<ReleaseContext, 'declaration' | 'assessments'
       else if (!c.thresholds.includes(t.id)) c.thresholds.push(t.id);
     });
   });
-  const unread = ctx.unreadable.files.length > 0 ? `; it may be in ${ctx.unreadable.files.map(quote).join(', ')}, which could not be read` : '';
+  const unread =
+    ctx.unreadable.files.length > 0
+      ? `; it may be in ${ctx.unreadable.files.map(quote).join(', ')}, which could not be read`
+      : '';
   return [...citers].map(([id, c]) =>
-    error('threshold.unassessed', `${quote(id)} is not an assessment of this release${unread}, cited for ${c.thresholds.join(', ')}${didYouMean(id, ctx.assessments.keys())}`, c.at),
+    error(
+      'threshold.unassessed',
+      `${quote(id)} is not an assessment of this release${unread}, cited for ${c.thresholds.join(', ')}${didYouMean(id, ctx.assessments.keys())}`,
+      c.at,
+    ),
   );
 }

@@ -20,7 +20,15 @@ export function timeliness(
   for (const a of assessments) {
     const dueN = dayNumber(a.data.due) + grace;
     const completed = a.data.completed ?? null;
-    const t: Timeline = { id: a.data.id, kind: a.data.kind, due: a.data.due, completed, daysLate: 0, overdue: false, acknowledged: false };
+    const t: Timeline = {
+      id: a.data.id,
+      kind: a.data.kind,
+      due: a.data.due,
+      completed,
+      daysLate: 0,
+      overdue: false,
+      acknowledged: false,
+    };
     timeline.push(t);
     if (completed) {
       const late = dayNumber(completed) - dueN;
@@ -30,13 +38,25 @@ export function timeliness(
       const reason = opts.lateAcknowledged.get(a.data.id);
       if (reason !== undefined) {
         t.acknowledged = true;
-        findings.push(warning('evaluation.late', `${msg}; acknowledged as noncompliance: ${reason}`, a.parsed.locate(['completed'])));
+        findings.push(
+          warning(
+            'evaluation.late',
+            `${msg}; acknowledged as noncompliance: ${reason}`,
+            a.parsed.locate(['completed']),
+          ),
+        );
       } else {
         findings.push(error('evaluation.late', msg, a.parsed.locate(['completed'])));
       }
     } else if (todayN > dueN) {
       t.overdue = true;
-      findings.push(error('evaluation.overdue', `assessment ${a.data.id} was due ${a.data.due}${graceText} and is not completed (${plural(todayN - dueN, 'day')} overdue)`, a.parsed.locate(['due'])));
+      findings.push(
+        error(
+          'evaluation.overdue',
+          `assessment ${a.data.id} was due ${a.data.due}${graceText} and is not completed (${plural(todayN - dueN, 'day')} overdue)`,
+          a.parsed.locate(['due']),
+        ),
+      );
     }
   }
   return { findings, timeline };

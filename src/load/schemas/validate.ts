@@ -25,7 +25,14 @@ export async function validate<K extends FileKind>(kind: K, parsed: ParsedYaml):
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const known = keysAt(SCHEMAS[kind], path).filter((k) => !Object.hasOwn(valueAt(parsed.value, path) ?? {}, k));
-        findings.push(schemaError(parsed, [...path, key], `unknown key ${quote(key)} in ${describePath(kind, path)}${suggestion(key, known)}`, true));
+        findings.push(
+          schemaError(
+            parsed,
+            [...path, key],
+            `unknown key ${quote(key)} in ${describePath(kind, path)}${suggestion(key, known)}`,
+            true,
+          ),
+        );
       }
       continue;
     }
@@ -113,7 +120,8 @@ function kindOf(v: unknown): string {
 }
 
 function hintFor(expected: string, found: unknown): string {
-  if (expected === 'string' && (typeof found === 'number' || typeof found === 'boolean')) return ' (quote it to keep it as text)';
+  if (expected === 'string' && (typeof found === 'number' || typeof found === 'boolean'))
+    return ' (quote it to keep it as text)';
   return '';
 }
 

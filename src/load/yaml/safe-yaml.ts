@@ -29,7 +29,12 @@ export async function parseYaml(text: string, file: string): Promise<ParseResult
     parsed = parse(text);
   } catch {
     // The parser recurses; pathological nesting can exhaust the stack.
-    return { ok: false, findings: [error('yaml.invalid', 'not valid YAML: the parser gave up (nested too deeply?)', { file, line: 1, column: 1 })] };
+    return {
+      ok: false,
+      findings: [
+        error('yaml.invalid', 'not valid YAML: the parser gave up (nested too deeply?)', { file, line: 1, column: 1 }),
+      ],
+    };
   }
   const { doc } = parsed;
   const at = positionIn(file, parsed.lineCounter);
@@ -39,7 +44,10 @@ export async function parseYaml(text: string, file: string): Promise<ParseResult
   }
   if (findings.length > 0) return { ok: false, findings: dedupe(findings) };
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
-    return { ok: false, findings: [error('yaml.invalid', 'the file is empty; expected one YAML mapping', { file, line: 1, column: 1 })] };
+    return {
+      ok: false,
+      findings: [error('yaml.invalid', 'the file is empty; expected one YAML mapping', { file, line: 1, column: 1 })],
+    };
   }
 
   const problems: Finding[] = [];
@@ -68,7 +76,15 @@ function parse(text: string): { doc: Document.Parsed; lineCounter: LineCounter }
   const lineCounter = new LineCounter();
   // uniqueKeys off: yaml's own check compares each key with every earlier one of its mapping
   // (quadratic); toPlain finds duplicates with a Set instead.
-  const doc = parseDocument(text, { version: '1.2', schema: 'core', merge: false, uniqueKeys: false, strict: true, prettyErrors: false, lineCounter });
+  const doc = parseDocument(text, {
+    version: '1.2',
+    schema: 'core',
+    merge: false,
+    uniqueKeys: false,
+    strict: true,
+    prettyErrors: false,
+    lineCounter,
+  });
   return { doc, lineCounter };
 }
 
@@ -146,7 +162,8 @@ function toPlain(node: unknown, depth: number, report: Report): unknown {
       const value = toPlain(pair.value, depth + 1, report);
       // A key named __proto__ must stay an ordinary own property, not replace the prototype;
       // every other key takes the fast path.
-      if (key.value === '__proto__') Object.defineProperty(out, key.value, { value, enumerable: true, writable: true, configurable: true });
+      if (key.value === '__proto__')
+        Object.defineProperty(out, key.value, { value, enumerable: true, writable: true, configurable: true });
       else out[key.value] = value;
     }
     return out;
