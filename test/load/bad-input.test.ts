@@ -198,3 +198,20 @@ describe('hostile paths', () => {
     expect(report.findings.map((f) => f.code)).toContain('input.too_large');
   });
 });
+
+describe('a file with thousands of schema problems', () => {
+  it('lists the first fifty at their lines and counts the rest in one finding', async () => {
+    let text = 'model: x\n';
+    for (let i = 0; text.length < 250 * 1024; i++) text += `k${i}: v\n`;
+    const { code, report } = await checkJson({ ...base(), [CBRN]: `${text}é: 1\n` });
+    expect(code).toBe(1);
+    const mine = report.findings.filter((f) => f.file === CBRN);
+    expect(mine).toHaveLength(51);
+    const counted = mine.filter((f) => f.line === undefined);
+    const listed = mine.filter((f) => f.line !== undefined);
+    expect(counted.map((f) => f.message)).toStrictEqual([
+      expect.stringMatching(/^\d+ more schema problems in this file, not listed/),
+    ]);
+    expect(listed.filter((f) => f.code !== 'schema.invalid')).toStrictEqual([]);
+  });
+});

@@ -13,6 +13,9 @@ export interface FileData {
   pack: Pack;
 }
 
+/** Schema findings listed per file; the rest are counted in one more. */
+export const MAX_SCHEMA_FINDINGS = 50;
+
 export type Validated<T> = { ok: true; data: T } | { ok: false; findings: Finding[] };
 
 /** Validate parsed YAML as a file of `kind`; every issue becomes a `schema.invalid` at its node. */
@@ -20,12 +23,19 @@ export async function validate<K extends FileKind>(kind: K, parsed: ParsedYaml):
   const result = SCHEMAS[kind].safeParse(parsed.value);
   if (result.success) return { ok: true, data: result.data as FileData[K] };
   const findings: Finding[] = [];
+  // A hostile file can hold tens of thousands of problems; past a screenful nobody reads them, and
+  // placing each one costs a walk of the document. Count the rest in one closing finding.
+  let beyond = 0;
+  const add = (make: () => Finding) => {
+    if (findings.length < MAX_SCHEMA_FINDINGS) findings.push(make());
+    else beyond++;
+  };
   for (const issue of result.error.issues) {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const known = keysAt(SCHEMAS[kind], path).filter((k) => !Object.hasOwn(valueAt(parsed.value, path) ?? {}, k));
-        findings.push(
+        add(() =>
           schemaError(
             parsed,
             [...path, key],
@@ -40,7 +50,7 @@ export async function validate<K extends FileKind>(kind: K, parsed: ParsedYaml):
     let message: string;
     if (issue.code === 'invalid_type' && found === undefined) {
       message = `${describePath(kind, path.slice(0, -1))} is missing required key ${quote(String(path.at(-1)))}`;
-      findings.push(schemaError(parsed, path.slice(0, -1), message, false));
+      add(() => schemaError(parsed, path.slice(0, -1), message, false));
       continue;
     }
     if (issue.code === 'invalid_type') {
@@ -51,7 +61,16 @@ export async function validate<K extends FileKind>(kind: K, parsed: ParsedYaml):
     } else {
       message = issue.message;
     }
-    findings.push(schemaError(parsed, path, `${describePath(kind, path)}: ${message}`, false));
+    add(() => schemaError(parsed, path, `${describePath(kind, path)}: ${message}`, false));
+  }
+  if (beyond > 0) {
+    findings.push(
+      error(
+        'schema.invalid',
+        `${beyond} more schema ${beyond === 1 ? 'problem' : 'problems'} in this file, not listed: fix the ones above first`,
+        { file: parsed.file },
+      ),
+    );
   }
   return { ok: false, findings };
 }
