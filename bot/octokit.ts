@@ -6,6 +6,8 @@ export interface OctokitTuning {
   retryBaseMs?: number;
   /** Minimum time between two writes of this process (0: serialised, not spaced). */
   writeSpacingMs?: number;
+  /** Each request's overall deadline, body included; 60 s by default (SPEC §4). For tests. */
+  deadlineMs?: number;
   /**
    * Keep Probot's throttling plugin. With REDIS_URL set, Probot backs it with a Redis-shared
    * Bottleneck, so every replica spends one installation's rate limit in one queue (see main.ts).
@@ -51,6 +53,7 @@ export function tunedOctokit(t: OctokitTuning = {}): typeof ProbotOctokit {
         guardedRequest(request, options, {
           attempts: 4,
           baseDelayMs: t.retryBaseMs ?? 1000,
+          ...(t.deadlineMs !== undefined ? { deadlineMs: t.deadlineMs } : {}),
           onRetry: (why, ms) => log?.warn(`asl-gate: ${options.method} ${options.url}: ${why}; retrying in ${ms} ms`),
         });
       return options.method === 'GET' || options.method === 'HEAD' ? send() : serialised(send);

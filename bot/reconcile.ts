@@ -1,10 +1,12 @@
 import { approvalCheckName, MAX_PULL_COMMITS, MAX_PULL_FILES } from '../src/constants.js';
 import { todayUtc } from '../src/dates.js';
-import { loadPolicy, type Policy } from '../src/policy.js';
-import { GitHubSnapshot, GitTreeSnapshot, type GitHubApi } from '../src/snapshot/github.js';
+import type { Policy } from '../src/policy.js';
+import { GitTreeSnapshot, type GitHubApi } from '../src/snapshot/github.js';
 import type { ChangedFile } from '../src/touches.js';
+import { parseCommands } from './commands.js';
 import { bind, decide, type Authorize, type CommentInfo, type Decision, type LedgerEntry, type Outcome } from './decide.js';
 import { judgeOffThread } from './gate.js';
+import { immutableReads, policyAt } from './immutable.js';
 import { decodeState, encodeState, renderCheck, renderSticky, stickyHead, STICKY_MARKER, type GateSummary, type RunState } from './render.js';
 
 /** What a handler needs from Probot's context: the REST client and the repository. */
@@ -69,11 +71,26 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: ReconcileOptions =
   if (pr.state !== 'open') return undefined;
   const head = pr.head.sha;
   const name = approvalCheckName(pr.base.ref);
-  const policy = await loadPolicy(new GitHubSnapshot(ctx.api, ctx.owner, ctx.repo, pr.base.sha));
-  let runs = await findCheckRuns(ctx, head, name);
+  // The base's config and pack: read once per base commit (bot/immutable.ts).
+  const policy = await policyAt(ctx.api, ctx.owner, ctx.repo, pr.base.sha);
   const key = { head, base: pr.base.sha, today: ctx.today ?? todayUtc() };
-  const stored = stateOf(runs, key);
   const now = new Date().toISOString();
+  // Outside a command the gate is judged afresh, before anything else is read: a PR that touches
+  // nothing relevant then costs the changed-files listing and one new check run, no more. The new
+  // run carries no ledger, and needs none: the ledger of (head, base) is the union over every run
+  // of ours (stateOf), and a later event that finds the PR relevant reads them all. Its `since` is
+  // now, which only ever makes a bare command's binding stricter.
+  let fresh: GateSummary | undefined;
+  if (!opts.comment && policy.ok) {
+    fresh = await computeGate(ctx, pr, policy.policy, key.today);
+    if (!fresh.relevant) {
+      const outcome: Outcome = { state: 'not_release' };
+      await writeCheck(ctx, name, head, undefined, renderCheck({ outcome, gate: fresh, head, policy: policy.policy, key, state: { since: now, ledger: [] } }));
+      return { outcome, decisions: [], comments: [], gate: fresh, head };
+    }
+  }
+  let runs = await findCheckRuns(ctx, head, name);
+  const stored = stateOf(runs, key);
   // A head event restarts `since`: a branch that returns to a commit starts afresh.
   const since = opts.headEvent ? now : (stored.since ?? now);
   if (!policy.ok) {
@@ -87,7 +104,7 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: ReconcileOptions =
   }
 
   // The gate verdict on this head: reused from this App's own check run unless asked to recompute.
-  const gate = (opts.recompute ? undefined : stored.gate) ?? (await computeGate(ctx, pr, policy.policy, key.today));
+  const gate = fresh ?? (opts.recompute ? undefined : stored.gate) ?? (await computeGate(ctx, pr, policy.policy, key.today));
 
   if (!gate.relevant) {
     const outcome: Outcome = { state: 'not_release' };
@@ -95,7 +112,11 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: ReconcileOptions =
     return { outcome, decisions: [], comments: [], gate, head };
   }
 
-  const [comments, commits] = await Promise.all([listComments(ctx, pr.number), listPushers(ctx, pr)]);
+  const comments = await listComments(ctx, pr.number);
+  // Who pushed matters only to someone's command (the authorizer refuses everyone else anyway): with
+  // no command in the thread, the commit listing is skipped and only its length is looked at.
+  const commands = opts.comment !== undefined || comments.some((c) => c.user && c.user.type !== 'Bot' && parseCommands(c.body).length > 0);
+  const commits = commands || pr.commits === undefined ? await listPushers(ctx, pr) : { ids: new Set<number>(), unlisted: pr.commits > MAX_PULL_COMMITS };
   const authorize = await authorizer(ctx, policy.policy, pr, commits.ids, comments);
   const blocked = commits.unlisted
     ? `this pull request has ${pr.commits ?? 'more'} commits and GitHub lists only the first ${MAX_PULL_COMMITS}, so the App cannot tell who authored the others (an RSO may not approve their own work); squash or split it`
@@ -161,8 +182,11 @@ async function computeGate(ctx: Ctx, pr: PullInfo, policy: Policy, today: string
     const message = `the pull request changes more than ${MAX_PULL_FILES} files, or GitHub listed fewer than it changes, so the gate cannot see the whole change: split it`;
     return { relevant: true, verdict: 'fail', approvalRequired: true, policyChanged: false, releases: [], findings: [{ code: 'input.too_large', where: '', message }] };
   }
-  const base = new GitTreeSnapshot(ctx.api, ctx.owner, ctx.repo, pr.base.sha);
-  const head = new GitTreeSnapshot(ctx.api, ctx.owner, ctx.repo, pr.head.sha);
+  // Trees and blobs are named by SHA: each commit's tree is read once, and a file the head shares
+  // with the base (or with an earlier head) once (bot/immutable.ts).
+  const api = immutableReads(ctx.api, ctx.owner, ctx.repo);
+  const base = new GitTreeSnapshot(api, ctx.owner, ctx.repo, pr.base.sha);
+  const head = new GitTreeSnapshot(api, ctx.owner, ctx.repo, pr.head.sha);
   return judgeOffThread({ base, head, changes, policy, today });
 }
 

@@ -22,13 +22,15 @@ export function redactRedisUrl(url: string): string {
 export async function redisProblem(url: string, ms = REDIS_CHECK_MS): Promise<string | undefined> {
   // One attempt, no queueing, no reconnecting: this is a yes-or-no question.
   const client = new Redis(url, { lazyConnect: true, connectTimeout: ms, commandTimeout: ms, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
-  client.on('error', () => undefined); // the failure is reported below, once
+  // ioredis reports the socket's error here, and then rejects connect() with "Connection is closed".
+  let seen: NodeJS.ErrnoException | undefined;
+  client.on('error', (e: NodeJS.ErrnoException) => (seen ??= e));
   try {
     await client.connect();
     await client.ping();
     return undefined;
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
+    const err = seen ?? (e as NodeJS.ErrnoException);
     return `REDIS_URL ${redactRedisUrl(url)} does not answer (${err.code ?? err.message}); Probot's shared throttling needs it: start Redis, fix the address, or unset REDIS_URL`;
   } finally {
     client.disconnect();

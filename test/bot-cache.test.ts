@@ -1,4 +1,4 @@
-// The App's SHA-keyed cache (bot/cache.ts, not yet wired into the decision code): bounded by
+// The App's SHA-keyed cache (bot/cache.ts; bot/immutable.ts keeps the App's reads in it): bounded by
 // entries and weight, least recently used out first, one load per key, failures not kept.
 import { describe, expect, it } from 'vitest';
 import { ShaCache } from '../bot/cache.js';

@@ -1,0 +1,74 @@
+// What the App reads that a SHA names for good, kept across webhooks in this process (bot/cache.ts):
+// the gate's config and pack at a base commit, a commit's Git tree, a blob. A busy repository whose
+// PRs share a base reads its config once per base commit, and a head's tree once per head.
+//
+// Only an optimisation: every key is a full SHA plus the repository and what was read, so a cold
+// replica reads the same bytes and decides the same. Failed reads are never kept (the next event
+// asks GitHub again), so an error still fails closed.
+import { loadPolicy, type PolicyResult } from '../src/policy.js';
+import { GitHubSnapshot, type Requester } from '../src/snapshot/github.js';
+import { ShaCache } from './cache.js';
+
+/** Most bytes of trees and blobs kept; the least recently used go first. */
+const OBJECT_BYTES = 64 * 1024 * 1024;
+
+type Response = { status: number; data: unknown };
+
+/** Trees and blobs, by repository and SHA, weighed by their size. */
+const objects = new ShaCache<Response>({ maxEntries: 50_000, maxWeight: OBJECT_BYTES, weigh: (r) => weightOf(r as Response) });
+/** Config and pack at a base commit, valid or not (a broken config at a commit stays broken). */
+const policies = new ShaCache<PolicyResult>({ maxEntries: 1_000 });
+
+const GIT_OBJECT = /^GET \/repos\/\{owner\}\/\{repo\}\/git\/(trees\/\{tree_sha\}|blobs\/\{file_sha\})$/;
+
+/**
+ * `api` with its Git tree and blob reads answered from this process's cache when it holds them:
+ * GitTreeSnapshot reads through it. Only reads named by a full SHA are kept.
+ */
+export function immutableReads(api: Requester, owner: string, repo: string): Requester {
+  return {
+    request(route: string, params: Record<string, unknown> = {}) {
+      const m = GIT_OBJECT.exec(route);
+      const sha = m ? String(params.tree_sha ?? params.file_sha) : '';
+      if (!m || !/^[0-9a-f]{40}$/.test(sha)) return api.request(route, params);
+      const what = `${repoKey(owner, repo)}:${m[1]!.split('/')[0]}${params.recursive ? ':recursive' : ''}`;
+      return objects.get(ShaCache.key(sha, what), async () => {
+        const { status, data } = await api.request(route, params);
+        return { status, data };
+      });
+    },
+  };
+}
+
+/**
+ * The gate's config and the pack it names, as committed at `sha` (a PR's base commit), read once per
+ * base commit and repository.
+ */
+export function policyAt(api: Requester, owner: string, repo: string, sha: string): Promise<PolicyResult> {
+  const load = () => loadPolicy(new GitHubSnapshot(api, owner, repo, sha));
+  // A base named otherwise than by a full SHA is read every time (the API always sends full SHAs).
+  if (!/^[0-9a-f]{40}$/.test(sha)) return load();
+  return policies.get(ShaCache.key(sha, `${repoKey(owner, repo)}:policy`), load);
+}
+
+/** How often each cache answered, for the benchmark and the logs. */
+export function cacheStats(): { objects: { hits: number; misses: number; size: number }; policies: { hits: number; misses: number; size: number } } {
+  return { objects: { hits: objects.hits, misses: objects.misses, size: objects.size }, policies: { hits: policies.hits, misses: policies.misses, size: policies.size } };
+}
+
+/** Forget every cached read (tests, whose mocked SHAs do not always name one content). */
+export function forgetImmutableReads(): void {
+  objects.clear();
+  policies.clear();
+}
+
+// GitHub's owner and repository names are case-insensitive.
+const repoKey = (owner: string, repo: string) => `${owner}/${repo}`.toLowerCase();
+
+/** About the bytes a response holds: a blob's content, or a tree's entries. */
+function weightOf(r: Response): number {
+  const d = r.data as { content?: unknown; tree?: unknown };
+  if (typeof d?.content === 'string') return d.content.length + 200;
+  if (Array.isArray(d?.tree)) return d.tree.length * 200 + 200;
+  return 1_000;
+}
