@@ -11,7 +11,8 @@ import { DEFAULT_CAPS } from '../src/read-yaml.js';
 import { loadRelease, type LoadedRelease } from '../src/release.js';
 import { SafeStat } from '../src/safe-path.js';
 import type { RepoSnapshot } from '../src/snapshot/port.js';
-import { touches, type ChangedFile } from '../src/touches.js';
+import { touches, type ChangedFile, type ReleaseFiles } from '../src/touches.js';
+import { baseReleasesAt } from './immutable.js';
 import type { GateSummary } from './render.js';
 
 export interface JudgeInput {
@@ -22,6 +23,11 @@ export interface JudgeInput {
   /** Config and pack from the base branch. */
   policy: Policy;
   today: string;
+  /**
+   * The base commit's full SHA and its repository (`owner/name`): the releases declared there are
+   * then read once per base commit and thread, not once per PR.
+   */
+  baseAt?: { sha: string; repo: string };
 }
 
 /**
@@ -29,9 +35,11 @@ export interface JudgeInput {
  * the base or the head, removed and renamed paths included), whether it changes the config or a
  * pack, and the engine's verdict on each touched release at the head.
  */
-export async function judgeChange({ base, head, changes, policy, today }: JudgeInput): Promise<GateSummary> {
+export async function judgeChange({ base, head, changes, policy, today, baseAt }: JudgeInput): Promise<GateSummary> {
   const globs = policy.settings.releases;
-  const [atBase, atHeadList] = await Promise.all([releasesAt(base, globs), releasesAt(head, globs)]);
+  // At the base only what each release references counts (the head is what is judged).
+  const loadBase = async () => (await releasesAt(base, globs)).map((r): ReleaseFiles => ({ file: r.file, referenced: r.referenced }));
+  const [atBase, atHeadList] = await Promise.all([baseAt ? baseReleasesAt(baseAt, globs, loadBase) : loadBase(), releasesAt(head, globs)]);
   const packPath = policy.pack.file.startsWith('built-in:') ? undefined : policy.pack.file;
   const touched = touches({
     changes,
@@ -77,6 +85,7 @@ export interface WorkerTask {
   changes: ChangedFile[];
   policy: Policy;
   today: string;
+  baseAt?: JudgeInput['baseAt'];
 }
 /** A request from the worker for one snapshot operation of a task, answered by this thread. */
 export interface SnapshotCall {
@@ -139,7 +148,7 @@ function release(w: Worker, healthy: boolean): void {
 export async function judgeOffThread(input: JudgeInput): Promise<GateSummary> {
   if (!existsSync(WORKER)) return judgeChange(input);
   const worker = await acquire();
-  const { base, head, changes, policy, today } = input;
+  const { base, head, changes, policy, today, baseAt } = input;
   const task = nextTask++;
   const ms = budgetMs();
   return new Promise((resolve, reject) => {
@@ -186,6 +195,6 @@ export async function judgeOffThread(input: JudgeInput): Promise<GateSummary> {
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
-    worker.postMessage({ task, changes, policy, today } satisfies WorkerTask);
+    worker.postMessage({ task, changes, policy, today, ...(baseAt ? { baseAt } : {}) } satisfies WorkerTask);
   });
 }

@@ -7,6 +7,7 @@
 // asks GitHub again), so an error still fails closed.
 import { loadPolicy, type PolicyResult } from '../src/policy.js';
 import { GitHubSnapshot, type Requester } from '../src/snapshot/github.js';
+import type { ReleaseFiles } from '../src/touches.js';
 import { ShaCache } from './cache.js';
 
 /** Most bytes of trees and blobs kept; the least recently used go first. */
@@ -18,6 +19,8 @@ type Response = { status: number; data: unknown };
 const objects = new ShaCache<Response>({ maxEntries: 50_000, maxWeight: OBJECT_BYTES, weigh: (r) => weightOf(r as Response) });
 /** Config and pack at a base commit, valid or not (a broken config at a commit stays broken). */
 const policies = new ShaCache<PolicyResult>({ maxEntries: 1_000 });
+/** The releases declared at a base commit, as the change rule needs them (per thread: gate.ts runs in workers). */
+const baseReleases = new ShaCache<ReleaseFiles[]>({ maxEntries: 200 });
 
 const GIT_OBJECT = /^GET \/repos\/\{owner\}\/\{repo\}\/git\/(trees\/\{tree_sha\}|blobs\/\{file_sha\})$/;
 
@@ -51,15 +54,20 @@ export function policyAt(api: Requester, owner: string, repo: string, sha: strin
   return policies.get(ShaCache.key(sha, `${repoKey(owner, repo)}:policy`), load);
 }
 
-/** How often each cache answered, for the benchmark and the logs. */
-export function cacheStats(): { objects: { hits: number; misses: number; size: number }; policies: { hits: number; misses: number; size: number } } {
-  return { objects: { hits: objects.hits, misses: objects.misses, size: objects.size }, policies: { hits: policies.hits, misses: policies.misses, size: policies.size } };
+/**
+ * The releases declared at a base commit (`load()` reads them), once per base SHA, repository and
+ * `releases` globs.
+ */
+export function baseReleasesAt(at: { sha: string; repo: string }, globs: readonly string[], load: () => Promise<ReleaseFiles[]>): Promise<ReleaseFiles[]> {
+  if (!/^[0-9a-f]{40}$/.test(at.sha)) return load();
+  return baseReleases.get(ShaCache.key(at.sha, `${at.repo.toLowerCase()}:releases:${JSON.stringify(globs)}`), load);
 }
 
 /** Forget every cached read (tests, whose mocked SHAs do not always name one content). */
 export function forgetImmutableReads(): void {
   objects.clear();
   policies.clear();
+  baseReleases.clear();
 }
 
 // GitHub's owner and repository names are case-insensitive.

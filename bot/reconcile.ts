@@ -187,7 +187,7 @@ async function computeGate(ctx: Ctx, pr: PullInfo, policy: Policy, today: string
   const api = immutableReads(ctx.api, ctx.owner, ctx.repo);
   const base = new GitTreeSnapshot(api, ctx.owner, ctx.repo, pr.base.sha);
   const head = new GitTreeSnapshot(api, ctx.owner, ctx.repo, pr.head.sha);
-  return judgeOffThread({ base, head, changes, policy, today });
+  return judgeOffThread({ base, head, changes, policy, today, baseAt: { sha: pr.base.sha, repo: `${ctx.owner}/${ctx.repo}` } });
 }
 
 /**

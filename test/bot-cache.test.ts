@@ -63,3 +63,41 @@ describe('ShaCache', () => {
     expect(() => new ShaCache({ maxEntries: 0 })).toThrow(RangeError);
   });
 });
+
+describe("the App's reads by SHA (bot/immutable.ts)", () => {
+  it('answers a tree or blob read by full SHA from memory, per repository; other reads, and failures, go to GitHub each time', async () => {
+    const { forgetImmutableReads, immutableReads } = await import('../bot/immutable.js');
+    forgetImmutableReads();
+    const seen: string[] = [];
+    let fail = 1;
+    const api = {
+      async request(route: string, params: Record<string, unknown> = {}) {
+        seen.push(`${route} ${String(params.tree_sha ?? params.file_sha ?? params.ref ?? '')}`);
+        if (route.includes('blobs') && fail-- > 0) throw Object.assign(new Error('HTTP 502'), { status: 502 });
+        return { status: 200, data: { sha: 'x', content: 'aGk=', encoding: 'base64', tree: [] } };
+      },
+    };
+    const lab = immutableReads(api, 'lab', 'models');
+    const tree = (r: typeof lab, sha: string) => r.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner: 'lab', repo: 'models', tree_sha: sha, recursive: '1' });
+    const blob = (r: typeof lab, sha: string) => r.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { owner: 'lab', repo: 'models', file_sha: sha });
+    await tree(lab, sha('a'));
+    await tree(immutableReads(api, 'LAB', 'Models'), sha('a')); // names are case-insensitive
+    await tree(immutableReads(api, 'lab', 'other'), sha('a')); // another repository reads for itself
+    await tree(lab, 'main'); // a branch name moves: never kept
+    await tree(lab, 'main');
+    await expect(blob(lab, sha('c'))).rejects.toThrow('HTTP 502');
+    await blob(lab, sha('c'));
+    await blob(lab, sha('c'));
+    await lab.request('GET /repos/{owner}/{repo}/contents/{path}', { owner: 'lab', repo: 'models', path: 'x', ref: sha('a') });
+    expect(seen).toStrictEqual([
+      `GET /repos/{owner}/{repo}/git/trees/{tree_sha} ${sha('a')}`,
+      `GET /repos/{owner}/{repo}/git/trees/{tree_sha} ${sha('a')}`,
+      'GET /repos/{owner}/{repo}/git/trees/{tree_sha} main',
+      'GET /repos/{owner}/{repo}/git/trees/{tree_sha} main',
+      `GET /repos/{owner}/{repo}/git/blobs/{file_sha} ${sha('c')}`,
+      `GET /repos/{owner}/{repo}/git/blobs/{file_sha} ${sha('c')}`,
+      `GET /repos/{owner}/{repo}/contents/{path} ${sha('a')}`,
+    ]);
+    forgetImmutableReads();
+  });
+});
