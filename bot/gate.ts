@@ -37,9 +37,10 @@ export interface JudgeInput {
  */
 export async function judgeChange({ base, head, changes, policy, today, baseAt }: JudgeInput): Promise<GateSummary> {
   const globs = policy.settings.releases;
-  // At the base only what each release references counts (the head is what is judged).
-  const loadBase = async () => (await releasesAt(base, globs)).map((r): ReleaseFiles => ({ file: r.file, referenced: r.referenced }));
-  const [atBase, atHeadList] = await Promise.all([baseAt ? baseReleasesAt(baseAt, globs, loadBase) : loadBase(), releasesAt(head, globs)]);
+  // At the base only what each release references counts (the head is what is judged); it is kept
+  // per base commit.
+  const loadBase = async () => (await releasesAt(base, globs, 'base')).map((r): ReleaseFiles => ({ file: r.file, referenced: r.referenced }));
+  const [atBase, atHeadList] = await Promise.all([baseAt ? baseReleasesAt(baseAt, globs, loadBase) : loadBase(), releasesAt(head, globs, 'head')]);
   const packPath = policy.pack.file.startsWith('built-in:') ? undefined : policy.pack.file;
   const touched = touches({
     changes,
@@ -70,11 +71,30 @@ export async function judgeChange({ base, head, changes, policy, today, baseAt }
   };
 }
 
-/** Every release declared at one commit, read as the engine reads it (the references included). */
-async function releasesAt(snapshot: RepoSnapshot, globs: string[]): Promise<LoadedRelease[]> {
-  const safe = new SafeStat(snapshot);
-  const { declarations } = await discover(snapshot, globs, safe);
-  return mapLimited(declarations, READ_CONCURRENCY, (d) => loadRelease(snapshot, d, DEFAULT_CAPS, safe));
+/**
+ * Every release declared at one commit, read as the engine reads it (the references included).
+ * The engine makes a file it cannot read a finding, which is right for a file that is not there
+ * but not for a request that failed: a release read without its references could hide what a
+ * change touches (and at the base no finding is ever shown). So any failed read fails the whole
+ * judgement, closed, and nothing half-read is kept.
+ */
+async function releasesAt(snapshot: RepoSnapshot, globs: string[], side: 'base' | 'head'): Promise<LoadedRelease[]> {
+  let failed: Error | undefined;
+  const watch = <T>(p: Promise<T>) => p.catch((e: Error) => ((failed ??= e), Promise.reject(e)));
+  const watched: RepoSnapshot = {
+    resolvesOnlyRealFolders: snapshot.resolvesOnlyRealFolders ?? false,
+    stat: (p) => watch(snapshot.stat(p)),
+    readFile: (p) => watch(snapshot.readFile(p)),
+    list: (p) => watch(snapshot.list(p)),
+  };
+  const safe = new SafeStat(watched);
+  const { declarations } = await discover(watched, globs, safe);
+  const releases = await mapLimited(declarations, READ_CONCURRENCY, (d) => loadRelease(watched, d, DEFAULT_CAPS, safe));
+  if (failed) {
+    const status = (failed as { status?: number }).status;
+    throw Object.assign(new Error(`a file at the ${side} commit could not be read (${failed.message}), so the gate cannot tell which releases the change touches`), status !== undefined ? { status } : {});
+  }
+  return releases;
 }
 
 // --- Off the event loop --------------------------------------------------------------------------

@@ -3,8 +3,9 @@
 // PRs share a base reads its config once per base commit, and a head's tree once per head.
 //
 // Only an optimisation: every key is a full SHA plus the repository and what was read, so a cold
-// replica reads the same bytes and decides the same. Failed reads are never kept (the next event
-// asks GitHub again), so an error still fails closed.
+// replica reads the same bytes and decides the same. Nothing read while a request failed is kept:
+// the engine turns an unreadable file into a finding, and a finding born of a passing 502 must not
+// outlive its event. The next event asks GitHub again; this one still fails closed.
 import { loadPolicy, type PolicyResult } from '../src/policy.js';
 import { GitHubSnapshot, type Requester } from '../src/snapshot/github.js';
 import type { ReleaseFiles } from '../src/touches.js';
@@ -48,10 +49,16 @@ export function immutableReads(api: Requester, owner: string, repo: string): Req
  * base commit and repository.
  */
 export function policyAt(api: Requester, owner: string, repo: string, sha: string): Promise<PolicyResult> {
-  const load = () => loadPolicy(new GitHubSnapshot(api, owner, repo, sha));
+  const load = async () => {
+    let clean = true;
+    // A 404 is an answer (no config at that commit); any other error is not.
+    const watched: Requester = { request: (route, params) => api.request(route, params).catch((e: { status?: number }) => ((clean &&= e.status === 404), Promise.reject(e))) };
+    const value = await loadPolicy(new GitHubSnapshot(watched, owner, repo, sha));
+    return { value, clean };
+  };
   // A base named otherwise than by a full SHA is read every time (the API always sends full SHAs).
-  if (!/^[0-9a-f]{40}$/.test(sha)) return load();
-  return policies.get(ShaCache.key(sha, `${repoKey(owner, repo)}:policy`), load);
+  if (!/^[0-9a-f]{40}$/.test(sha)) return load().then((r) => r.value);
+  return keptIfClean(policies, ShaCache.key(sha, `${repoKey(owner, repo)}:policy`), load);
 }
 
 /**
@@ -60,7 +67,32 @@ export function policyAt(api: Requester, owner: string, repo: string, sha: strin
  */
 export function baseReleasesAt(at: { sha: string; repo: string }, globs: readonly string[], load: () => Promise<ReleaseFiles[]>): Promise<ReleaseFiles[]> {
   if (!/^[0-9a-f]{40}$/.test(at.sha)) return load();
-  return baseReleases.get(ShaCache.key(at.sha, `${at.repo.toLowerCase()}:releases:${JSON.stringify(globs)}`), load);
+  return baseReleases.get( ShaCache.key(at.sha, `${at.repo.toLowerCase()}:releases:${JSON.stringify(globs)}`), load);
+}
+
+/** What a load read, and whether every request it made was answered (then it may be kept). */
+interface Loaded<V> {
+  value: V;
+  clean: boolean;
+}
+
+/** Carries a value out of a load that must not be kept. */
+class NotKept<V> {
+  constructor(readonly value: V) {}
+}
+
+/** `cache.get`, except that a load that met a failed request answers its callers and is forgotten. */
+async function keptIfClean<V>(cache: ShaCache<V>, key: string, load: () => Promise<Loaded<V>>): Promise<V> {
+  try {
+    return await cache.get(key, async () => {
+      const r = await load();
+      if (!r.clean) throw new NotKept(r.value);
+      return r.value;
+    });
+  } catch (e) {
+    if (e instanceof NotKept) return e.value as V;
+    throw e;
+  }
 }
 
 /** Forget every cached read (tests, whose mocked SHAs do not always name one content). */

@@ -76,7 +76,8 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: ReconcileOptions =
   const key = { head, base: pr.base.sha, today: ctx.today ?? todayUtc() };
   const now = new Date().toISOString();
   // Outside a command the gate is judged afresh, before anything else is read: a PR that touches
-  // nothing relevant then costs the changed-files listing and one new check run, no more. The new
+  // nothing relevant then costs the changed-files listing, its head's tree (the base's reads are
+  // kept per base commit, blobs per SHA) and one new check run, no more. The new
   // run carries no ledger, and needs none: the ledger of (head, base) is the union over every run
   // of ours (stateOf), and a later event that finds the PR relevant reads them all. Its `since` is
   // now, which only ever makes a bare command's binding stricter.

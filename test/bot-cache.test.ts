@@ -101,3 +101,43 @@ describe("the App's reads by SHA (bot/immutable.ts)", () => {
     forgetImmutableReads();
   });
 });
+
+describe('the releases at a base commit (bot/gate.ts)', () => {
+  it('are read once per base SHA; a failed read fails the judgement (closed) and is not kept', async () => {
+    const { judgeChange } = await import('../bot/gate.js');
+    const { forgetImmutableReads } = await import('../bot/immutable.js');
+    const { loadPolicy } = await import('../src/policy.js');
+    const { MemorySnapshot } = await import('../src/snapshot/memory.js');
+    const { exampleRepo } = await import('./helpers/repo.js');
+    forgetImmutableReads();
+    const files = exampleRepo('nova-2');
+    const policy = await loadPolicy(new MemorySnapshot(files));
+    if (!policy.ok) throw new Error('example config broken');
+    let reads = 0;
+    let failNext = true;
+    const memory = new MemorySnapshot(files);
+    const base = {
+      stat: (p: string) => memory.stat(p),
+      list: (p: string) => memory.list(p),
+      readFile: async (p: string) => {
+        reads++;
+        if (failNext) {
+          failNext = false;
+          throw Object.assign(new Error('HTTP 502'), { status: 502 });
+        }
+        return memory.readFile(p);
+      },
+    };
+    const judge = () =>
+      judgeChange({ base, head: new MemorySnapshot(files), changes: [{ filename: 'src/x.py', status: 'added' }], policy: policy.policy, today: '2026-11-28', baseAt: { sha: sha('b'), repo: 'lab/models' } });
+    // The engine would make the unreadable declaration a finding nobody sees, and lose its references.
+    await expect(judge()).rejects.toThrow('a file at the base commit could not be read (HTTP 502)');
+    const afterFailure = reads;
+    expect((await judge()).relevant).toBe(false);
+    expect(reads).toBeGreaterThan(afterFailure);
+    const afterClean = reads;
+    await judge(); // the second was clean: kept
+    expect(reads).toBe(afterClean);
+    forgetImmutableReads();
+  });
+});
