@@ -1,7 +1,8 @@
-// RSO approval App benchmark (issues: the bot; 13, approvals that cannot be moved).
+// RSO approval App benchmark (issues: the bot; 13, approvals that cannot be moved; 15, scale).
 // Run: npm run build && node bench/bot.mjs
 // Signed webhooks over loopback into the real server (`npm start`'s command) with the loopback
-// stand-in as GitHub, against a no-op Probot app in the same run.
+// stand-in as GitHub, against a no-op Probot app in the same run. API requests are counted from
+// the stand-in's request log, between a delivery and its answer.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commentEvent, deliver, pullRequestEvent, startBot } from '../lib/test/helpers/bot.js';
@@ -13,7 +14,9 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const gh = new GitHubStandIn();
 await gh.start();
 const BASE = 'b'.repeat(40);
-gh.commits.set(BASE, { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml'] });
+// The base branch: the gate's config and one release already merged.
+const baseFiles = exampleRepo('nova-2');
+gh.commits.set(BASE, baseFiles);
 gh.user('rso-kaplan');
 
 /** A server with Probot's environment against the stand-in, and its resident memory. */
@@ -51,6 +54,35 @@ const noop = await server(join(ROOT, 'bench/noop-app.mjs'));
 const bot = await server(join(ROOT, 'lib/bot/main.js'));
 gh.openPull(1, 'dev-alice', BASE, '1'.repeat(40), exampleRepo('nova-2'), []);
 
+/** Deliver one webhook and count the API requests it cost. */
+async function costOf(event, payload) {
+  const before = gh.requests.length;
+  const status = await deliver(bot, event, payload);
+  if (status !== 200) throw new Error(`status ${status}`);
+  return gh.requests.length - before;
+}
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+// A stream of PRs that touch no release, all on one base: each opened, then one push.
+const nonRelease = { opened: [], synchronize: [] };
+for (let i = 0; i < 50; i++) {
+  const n = 100 + i;
+  const pr = gh.openPull(
+    n,
+    'dev-alice',
+    BASE,
+    `${n}`.padEnd(40, 'a'),
+    { ...baseFiles, [`src/feature-${i}.py`]: `print(${i})\n` },
+    [{ filename: `src/feature-${i}.py`, status: 'added' }],
+  );
+  nonRelease.opened.push(await costOf('pull_request', pullRequestEvent(gh, pr)));
+  gh.push(n, `${n}`.padEnd(40, 'c'), { ...baseFiles, [`src/feature-${i}.py`]: `print(${i + 1})\n` }, 'dev-alice');
+  nonRelease.synchronize.push(await costOf('pull_request', pullRequestEvent(gh, pr, 'synchronize')));
+  if (gh.latestCheck(pr.head)?.conclusion !== 'success')
+    throw new Error('a non-release PR did not get its success check');
+}
+const nonReleaseAll = [...nonRelease.opened, ...nonRelease.synchronize];
+
 await throughput(noop, 500);
 await throughput(bot, 500);
 const noopRate = await throughput(noop, 4000);
@@ -61,18 +93,23 @@ console.log(
   `  RSO approval App   ${botRate.toFixed(0).padStart(7)} events/s   ${((botRate / noopRate) * 100).toFixed(0)}% of no-op  (target >= 70%)`,
 );
 
-// Approval commands, end to end: webhook in -> check run and comment written -> HTTP 200.
+// Release PRs and their approval commands, end to end: webhook in -> check run and comment
+// written -> HTTP 200. Each PR edits every YAML file of the release, so its blobs are new.
 const files = exampleRepo('nova-2');
-const changed = Object.keys(files)
-  .filter((p) => p.startsWith('releases/'))
-  .map((filename) => ({ filename, status: 'added' }));
 const latencies = [];
 let calls = 0;
+const releaseOpened = [];
 const APPROVALS = 200;
 for (let i = 0; i < APPROVALS; i++) {
   const n = 1000 + i;
-  const pr = gh.openPull(n, 'dev-alice', BASE, `${n}`.padEnd(40, 'f'), files, changed);
-  await deliver(bot, 'pull_request', pullRequestEvent(gh, pr));
+  const edited = Object.fromEntries(
+    Object.entries(files).map(([p, t]) => [p, p.startsWith('releases/') && p.endsWith('.yml') ? `${t}# PR ${n}\n` : t]),
+  );
+  const changed = Object.keys(edited)
+    .filter((p) => edited[p] !== baseFiles[p])
+    .map((filename) => ({ filename, status: 'modified' }));
+  const pr = gh.openPull(n, 'dev-alice', BASE, `${n}`.padEnd(40, 'f'), edited, changed);
+  releaseOpened.push(await costOf('pull_request', pullRequestEvent(gh, pr)));
   const before = gh.requests.length;
   const c = gh.comment(n, 'rso-kaplan', '/rso approve');
   const t0 = performance.now();
@@ -88,6 +125,7 @@ console.log(`  p50 ${pct(50).toFixed(1)} ms   p99 ${pct(99).toFixed(1)} ms  (tar
 console.log(
   `  API calls per approval: ${(calls / APPROVALS).toFixed(1)}  (read back once after writing: a replica's concurrent write cannot drop it)`,
 );
+const approvalCalls = calls / APPROVALS;
 
 // A hostile release: three assessments of 250 KiB, each one mapping of unique keys with one
 // non-ASCII character (the yaml package's duplicate-key check is quadratic in the keys).
@@ -137,11 +175,25 @@ console.log(
   `  the PR's check after ${judgeS.toFixed(1)} s: ${hostileRun?.status}/${hostileRun?.conclusion ?? '-'}: ${hostileRun?.output.title}`,
 );
 
-// Memory after 10,000 events.
-await throughput(bot, 10_000 - 4500 - 2 * APPROVALS - 1);
+// Memory after 10,000 events (the 100 non-release PR events above included).
+await throughput(bot, 10_000 - 4500 - 2 * APPROVALS - 100 - 1);
 console.log(
   `\nRSS after 10,000 events: ${bot.rss().toFixed(0)} MB  (target <= 200 MB; no-op app now ${noop.rss().toFixed(0)} MB)`,
 );
+
+const rss = bot.rss();
+const row = (what, value, target) =>
+  console.log(`| ${what.padEnd(44)} | ${String(value).padStart(9)} | ${target.padEnd(8)} |`);
+console.log('\n| measure                                      |     value | target   |');
+console.log('|----------------------------------------------|-----------|----------|');
+row('requests per non-release PR event (mean)', mean(nonReleaseAll).toFixed(2), '<= 2');
+row('  opened (the first one pays for the base)', mean(nonRelease.opened).toFixed(2), '');
+row('  synchronize (a new head)', mean(nonRelease.synchronize).toFixed(2), '');
+row('requests per release PR opened (mean)', mean(releaseOpened).toFixed(2), '<= 10');
+row('requests per approval (mean)', approvalCalls.toFixed(2), '<= 8');
+row('event rate vs the no-op Probot app', `${((botRate / noopRate) * 100).toFixed(0)}%`, '>= 70%');
+row('approval p99 (ms)', pct(99).toFixed(1), '<= 50');
+row('RSS after 10,000 events (MB)', rss.toFixed(0), '<= 200');
 
 await noop.stop();
 await bot.stop();

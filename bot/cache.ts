@@ -1,6 +1,6 @@
 // A small in-process cache for what never changes once named by a commit or blob SHA: the base
 // config and pack at a base SHA, a blob's contents. A busy repository whose PRs share a base pays
-// for those reads once per base commit and replica. Not wired into the decision code yet.
+// for those reads once per base commit and replica. The App's caches are in immutable.ts.
 //
 // Only immutable values belong here: a key must name its content (a SHA plus what was read at it),
 // never a branch, a PR or anything GitHub may change. Values are shared between callers, so treat
@@ -78,6 +78,12 @@ export class ShaCache<V> {
       if (this.#map.get(key)?.value === pending) this.#map.delete(key);
       throw e;
     }
+  }
+
+  /** Forget everything (tests). */
+  clear(): void {
+    this.#map.clear();
+    this.#weight = 0;
   }
 
   #evict(): void {

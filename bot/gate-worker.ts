@@ -35,13 +35,14 @@ class RemoteSnapshot implements RepoSnapshot {
 
 port.on('message', (m: SnapshotReply | WorkerTask) => {
   if ('task' in m) {
-    const { task, changes, policy, today } = m;
+    const { task, changes, policy, today, baseAt } = m;
     judgeChange({
       base: new RemoteSnapshot(task, 'base'),
       head: new RemoteSnapshot(task, 'head'),
       changes,
       policy,
       today,
+      ...(baseAt ? { baseAt } : {}),
     }).then(
       (gate) => port.postMessage({ task, done: true, ok: true, gate } satisfies WorkerResult),
       (e: { message?: string; status?: number }) =>

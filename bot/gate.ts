@@ -11,7 +11,8 @@ import { DEFAULT_CAPS } from '../src/load/read-yaml.js';
 import { loadRelease, type LoadedRelease } from '../src/load/release.js';
 import { SafeStat } from '../src/load/safe-path.js';
 import type { RepoSnapshot } from '../src/snapshot/port.js';
-import { touches, type ChangedFile } from '../src/engine/touches.js';
+import { touches, type ChangedFile, type ReleaseFiles } from '../src/engine/touches.js';
+import { baseReleasesAt } from './immutable.js';
 import type { GateSummary } from './render.js';
 
 export interface JudgeInput {
@@ -22,16 +23,28 @@ export interface JudgeInput {
   /** Config and pack from the base branch. */
   policy: Policy;
   today: string;
+  /**
+   * The base commit's full SHA and its repository (`owner/name`): the releases declared there are
+   * then read once per base commit and thread, not once per PR.
+   */
+  baseAt?: { sha: string; repo: string };
 }
 
 /**
- * The gate verdict on a PR's head: which releases the change touches (SPEC §4, src/engine/touches.ts: at
+ * The gate verdict on a PR's head: which releases the change touches (SPEC §4, src/touches.ts: at
  * the base or the head, removed and renamed paths included), whether it changes the config or a
  * pack, and the engine's verdict on each touched release at the head.
  */
-export async function judgeChange({ base, head, changes, policy, today }: JudgeInput): Promise<GateSummary> {
+export async function judgeChange({ base, head, changes, policy, today, baseAt }: JudgeInput): Promise<GateSummary> {
   const globs = policy.settings.releases;
-  const [atBase, atHeadList] = await Promise.all([releasesAt(base, globs), releasesAt(head, globs)]);
+  // At the base only what each release references counts (the head is what is judged); it is kept
+  // per base commit.
+  const loadBase = async () =>
+    (await releasesAt(base, globs, 'base')).map((r): ReleaseFiles => ({ file: r.file, referenced: r.referenced }));
+  const [atBase, atHeadList] = await Promise.all([
+    baseAt ? baseReleasesAt(baseAt, globs, loadBase) : loadBase(),
+    releasesAt(head, globs, 'head'),
+  ]);
   const packPath = policy.pack.file.startsWith('built-in:') ? undefined : policy.pack.file;
   const touched = touches({
     changes,
@@ -80,11 +93,35 @@ export async function judgeChange({ base, head, changes, policy, today }: JudgeI
   };
 }
 
-/** Every release declared at one commit, read as the engine reads it (the references included). */
-async function releasesAt(snapshot: RepoSnapshot, globs: string[]): Promise<LoadedRelease[]> {
-  const safe = new SafeStat(snapshot);
-  const { declarations } = await discover(snapshot, globs, safe);
-  return mapLimited(declarations, READ_CONCURRENCY, (d) => loadRelease(snapshot, d, DEFAULT_CAPS, safe));
+/**
+ * Every release declared at one commit, read as the engine reads it (the references included).
+ * The engine makes a file it cannot read a finding, which is right for a file that is not there
+ * but not for a request that failed: a release read without its references could hide what a
+ * change touches (and at the base no finding is ever shown). So any failed read fails the whole
+ * judgement, closed, and nothing half-read is kept.
+ */
+async function releasesAt(snapshot: RepoSnapshot, globs: string[], side: 'base' | 'head'): Promise<LoadedRelease[]> {
+  let failed: Error | undefined;
+  const watch = <T>(p: Promise<T>) => p.catch((e: Error) => ((failed ??= e), Promise.reject(e)));
+  const watched: RepoSnapshot = {
+    resolvesOnlyRealFolders: snapshot.resolvesOnlyRealFolders ?? false,
+    stat: (p) => watch(snapshot.stat(p)),
+    readFile: (p) => watch(snapshot.readFile(p)),
+    list: (p) => watch(snapshot.list(p)),
+  };
+  const safe = new SafeStat(watched);
+  const { declarations } = await discover(watched, globs, safe);
+  const releases = await mapLimited(declarations, READ_CONCURRENCY, (d) => loadRelease(watched, d, DEFAULT_CAPS, safe));
+  if (failed) {
+    const status = (failed as { status?: number }).status;
+    throw Object.assign(
+      new Error(
+        `a file at the ${side} commit could not be read (${failed.message}), so the gate cannot tell which releases the change touches`,
+      ),
+      status !== undefined ? { status } : {},
+    );
+  }
+  return releases;
 }
 
 // --- Off the event loop --------------------------------------------------------------------------
@@ -95,6 +132,7 @@ export interface WorkerTask {
   changes: ChangedFile[];
   policy: Policy;
   today: string;
+  baseAt?: JudgeInput['baseAt'];
 }
 /** A request from the worker for one snapshot operation of a task, answered by this thread. */
 export interface SnapshotCall {
@@ -160,7 +198,7 @@ function release(w: Worker, healthy: boolean): void {
 export async function judgeOffThread(input: JudgeInput): Promise<GateSummary> {
   if (!existsSync(WORKER)) return judgeChange(input);
   const worker = await acquire();
-  const { base, head, changes, policy, today } = input;
+  const { base, head, changes, policy, today, baseAt } = input;
   const task = nextTask++;
   const ms = budgetMs();
   return new Promise((resolve, reject) => {
@@ -225,6 +263,6 @@ export async function judgeOffThread(input: JudgeInput): Promise<GateSummary> {
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
-    worker.postMessage({ task, changes, policy, today } satisfies WorkerTask);
+    worker.postMessage({ task, changes, policy, today, ...(baseAt ? { baseAt } : {}) } satisfies WorkerTask);
   });
 }

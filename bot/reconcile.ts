@@ -1,8 +1,9 @@
 import { approvalCheckName, MAX_PULL_COMMITS, MAX_PULL_FILES } from '../src/constants.js';
 import { todayUtc } from '../src/dates.js';
-import { loadPolicy, type Policy } from '../src/load/policy.js';
-import { GitHubSnapshot, GitTreeSnapshot, type GitHubApi } from '../github/snapshot.js';
+import type { Policy } from '../src/load/policy.js';
+import { GitTreeSnapshot, type GitHubApi } from '../github/snapshot.js';
 import type { ChangedFile } from '../src/engine/touches.js';
+import { parseCommands } from './commands.js';
 import {
   bind,
   decide,
@@ -13,6 +14,7 @@ import {
   type Outcome,
 } from './decide.js';
 import { judgeOffThread } from './gate.js';
+import { immutableReads, policyAt } from './immutable.js';
 import {
   decodeState,
   encodeState,
@@ -90,11 +92,33 @@ export async function reconcile(
   if (pr.state !== 'open') return undefined;
   const head = pr.head.sha;
   const name = approvalCheckName(pr.base.ref);
-  const policy = await loadPolicy(new GitHubSnapshot(ctx.api, ctx.owner, ctx.repo, pr.base.sha));
-  let runs = await findCheckRuns(ctx, head, name);
+  // The base's config and pack: read once per base commit (bot/immutable.ts).
+  const policy = await policyAt(ctx.api, ctx.owner, ctx.repo, pr.base.sha);
   const key = { head, base: pr.base.sha, today: ctx.today ?? todayUtc() };
-  const stored = stateOf(runs, key);
   const now = new Date().toISOString();
+  // Outside a command the gate is judged afresh, before anything else is read: a PR that touches
+  // nothing relevant then costs the changed-files listing, its head's tree (the base's reads are
+  // kept per base commit, blobs per SHA) and one new check run, no more. The new
+  // run carries no ledger, and needs none: the ledger of (head, base) is the union over every run
+  // of ours (stateOf), and a later event that finds the PR relevant reads them all. Its `since` is
+  // now, which only ever makes a bare command's binding stricter.
+  let fresh: GateSummary | undefined;
+  if (!opts.comment && policy.ok) {
+    fresh = await computeGate(ctx, pr, policy.policy, key.today);
+    if (!fresh.relevant) {
+      const outcome: Outcome = { state: 'not_release' };
+      await writeCheck(
+        ctx,
+        name,
+        head,
+        undefined,
+        renderCheck({ outcome, gate: fresh, head, policy: policy.policy, key, state: { since: now, ledger: [] } }),
+      );
+      return { outcome, decisions: [], comments: [], gate: fresh, head };
+    }
+  }
+  let runs = await findCheckRuns(ctx, head, name);
+  const stored = stateOf(runs, key);
   // A head event restarts `since`: a branch that returns to a commit starts afresh.
   const since = opts.headEvent ? now : (stored.since ?? now);
   if (!policy.ok) {
@@ -114,7 +138,8 @@ export async function reconcile(
   }
 
   // The gate verdict on this head: reused from this App's own check run unless asked to recompute.
-  const gate = (opts.recompute ? undefined : stored.gate) ?? (await computeGate(ctx, pr, policy.policy, key.today));
+  const gate =
+    fresh ?? (opts.recompute ? undefined : stored.gate) ?? (await computeGate(ctx, pr, policy.policy, key.today));
 
   if (!gate.relevant) {
     const outcome: Outcome = { state: 'not_release' };
@@ -128,7 +153,16 @@ export async function reconcile(
     return { outcome, decisions: [], comments: [], gate, head };
   }
 
-  const [comments, commits] = await Promise.all([listComments(ctx, pr.number), listPushers(ctx, pr)]);
+  const comments = await listComments(ctx, pr.number);
+  // Who pushed matters only to someone's command (the authorizer refuses everyone else anyway): with
+  // no command in the thread, the commit listing is skipped and only its length is looked at.
+  const commands =
+    opts.comment !== undefined ||
+    comments.some((c) => c.user && c.user.type !== 'Bot' && parseCommands(c.body).length > 0);
+  const commits =
+    commands || pr.commits === undefined
+      ? await listPushers(ctx, pr)
+      : { ids: new Set<number>(), unlisted: pr.commits > MAX_PULL_COMMITS };
   const authorize = await authorizer(ctx, policy.policy, pr, commits.ids, comments);
   const blocked = commits.unlisted
     ? `this pull request has ${pr.commits ?? 'more'} commits and GitHub lists only the first ${MAX_PULL_COMMITS}, so the App cannot tell who authored the others (an RSO may not approve their own work); squash or split it`
@@ -225,9 +259,19 @@ async function computeGate(ctx: Ctx, pr: PullInfo, policy: Policy, today: string
       findings: [{ code: 'input.too_large', where: '', message }],
     };
   }
-  const base = new GitTreeSnapshot(ctx.api, ctx.owner, ctx.repo, pr.base.sha);
-  const head = new GitTreeSnapshot(ctx.api, ctx.owner, ctx.repo, pr.head.sha);
-  return judgeOffThread({ base, head, changes, policy, today });
+  // Trees and blobs are named by SHA: each commit's tree is read once, and a file the head shares
+  // with the base (or with an earlier head) once (bot/immutable.ts).
+  const api = immutableReads(ctx.api, ctx.owner, ctx.repo);
+  const base = new GitTreeSnapshot(api, ctx.owner, ctx.repo, pr.base.sha);
+  const head = new GitTreeSnapshot(api, ctx.owner, ctx.repo, pr.head.sha);
+  return judgeOffThread({
+    base,
+    head,
+    changes,
+    policy,
+    today,
+    baseAt: { sha: pr.base.sha, repo: `${ctx.owner}/${ctx.repo}` },
+  });
 }
 
 /**

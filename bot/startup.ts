@@ -33,12 +33,6 @@ export function productionProblems(env: NodeJS.ProcessEnv, cwd: string): string[
   if (!env.WEBHOOK_SECRET) problems.push('WEBHOOK_SECRET is not set');
   else if (env.WEBHOOK_SECRET === PROBOT_DEFAULT_SECRET)
     problems.push(`WEBHOOK_SECRET is Probot's public default "${PROBOT_DEFAULT_SECRET}"`);
-  // Probot would load ioredis for its throttling plugin, which this App neither ships nor uses
-  // (bot/octokit.ts replaces the plugin): without this line the process crashes with a stack.
-  if (env.REDIS_URL)
-    problems.push(
-      'REDIS_URL is set, but this App does not use Probot\'s Redis-backed throttling (see README, "Several replicas"): unset it',
-    );
   return problems;
 }
 

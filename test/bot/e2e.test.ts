@@ -271,6 +271,36 @@ describe('RSO approval App (end to end)', () => {
     expect(repliesTo(c.id)[0]!.body).toMatch(/touches no release/);
   });
 
+  it('PRs that touch no release, on one base: its config is read once; each costs the listing, its head tree and one check', async () => {
+    const costs: string[][] = [];
+    for (let i = 0; i < 3; i++) {
+      const n = next++;
+      const pr = gh.openPull(
+        n,
+        'dev-alice',
+        BASE,
+        sha(n),
+        { ...gh.commits.get(BASE)!, [`src/f${i}.py`]: 'pass\n' } as Record<string, string>,
+        [{ filename: `src/f${i}.py`, status: 'added' }],
+      );
+      const before = gh.requests.length;
+      await deliver(bot, 'pull_request', pullRequestEvent(gh, pr));
+      costs.push(
+        gh.requests.slice(before).map((r) => `${r.method} ${r.path.replace(pr.head, 'HEAD').replace(String(n), 'N')}`),
+      );
+      expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'completed', conclusion: 'success' });
+    }
+    // No check-runs lookup, comments or commits; the base's config, tree and releases come from memory.
+    const steady = [
+      'GET /repos/lab/models/pulls/N/files',
+      'GET /repos/lab/models/git/trees/HEAD',
+      'POST /repos/lab/models/check-runs',
+    ];
+    expect(costs[1]).toStrictEqual(steady);
+    expect(costs[2]).toStrictEqual(steady);
+    expect(gh.calls(/contents\/\.github/).length).toBeLessThanOrEqual(1);
+  });
+
   it('a PR that changes the gate config needs RSO approval', async () => {
     const n = next++;
     const files = edit(exampleRepo(), '.github/asl-gate.yml', 'grace_days: 0', 'grace_days: 30');

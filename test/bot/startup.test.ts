@@ -81,17 +81,20 @@ describe('npm start with NODE_ENV=production', () => {
     ]);
   });
 
-  it('refuses REDIS_URL, which Probot would act on with a module the App does not ship', async () => {
+  it('with REDIS_URL, checks at start that Redis answers, and stops in one line when it does not', async () => {
+    // Probot would otherwise start, answer /ping, and leave every API call waiting on a Redis that
+    // is not there: a replica that cannot share the rate limit must not look healthy.
+    const port = await freePort();
     const r = await start({
       ...production,
       APP_ID: '4242',
       PRIVATE_KEY: privateKey(),
       WEBHOOK_SECRET: 's3cret',
-      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_URL: `redis://:hunter2@127.0.0.1:${port}`,
     });
     expect(r.code).toBe(2);
     expect(lines(r.output)).toStrictEqual([
-      'asl-gate: not starting (NODE_ENV=production): REDIS_URL is set, but this App does not use Probot\'s Redis-backed throttling (see README, "Several replicas"): unset it',
+      `asl-gate: not starting: REDIS_URL redis://:***@127.0.0.1:${port} does not answer (ECONNREFUSED); Probot's shared throttling needs it: start Redis, fix the address, or unset REDIS_URL`,
     ]);
   });
 

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { aslGateApp } from '../../bot/app.js';
 import { parseCommands } from '../../bot/commands.js';
 import { bind, decide, type CommentInfo, type LedgerEntry } from '../../bot/decide.js';
+import { forgetImmutableReads } from '../../bot/immutable.js';
 import { privateKey } from '../helpers/bot.js';
 import { exampleRepo } from '../helpers/repo.js';
 import { webhook } from '../helpers/webhooks.js';
@@ -18,6 +19,8 @@ let probot: Probot;
 beforeAll(() => nock.disableNetConnect());
 afterAll(() => nock.enableNetConnect());
 beforeEach(() => {
+  // Each test mocks its own contents under the same SHAs: start every one with a cold cache.
+  forgetImmutableReads();
   probot = new Probot({
     appId: 4242,
     privateKey: privateKey(),
@@ -38,9 +41,7 @@ describe('App handlers (nock)', () => {
       .get('/repos/lab/models/contents/.github%2Fasl-gate.yml')
       .query({ ref: BASE })
       .reply(404, { message: 'Not Found' })
-      .get(`/repos/lab/models/commits/${HEAD}/check-runs`)
-      .query(true)
-      .reply(200, { total_count: 0, check_runs: [] })
+      // No check-runs lookup, comments or commits: nothing to approve needs no state.
       .get('/repos/lab/models/pulls/7/files')
       .query(true)
       .reply(200, [{ filename: 'docs/readme.md', status: 'modified' }])
@@ -192,10 +193,13 @@ function releasePr(opts: { comments?: unknown[]; checkRun?: unknown; files?: boo
   scope
     .get('/repos/lab/models/issues/7/comments')
     .query(true)
-    .reply(200, opts.comments ?? [])
-    .get('/repos/lab/models/pulls/7/commits')
-    .query(true)
-    .reply(200, [{ sha: HEAD, author: { id: 11, login: 'dev-alice' }, committer: { id: 11, login: 'dev-alice' } }]);
+    .reply(200, opts.comments ?? []);
+  // Who pushed is read only when some comment carries a command.
+  if (opts.comments?.length)
+    scope
+      .get('/repos/lab/models/pulls/7/commits')
+      .query(true)
+      .reply(200, [{ sha: HEAD, author: { id: 11, login: 'dev-alice' }, committer: { id: 11, login: 'dev-alice' } }]);
   return scope;
 }
 

@@ -23,17 +23,15 @@ const text = z.string().check(z.minLength(1, 'expected a non-empty string'));
 const id = z
   .string()
   .check(z.minLength(1, 'expected a non-empty id'), z.maxLength(200, 'expected an id of at most 200 characters'));
-const isoDate = z
-  .string()
-  .check(
-    z.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD'),
-    z.refine(isIsoDate, {
-      error: (issue) =>
-        String(issue.input) < EARLIEST_DATE
-          ? `expected a date on or after ${EARLIEST_DATE}`
-          : 'expected a real calendar date',
-    }),
-  );
+const isoDate = z.string().check(
+  z.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD'),
+  z.refine(isIsoDate, {
+    error: (issue) =>
+      String(issue.input) < EARLIEST_DATE
+        ? `expected a date on or after ${EARLIEST_DATE}`
+        : 'expected a real calendar date',
+  }),
+);
 /** A date field: YYYY-MM-DD, a real UTC calendar day. */
 // For editors, the pattern also refuses months and days that cannot be, and years before 2000 (which
 // the engine refuses); `format: date` lets a validator that asserts formats catch a 30 February.
