@@ -139,6 +139,16 @@ export const BUILTIN_PACKS: Readonly<Record<string, Pack>> = {
     "reviews": {
       "internal_from": "ASL-1",
       "external_from": "ASL-3"
-    }
+    },
+    "signoff": [
+      {
+        "from_level": "ASL-3",
+        "roles": [
+          "ceo",
+          "rso"
+        ],
+        "source": "RSP 2.2 §3.3 (capability decision) and §4.3 (safeguards decision): the CEO and the RSO decide"
+      }
+    ]
   }
 };
