@@ -330,7 +330,7 @@ async function authorizer(ctx: Ctx, policy: Policy, pr: PullInfo, pushers: Set<n
     if (pushers.has(user.id)) return `@${user.login} authored or committed commits in this pull request; ${signoff ? `the ${role} cannot sign off` : 'an RSO cannot approve'} their own changes`;
     return undefined;
   };
-  return { authorize: (user) => forRole(user, 'rso'), forRole, held: (user) => [...(holds.get(user.id) ?? [])], known: Object.keys(roles) };
+  return { authorize: (user) => forRole(user, 'rso'), forRole, held: (user) => [...(holds.get(user.id) ?? [])].sort(), known: Object.keys(roles) };
 }
 
 /** With a config's `signoff:`: the roles this head needs and why, and who may act for them. */

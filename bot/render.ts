@@ -296,7 +296,7 @@ function renderSignoffSticky(view: View & { owner?: string }): string {
     approved: `✅ Signed off for \`${short(head)}\` by ${signed.join(', ')}.`,
     rejected: outcome.state === 'rejected' ? `❌ Rejected by @${outcome.record.user.login}${outcome.record.role ? ` as ${outcome.record.role}` : ''}: ${cell(outcome.record.reason ?? '')}` : '',
   };
-  const commands = (open.length ? open : roles.map((r) => r.role)).map((r) => `/signoff approve ${r} ${short(head)}`);
+  const commands = outcome.state === 'waiting' ? open.map((r) => `/signoff approve ${r} ${short(head)}`) : [];
   return [
     STICKY_MARKER,
     `${STICKY_HEAD}${head} -->`,
@@ -308,7 +308,7 @@ function renderSignoffSticky(view: View & { owner?: string }): string {
     '',
     ...(rolesTable(view, owner) ? [rolesTable(view, owner), ''] : []),
     ...(commands.length
-      ? ['To sign off this exact commit, each role still needed is signed by a different person holding it:', '', '```', ...commands, '```', '']
+      ? ['To sign off this exact commit, a different person holding each role still needed comments:', '', '```', ...commands, '```', '']
       : []),
     'Other commands: `/signoff reject ROLE <reason>`, `/signoff revoke ROLE`, `/signoff status`, `/signoff recheck`; `/rso …` is `/signoff … rso`. A new push needs new sign-offs.',
   ].join('\n');
