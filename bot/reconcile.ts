@@ -4,6 +4,7 @@ import { loadPolicy, rolesRequired, type Policy, type RoleHolders } from '../src
 import { GitHubSnapshot, GitTreeSnapshot, type GitHubApi } from '../src/snapshot/github.js';
 import type { ChangedFile } from '../src/touches.js';
 import { bind, decideRoles, type Authorize, type AuthorizeRole, type CommentInfo, type Decision, type LedgerEntry, type Outcome, type RoleRules } from './decide.js';
+import { parseCommands, roleOf } from './commands.js';
 import { judgeOffThread } from './gate.js';
 import { decodeState, encodeState, renderCheck, renderSticky, stickyHead, STICKY_MARKER, type GateSummary, type RunState } from './render.js';
 
@@ -295,13 +296,25 @@ async function authorizer(ctx: Ctx, policy: Policy, pr: PullInfo, pushers: Set<n
   const roles: Record<string, RoleHolders> = signoff?.roles ?? { rso: policy.settings.rso };
   const logins = [...new Set(Object.values(roles).flatMap((h) => h.users))];
   const idOf = new Map(await Promise.all(logins.map(async (u) => [u, await userId(ctx, u)] as const)));
-  const candidates = new Map<number, string>();
-  for (const c of comments) if (c.user && c.user.type !== 'Bot' && /^\s{0,3}\/(rso|signoff)\b/m.test(c.body)) candidates.set(c.user.id, c.user.login);
+  // Each commenter with a command, and the roles their commands act for (ROLE left out: any role).
+  const candidates = new Map<number, { login: string; roles: Set<string> }>();
+  for (const c of comments) {
+    if (!c.user || c.user.type === 'Bot' || !/^\s{0,3}\/(rso|signoff)\b/m.test(c.body)) continue;
+    const entry = candidates.get(c.user.id) ?? { login: c.user.login, roles: new Set<string>() };
+    candidates.set(c.user.id, entry);
+    for (const cmd of parseCommands(c.body)) {
+      if (cmd.name !== 'approve' && cmd.name !== 'reject' && cmd.name !== 'revoke') continue;
+      const role = roleOf(cmd);
+      for (const r of role !== undefined && Object.hasOwn(roles, role) ? [role] : Object.keys(roles)) entry.roles.add(r);
+    }
+  }
   const holds = new Map<number, Set<string>>();
   const member = new Map<string, boolean>();
-  for (const [id, login] of candidates) {
+  for (const [id, { login, roles: wanted }] of candidates) {
     const mine = new Set<string>();
     for (const [role, h] of Object.entries(roles)) {
+      // Team lookups only for the roles this commenter's commands act for: a request per role is the costly part.
+      if (!wanted.has(role)) continue;
       if (h.users.some((u) => idOf.get(u) === id)) {
         mine.add(role);
         continue;
