@@ -3,7 +3,7 @@ import { todayUtc } from '../src/dates.js';
 import { loadPolicy, rolesRequired, type Policy, type RoleHolders } from '../src/policy.js';
 import { GitHubSnapshot, GitTreeSnapshot, type GitHubApi } from '../src/snapshot/github.js';
 import type { ChangedFile } from '../src/touches.js';
-import { bind, decideRoles, type Authorize, type AuthorizeRole, type CommentInfo, type Decision, type LedgerEntry, type Outcome, type RoleRules } from './decide.js';
+import { bind, decideRoles, type Authorize, type AuthorizeRole, type CommentInfo, type Decision, type LedgerEntry, type Outcome, type RoleRules, type RoleState } from './decide.js';
 import { parseCommands, roleOf } from './commands.js';
 import { judgeOffThread } from './gate.js';
 import { decodeState, encodeState, renderCheck, renderSticky, stickyHead, STICKY_MARKER, type GateSummary, type RunState } from './render.js';
@@ -46,6 +46,8 @@ export interface ReconcileResult {
   comments: CommentInfo[];
   gate: GateSummary;
   head: string;
+  /** With a config's `signoff:`, the state of each required role. */
+  roles?: RoleState[];
 }
 
 export interface ReconcileOptions {
@@ -139,7 +141,7 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: ReconcileOptions =
     await writeCheck(ctx, name, head, runs[0], check);
   }
   await upsertSticky(ctx, pr.number, comments, renderSticky({ ...view, owner: ctx.owner }));
-  return { outcome, decisions, comments, gate, head };
+  return { outcome, decisions, comments, gate, head, ...(signoff ? { roles: view.roles } : {}) };
 }
 
 const sameEntry = (a: LedgerEntry, b: LedgerEntry) => a.comment === b.comment && a.kind === b.kind && (a.role ?? 'rso') === (b.role ?? 'rso');

@@ -150,6 +150,8 @@ describe('sign-off by the CEO and the RSO (signoff: in the base config)', () => 
     expect(check(pr)).toMatchObject({ status: 'in_progress', conclusion: null });
     expect(check(pr).output.title).toBe(`Waiting for sign-off of ${pr.head.slice(0, 7)}: ceo`);
     expect(sticky(pr)).toContain('— (revoked by @ceo-amodei)');
+    const st = await say(pr.number, 'dev-bob', '/signoff status');
+    expect(replyTo(st.id)).toContain('**waiting** (ceo waiting, rso approved by @rso-kaplan)');
   });
 
   it('each role excludes the author and the pushers; a non-holder is told their roles', async () => {
