@@ -127,6 +127,44 @@ console.log(
 );
 const approvalCalls = calls / APPROVALS;
 
+// Two roles (issue 17): a config's signoff: requires the CEO and the RSO at ASL-3; each signs with
+// its own command, so a release takes two approvals. Measured per approval command.
+const BASE2 = 'c'.repeat(40);
+const signoffConfig = exampleRepo()
+  ['.github/asl-gate.yml'].replace(/rso:\n {2}users: \[rso-kaplan\]\n {2}teams: \[responsible-scaling\]\n/, '')
+  .replace(/ {2}from_level: ASL-3\n/, '')
+  .concat(
+    'signoff:\n  roles:\n    rso: {users: [rso-kaplan], teams: [responsible-scaling]}\n    ceo: {users: [ceo-amodei]}\n  require:\n    - {from_level: ASL-3, roles: [ceo, rso]}\n',
+  );
+gh.commits.set(BASE2, { '.github/asl-gate.yml': signoffConfig });
+gh.user('ceo-amodei');
+const roleLatencies = [];
+let roleCalls = 0;
+for (let i = 0; i < APPROVALS; i++) {
+  const n = 3000 + i;
+  const pr = gh.openPull(n, 'dev-alice', BASE2, `${n}`.padEnd(40, 'c'), files, changed);
+  await deliver(bot, 'pull_request', pullRequestEvent(gh, pr));
+  for (const [who, body] of [
+    ['rso-kaplan', '/rso approve'],
+    ['ceo-amodei', '/signoff approve ceo'],
+  ]) {
+    const before = gh.requests.length;
+    const c = gh.comment(n, who, body);
+    const t0 = performance.now();
+    await deliver(bot, 'issue_comment', commentEvent(gh, c));
+    roleLatencies.push(performance.now() - t0);
+    roleCalls += gh.requests.length - before;
+  }
+  if (gh.latestCheck(pr.head)?.conclusion !== 'success') throw new Error('two-role sign-off did not land');
+}
+roleLatencies.sort((a, b) => a - b);
+const rolePct = (p) => roleLatencies[Math.min(roleLatencies.length - 1, Math.floor((p / 100) * roleLatencies.length))];
+console.log(`\nTwo roles, CEO and RSO (${APPROVALS} releases, ${roleLatencies.length} approval commands, sequential)`);
+console.log(`  p50 ${rolePct(50).toFixed(1)} ms   p99 ${rolePct(99).toFixed(1)} ms  (target p99 <= 50 ms)`);
+console.log(
+  `  API calls per approval: ${(roleCalls / roleLatencies.length).toFixed(1)}  (target <= 8), per release signed by both: ${((2 * roleCalls) / roleLatencies.length).toFixed(1)}`,
+);
+
 // A hostile release: three assessments of 250 KiB, each one mapping of unique keys with one
 // non-ASCII character (the yaml package's duplicate-key check is quadratic in the keys).
 let hostileText = 'id: x\nkind: comprehensive\n# é\n';
@@ -175,8 +213,8 @@ console.log(
   `  the PR's check after ${judgeS.toFixed(1)} s: ${hostileRun?.status}/${hostileRun?.conclusion ?? '-'}: ${hostileRun?.output.title}`,
 );
 
-// Memory after 10,000 events (the 100 non-release PR events above included).
-await throughput(bot, 10_000 - 4500 - 2 * APPROVALS - 100 - 1);
+// Memory after 10,000 events (the approvals and the 100 non-release PR events above included).
+await throughput(bot, 10_000 - 4500 - 5 * APPROVALS - 100 - 1);
 console.log(
   `\nRSS after 10,000 events: ${bot.rss().toFixed(0)} MB  (target <= 200 MB; no-op app now ${noop.rss().toFixed(0)} MB)`,
 );

@@ -133,8 +133,14 @@ async function answer(
   ];
   const lines = refused.map((d) => `- ${d.reason}`);
   if (!result) lines.push('- this pull request is closed');
-  if (commands.some((c) => c.name === 'status') && result)
-    lines.push(`- status of \`${result.head.slice(0, 7)}\`: **${result.outcome.state.replace('_', ' ')}**`);
+  if (commands.some((c) => c.name === 'status') && result) {
+    const roles = result.roles
+      ?.map((r) => `${r.role} ${r.state}${r.record ? ` by @${r.record.user.login}` : ''}`)
+      .join(', ');
+    lines.push(
+      `- status of \`${result.head.slice(0, 7)}\`: **${result.outcome.state.replace('_', ' ')}**${roles ? ` (${roles})` : ''}`,
+    );
+  }
   const ok = refused.length === 0 && result !== undefined;
   await ctx.api.request('POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', {
     owner: ctx.owner,

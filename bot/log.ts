@@ -32,6 +32,8 @@ export interface DecisionRecord {
   check: 'success' | 'failure' | 'in_progress';
   /** Who decided it: the approving or rejecting RSO, or who revoked; absent when nobody did. */
   who?: { login: string; id: number };
+  /** With a config's `signoff:`: each required role's state and who signed or rejected. */
+  roles?: Array<{ role: string; state: string; who?: { login: string; id: number } }>;
 }
 
 /** The parts of a PR and of reconcile's result the decision line reads (structurally). */
@@ -43,6 +45,7 @@ export interface Reconciled {
     record?: { user: { login: string; id: number } };
     revokedBy?: { user: { login: string; id: number } };
   };
+  roles?: Array<{ role: string; state: string; record?: { user: { login: string; id: number } } }>;
 }
 
 const CHECK_OF: Record<string, DecisionRecord['check']> = {
@@ -65,6 +68,15 @@ export function decisionRecord(pr: { number: number; base: { sha: string } }, re
     state: result.outcome.state,
     check: CHECK_OF[result.outcome.state] ?? 'in_progress',
     ...(who ? { who: { login: who.login, id: who.id } } : {}),
+    ...(result.roles
+      ? {
+          roles: result.roles.map((r) => ({
+            role: r.role,
+            state: r.state,
+            ...(r.record ? { who: { login: r.record.user.login, id: r.record.user.id } } : {}),
+          })),
+        }
+      : {}),
   };
 }
 

@@ -1,18 +1,21 @@
 import { approvalCheckName, MAX_PULL_COMMITS, MAX_PULL_FILES } from '../src/constants.js';
 import { todayUtc } from '../src/dates.js';
-import type { Policy } from '../src/load/policy.js';
+import { rolesRequired, type Policy, type RoleHolders } from '../src/load/policy.js';
 import { GitTreeSnapshot, type GitHubApi } from '../github/snapshot.js';
 import type { ChangedFile } from '../src/engine/touches.js';
-import { parseCommands } from './commands.js';
 import {
   bind,
-  decide,
+  decideRoles,
   type Authorize,
+  type AuthorizeRole,
   type CommentInfo,
   type Decision,
   type LedgerEntry,
   type Outcome,
+  type RoleRules,
+  type RoleState,
 } from './decide.js';
+import { parseCommands, roleOf } from './commands.js';
 import { judgeOffThread } from './gate.js';
 import { immutableReads, policyAt } from './immutable.js';
 import {
@@ -64,6 +67,8 @@ export interface ReconcileResult {
   comments: CommentInfo[];
   gate: GateSummary;
   head: string;
+  /** With a config's `signoff:`, the state of each required role. */
+  roles?: RoleState[];
 }
 
 export interface ReconcileOptions {
@@ -163,7 +168,10 @@ export async function reconcile(
     commands || pr.commits === undefined
       ? await listPushers(ctx, pr)
       : { ids: new Set<number>(), unlisted: pr.commits > MAX_PULL_COMMITS };
-  const authorize = await authorizer(ctx, policy.policy, pr, commits.ids, comments);
+  const auth = await authorizer(ctx, policy.policy, pr, commits.ids, comments);
+  const authorize = auth.authorize;
+  const signoff = signoffRules(policy.policy, gate, auth);
+  const roles = signoff ? { roles: signoff.rules } : {};
   const blocked = commits.unlisted
     ? `this pull request has ${pr.commits ?? 'more'} commits and GitHub lists only the first ${MAX_PULL_COMMITS}, so the App cannot tell who authored the others (an RSO may not approve their own work); squash or split it`
     : undefined;
@@ -188,6 +196,7 @@ export async function reconcile(
       comments,
       ledger,
       authorize,
+      ...roles,
       ...(blocked ? { blocked } : {}),
       comment: opts.comment,
       headKnown,
@@ -197,13 +206,26 @@ export async function reconcile(
     ledger = mergeLedgers(ledger, added);
   }
   const render = (l: LedgerEntry[]) => {
-    const { outcome } = decide({ head, gate, comments, ledger: l, authorize, ...(blocked ? { blocked } : {}) });
-    return {
-      outcome,
-      check: renderCheck({ outcome, gate, head, policy: policy.policy, key, state: { since, ledger: l } }),
+    const decided = decideRoles({
+      head,
+      gate,
+      comments,
+      ledger: l,
+      authorize,
+      ...roles,
+      ...(blocked ? { blocked } : {}),
+    });
+    const view = {
+      outcome: decided.outcome,
+      roles: decided.roles,
+      ...(signoff ? { why: signoff.why } : {}),
+      gate,
+      head,
+      policy: policy.policy,
     };
+    return { outcome: decided.outcome, view, check: renderCheck({ ...view, key, state: { since, ledger: l } }) };
   };
-  let { outcome, check } = render(ledger);
+  let { outcome, view, check } = render(ledger);
   // A command recorded goes into a new run, never over the newest one: a replica writing what it
   // read before this run existed then only overwrites an older run, which nobody reads but for its
   // ledger (the ledger is the union over every run of ours on (head, base)).
@@ -216,19 +238,15 @@ export async function reconcile(
     const shown = decodeState(runs[0]?.output?.text, key).ledger;
     if (union.every((e) => shown.some((l) => sameEntry(l, e)))) break;
     ledger = mergeLedgers(union, ledger);
-    ({ outcome, check } = render(ledger));
+    ({ outcome, view, check } = render(ledger));
     await writeCheck(ctx, name, head, runs[0], check);
   }
-  await upsertSticky(
-    ctx,
-    pr.number,
-    comments,
-    renderSticky({ outcome, gate, head, policy: policy.policy, owner: ctx.owner }),
-  );
-  return { outcome, decisions, comments, gate, head };
+  await upsertSticky(ctx, pr.number, comments, renderSticky({ ...view, owner: ctx.owner }));
+  return { outcome, decisions, comments, gate, head, ...(signoff ? { roles: view.roles } : {}) };
 }
 
-const sameEntry = (a: LedgerEntry, b: LedgerEntry) => a.comment === b.comment && a.kind === b.kind;
+const sameEntry = (a: LedgerEntry, b: LedgerEntry) =>
+  a.comment === b.comment && a.kind === b.kind && (a.role ?? 'rso') === (b.role ?? 'rso');
 
 function mergeLedgers(a: LedgerEntry[], b: LedgerEntry[]): LedgerEntry[] {
   return [...a, ...b.filter((e) => !a.some((x) => sameEntry(x, e)))];
@@ -433,42 +451,109 @@ async function activeTeamMember(ctx: Ctx, team: string, login: string): Promise<
   }
 }
 
-/** The RSO rules of SPEC §5, resolved up front for every commenter who issued a command. */
+/** Who may act for which role on this PR, resolved up front for every commenter who issued a command. */
+interface Authorization {
+  /** As the rso role, in the words of a config without `signoff:`. */
+  authorize: Authorize;
+  forRole: AuthorizeRole;
+  held(user: { id: number }): string[];
+  known: string[];
+}
+
+/**
+ * The rules of SPEC §5 for each role — `rso:` without `signoff:`, else each `signoff.roles` entry:
+ * a listed user (by numeric id) or an active member of a listed team; never a bot, never the PR's
+ * author unless `allow_author`, never someone who pushed commits to the PR.
+ */
 async function authorizer(
   ctx: Ctx,
   policy: Policy,
   pr: PullInfo,
   pushers: Set<number>,
   comments: CommentInfo[],
-): Promise<Authorize> {
-  const { rso, approval } = policy.settings;
-  const ids = new Set(
-    (await Promise.all(rso.users.map((u) => userId(ctx, u)))).filter((x): x is number => x !== undefined),
-  );
-  const candidates = new Map<number, string>();
-  for (const c of comments)
-    if (c.user && c.user.type !== 'Bot' && /^\s{0,3}\/rso\b/m.test(c.body)) candidates.set(c.user.id, c.user.login);
-  const rsos = new Set<number>();
-  for (const [id, login] of candidates) {
-    if (ids.has(id)) rsos.add(id);
-    else {
-      for (const team of rso.teams) {
-        if (await activeTeamMember(ctx, team, login)) {
-          rsos.add(id);
+): Promise<Authorization> {
+  const { approval, signoff } = policy.settings;
+  const roles: Record<string, RoleHolders> = signoff?.roles ?? { rso: policy.settings.rso };
+  const logins = [...new Set(Object.values(roles).flatMap((h) => h.users))];
+  const idOf = new Map(await Promise.all(logins.map(async (u) => [u, await userId(ctx, u)] as const)));
+  // Each commenter with a command, and the roles their commands act for (ROLE left out: any role).
+  const candidates = new Map<number, { login: string; roles: Set<string> }>();
+  for (const c of comments) {
+    if (!c.user || c.user.type === 'Bot' || !/^\s{0,3}\/(rso|signoff)\b/m.test(c.body)) continue;
+    const entry = candidates.get(c.user.id) ?? { login: c.user.login, roles: new Set<string>() };
+    candidates.set(c.user.id, entry);
+    for (const cmd of parseCommands(c.body)) {
+      if (cmd.name !== 'approve' && cmd.name !== 'reject' && cmd.name !== 'revoke') continue;
+      const role = roleOf(cmd);
+      for (const r of role !== undefined && Object.hasOwn(roles, role) ? [role] : Object.keys(roles))
+        entry.roles.add(r);
+    }
+  }
+  const holds = new Map<number, Set<string>>();
+  const member = new Map<string, boolean>();
+  for (const [id, { login, roles: wanted }] of candidates) {
+    const mine = new Set<string>();
+    for (const [role, h] of Object.entries(roles)) {
+      // Team lookups only for the roles this commenter's commands act for: a request per role is the costly part.
+      if (!wanted.has(role)) continue;
+      if (h.users.some((u) => idOf.get(u) === id)) {
+        mine.add(role);
+        continue;
+      }
+      for (const team of h.teams) {
+        // One request per (team, commenter), however many roles name the team.
+        const k = `${team}\n${login}`;
+        if (!member.has(k)) member.set(k, await activeTeamMember(ctx, team, login));
+        if (member.get(k)) {
+          mine.add(role);
           break;
         }
       }
     }
+    holds.set(id, mine);
   }
-  return (user) => {
-    if (user.type === 'Bot') return 'bots cannot act as RSO';
-    if (!rsos.has(user.id))
-      return `@${user.login} is not a Responsible Scaling Officer for this repository (see rso in the base branch's gate config)`;
+  const forRole: AuthorizeRole = (user, role) => {
+    const who = role === 'rso' && !signoff ? 'the RSO' : `the ${role}`;
+    if (user.type === 'Bot') return signoff ? 'bots cannot sign off' : 'bots cannot act as RSO';
+    if (!holds.get(user.id)?.has(role)) {
+      return signoff
+        ? `@${user.login} does not hold the ${role} role in this repository (see signoff.roles.${role} in the base branch's gate config)`
+        : `@${user.login} is not a Responsible Scaling Officer for this repository (see rso in the base branch's gate config)`;
+    }
     if (pr.user && user.id === pr.user.id && !approval.allowAuthor)
-      return `@${user.login} opened this pull request; the RSO approving a release must not be its author`;
+      return `@${user.login} opened this pull request; ${who} approving a release must not be its author`;
     if (pushers.has(user.id))
-      return `@${user.login} authored or committed commits in this pull request; an RSO cannot approve their own changes`;
+      return `@${user.login} authored or committed commits in this pull request; ${signoff ? `the ${role} cannot sign off` : 'an RSO cannot approve'} their own changes`;
     return undefined;
+  };
+  return {
+    authorize: (user) => forRole(user, 'rso'),
+    forRole,
+    held: (user) => [...(holds.get(user.id) ?? [])].sort(),
+    known: Object.keys(roles),
+  };
+}
+
+/** With a config's `signoff:`: the roles this head needs and why, and who may act for them. */
+function signoffRules(
+  policy: Policy,
+  gate: GateSummary,
+  auth: Authorization,
+): { rules: RoleRules; why: Map<string, string[]> } | undefined {
+  if (!policy.settings.signoff) return undefined;
+  const subjects = gate.releases.map((r) => ({
+    name: r.removed ? `${r.declaration} (removed)` : (r.model ?? r.declaration),
+    declared: r.removed ? {} : r.declared,
+    needsApproval: r.noncompliance.length > 0,
+  }));
+  const why = rolesRequired(policy, subjects, gate.policyChanged);
+  // The gate asks for sign-off that no rule names (e.g. a change it could not see whole): every role a rule names, fail closed.
+  if (gate.approvalRequired && why.size === 0)
+    for (const r of new Set(policy.settings.signoff.require.flatMap((x) => x.roles)))
+      why.set(r, ['the gate requires sign-off']);
+  return {
+    rules: { required: [...why.keys()].sort(), known: auth.known, authorize: auth.forRole, held: auth.held },
+    why,
   };
 }
 

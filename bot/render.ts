@@ -1,6 +1,6 @@
-import type { Policy } from '../src/load/policy.js';
+import { unconfiguredPackRoles, type Policy } from '../src/load/policy.js';
 import { cell } from '../src/report/markdown.js';
-import type { AuditRecord, GateState, LedgerEntry, Outcome } from './decide.js';
+import type { AuditRecord, GateState, LedgerEntry, Outcome, RoleState } from './decide.js';
 import type { CheckFields } from './reconcile.js';
 
 /** Hidden first line that identifies this App's sticky comment. */
@@ -32,6 +32,10 @@ interface View {
   gate: GateSummary;
   head: string;
   policy: Policy;
+  /** The state of each required role (decideRoles); without `signoff:`, the rso role. */
+  roles?: RoleState[];
+  /** With `signoff:`: why each required role is needed (which release at which level, a config change). */
+  why?: ReadonlyMap<string, string[]>;
 }
 
 interface CheckView extends View {
@@ -100,6 +104,7 @@ function audit(r: AuditRecord): string {
   return [
     `| | |`,
     `|---|---|`,
+    ...(r.role ? [`| Role | ${cell(r.role)} |`] : []),
     `| ${r.action === 'approve' ? 'Approved' : 'Rejected'} by | @${cell(r.user.login)} (user id ${r.user.id}) |`,
     `| When | ${r.at} |`,
     `| Commit | \`${r.sha}\` |`,
@@ -136,7 +141,9 @@ function findingsList(gate: GateSummary): string {
 }
 
 /** The `RSO approval` check run for the head: its conclusion and its audit record. */
-export function renderCheck({ outcome, gate, head, policy, key, state }: CheckView): CheckFields {
+export function renderCheck(view: CheckView): CheckFields {
+  if (view.why) return renderSignoffCheck(view);
+  const { outcome, gate, head, policy, key, state } = view;
   const text = `${releasesTable(gate)}\n\n${encodeState({ ...state, gate }, key)}`;
   const from = policy.settings.approval.fromLevel;
   switch (outcome.state) {
@@ -198,8 +205,135 @@ export function renderCheck({ outcome, gate, head, policy, key, state }: CheckVi
   }
 }
 
+/** The check under a config's `signoff:`: its output is the audit record of every required role. */
+function renderSignoffCheck({ outcome, gate, head, key, state, roles = [], why }: CheckView): CheckFields {
+  const text = `${releasesTable(gate)}\n\n${encodeState({ ...state, gate }, key)}`;
+  const audit = roleAudit(roles, why);
+  switch (outcome.state) {
+    case 'not_release':
+      return {
+        status: 'completed',
+        conclusion: 'success',
+        output: {
+          title: 'Not a release',
+          summary: 'This pull request touches no model release, gate configuration or pack: no sign-off is needed.',
+          text,
+        },
+      };
+    case 'gate_failing':
+      return {
+        status: 'completed',
+        conclusion: 'failure',
+        output: {
+          title: `ASL gate fails on ${short(head)}`,
+          summary: `No sign-off can be granted while the ASL gate fails on this commit.\n\n${findingsList(gate)}`,
+          text,
+        },
+      };
+    case 'not_required':
+      return {
+        status: 'completed',
+        conclusion: 'success',
+        output: {
+          title: 'Sign-off not required',
+          summary: `The ASL gate passes on ${short(head)}; no rule of signoff.require applies to the declared levels and no noncompliance is acknowledged.`,
+          text,
+        },
+      };
+    case 'approved':
+      return {
+        status: 'completed',
+        conclusion: 'success',
+        output: {
+          title: `Signed off for ${short(head)} by ${roles.map((r) => `@${r.record!.user.login} (${r.role})`).join(', ')}`,
+          summary: audit,
+          text,
+        },
+      };
+    case 'rejected':
+      return {
+        status: 'completed',
+        conclusion: 'failure',
+        output: {
+          title: `Rejected by @${outcome.record.user.login}${outcome.record.role ? ` as ${outcome.record.role}` : ''}`,
+          summary: audit,
+          text,
+        },
+      };
+    default: {
+      const open = roles.filter((r) => r.state !== 'approved').map((r) => r.role);
+      return {
+        status: 'in_progress',
+        output: {
+          title: `Waiting for sign-off of ${short(head)}: ${open.join(', ')}`,
+          summary: `Each required role signs off this exact commit, each by a different person: ${open.map((r) => `\`/signoff approve ${r} ${short(head)}\``).join(', ')}.${outcome.blocked ? `\n\nNo approval counts: ${outcome.blocked}.` : ''}\n\n${audit}`,
+          text,
+        },
+      };
+    }
+  }
+}
+
+/** One row per required role: who signed or rejected, when, which commit, which comment, and why it is needed. */
+function roleAudit(roles: RoleState[], why: ReadonlyMap<string, string[]> | undefined): string {
+  const rows = roles.map((r) => {
+    const rec = r.record;
+    const needed = cell((why?.get(r.role) ?? []).join('; '));
+    if (!rec)
+      return `| ${cell(r.role)} | ${needed} | waiting${r.revokedBy ? ` (revoked by @${cell(r.revokedBy.user.login)} at ${r.revokedBy.at}, ${r.revokedBy.commentUrl})` : ''} | | | | |`;
+    return `| ${cell(r.role)} | ${needed} | ${rec.action === 'approve' ? 'approved' : `rejected: ${cell(rec.reason ?? '')}`} | @${cell(rec.user.login)} (user id ${rec.user.id}) | ${rec.at} | \`${rec.sha}\` | ${rec.commentUrl} |`;
+  });
+  return [
+    '| Role | Needed for | State | By | When | Commit | Comment |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+/** `@login` for users, `@owner/team` for teams. */
+function holders(h: { users: string[]; teams: string[] }, owner: string | undefined): string[] {
+  return [...h.users.map((u) => `@${u}`), ...h.teams.map((t) => (owner ? `@${owner}/${t}` : `team ${t}`))];
+}
+
+/** The sticky comment's table: each role, who may sign, who has signed, what is still needed. */
+function rolesTable({ outcome, head, policy, roles = [], why }: View, owner: string | undefined): string {
+  const so = policy.settings.signoff;
+  const cmd = (role: string, verb: string) => (so ? `/signoff ${verb} ${role}` : `/rso ${verb}`);
+  const rows = roles.map((r) => {
+    const who = holders(so?.roles[r.role] ?? policy.settings.rso, owner).join(', ') || '(nobody is configured)';
+    const rec = r.record;
+    const signed = !rec
+      ? r.revokedBy
+        ? `— (revoked by @${cell(r.revokedBy.user.login)})`
+        : '—'
+      : rec.action === 'approve'
+        ? `✅ @${cell(rec.user.login)} for \`${short(rec.sha)}\` ([comment](${rec.commentUrl}))`
+        : `❌ @${cell(rec.user.login)}: ${cell(rec.reason ?? '')} ([comment](${rec.commentUrl}))`;
+    const needed =
+      r.state === 'approved'
+        ? '—'
+        : r.state === 'rejected'
+          ? `\`${cmd(r.role, 'revoke')}\` or a new head`
+          : outcome.state === 'gate_failing'
+            ? 'the ASL gate to pass first'
+            : outcome.state === 'not_required'
+              ? 'not required'
+              : `an approval: \`${cmd(r.role, 'approve')} ${short(head)}\``;
+    const forWhat = why?.get(r.role);
+    return `| ${cell(r.role)}${forWhat ? ` (${cell(forWhat.join('; '))})` : ''} | ${who} | ${signed} | ${needed} |`;
+  });
+  const others = unconfiguredPackRoles(policy).map(
+    (r) =>
+      `| ${cell(r)} | not configured | — | not required without signoff: in the gate config (${cell(policy.pack.pack.id)} names it) |`,
+  );
+  if (rows.length + others.length === 0) return '';
+  return ['| Role | Who may sign | Signed | Still needed |', '|---|---|---|---|', ...rows, ...others].join('\n');
+}
+
 /** The one comment the App keeps on a release PR: who must do what next. */
-export function renderSticky({ outcome, gate, head, policy, owner }: View & { owner?: string }): string {
+export function renderSticky(view: View & { owner?: string }): string {
+  if (view.why) return renderSignoffSticky(view);
+  const { outcome, gate, head, policy, owner } = view;
   const { users, teams } = policy.settings.rso;
   const mentions =
     [...users.map((u) => `@${u}`), ...teams.map((t) => (owner ? `@${owner}/${t}` : `team ${t}`))].join(' ') ||
@@ -227,6 +361,7 @@ export function renderSticky({ outcome, gate, head, policy, owner }: View & { ow
     '',
     `**Status:** ${status[outcome.state]}`,
     '',
+    ...(rolesTable(view, owner) ? [rolesTable(view, owner), ''] : []),
     'To approve this exact commit, an RSO comments:',
     '',
     '```',
@@ -234,5 +369,48 @@ export function renderSticky({ outcome, gate, head, policy, owner }: View & { ow
     '```',
     '',
     'Other commands: `/rso reject <reason>`, `/rso revoke`, `/rso status`, `/rso recheck`. A new push needs a new approval.',
+  ].join('\n');
+}
+
+/** The sticky comment under a config's `signoff:`: the roles table and the exact commands for this head. */
+function renderSignoffSticky(view: View & { owner?: string }): string {
+  const { outcome, gate, head, policy, owner, roles = [] } = view;
+  const so = policy.settings.signoff!;
+  const open = roles.filter((r) => r.state === 'waiting').map((r) => r.role);
+  const mentions = [...new Set(open.flatMap((r) => holders(so.roles[r] ?? { users: [], teams: [] }, owner)))].join(' ');
+  const signed = roles.filter((r) => r.state === 'approved').map((r) => `@${r.record!.user.login} (${r.role})`);
+  const status: Record<Outcome['state'], string> = {
+    not_release: 'Not a release: no sign-off needed.',
+    gate_failing: `❌ The ASL gate fails on \`${short(head)}\`: fix the findings before anyone can sign off.`,
+    not_required: `✅ The ASL gate passes on \`${short(head)}\` and no sign-off is required.`,
+    waiting: `⏳ Waiting for ${open.join(', ')} to sign off \`${short(head)}\`, each by a different person.${signed.length ? ` Signed: ${signed.join(', ')}.` : ''}${outcome.state === 'waiting' && outcome.blocked ? ` No approval counts: ${outcome.blocked}.` : ''}`,
+    approved: `✅ Signed off for \`${short(head)}\` by ${signed.join(', ')}.`,
+    rejected:
+      outcome.state === 'rejected'
+        ? `❌ Rejected by @${outcome.record.user.login}${outcome.record.role ? ` as ${outcome.record.role}` : ''}: ${cell(outcome.record.reason ?? '')}`
+        : '',
+  };
+  const commands = outcome.state === 'waiting' ? open.map((r) => `/signoff approve ${r} ${short(head)}`) : [];
+  return [
+    STICKY_MARKER,
+    `${STICKY_HEAD}${head} -->`,
+    `### Sign-off${mentions ? ` — ${mentions}` : ''}`,
+    '',
+    releasesTable(gate),
+    '',
+    `**Status:** ${status[outcome.state]}`,
+    '',
+    ...(rolesTable(view, owner) ? [rolesTable(view, owner), ''] : []),
+    ...(commands.length
+      ? [
+          'To sign off this exact commit, a different person holding each role still needed comments:',
+          '',
+          '```',
+          ...commands,
+          '```',
+          '',
+        ]
+      : []),
+    'Other commands: `/signoff reject ROLE <reason>`, `/signoff revoke ROLE`, `/signoff status`, `/signoff recheck`; `/rso …` is `/signoff … rso`. A new push needs new sign-offs.',
   ].join('\n');
 }

@@ -1,4 +1,5 @@
-// `npm run demo`: one release PR, end to end, on this machine, with no GitHub credentials.
+// `npm run demo`: one release PR, end to end, on this machine, with no GitHub credentials. The
+// release is at ASL-3, where the built-in pack demands the CEO and the RSO: both sign off.
 // The real Action process (dist/index.js) and two real App servers (lib/bot/main.js, behind one
 // webhook address) run against the loopback GitHub stand-in. Prints a timeline; exits 1 if any
 // step does not behave as described.
@@ -13,6 +14,7 @@ import { GitHubStandIn } from '../lib/test/standin/github.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const RSO = process.env.ASL_GATE_DEMO_RSO ?? 'rso-kaplan';
+const CEO = 'ceo-amodei';
 const BASE = 'ba5e'.padEnd(40, '0');
 const HEAD1 = '1a7e'.padEnd(40, '1');
 const HEAD2 = 'ac4d'.padEnd(40, '2');
@@ -31,9 +33,17 @@ const expect = (ok, what) => {
 const gh = new GitHubStandIn();
 await gh.start();
 gh.user(RSO);
+gh.user(CEO);
 gh.user('dev-alice');
 gh.user('dev-bob');
-const config = exampleRepo()['.github/asl-gate.yml'];
+// The examples' config, with sign-off by two roles: the built-in pack demands the CEO and the RSO
+// from ASL-3 (RSP 2.2 §3.3, §4.3); the config says who they are.
+const config = exampleRepo()
+  ['.github/asl-gate.yml'].replace(/rso:\n {2}users: \[rso-kaplan\]\n {2}teams: \[responsible-scaling\]\n/, '')
+  .replace(/ {2}from_level: ASL-3\n/, '')
+  .concat(
+    'signoff:\n  roles:\n    rso: {users: [rso-kaplan], teams: [responsible-scaling]}\n    ceo: {users: [ceo-amodei]}\n  require:\n    - {from_level: ASL-3, roles: [ceo, rso]}\n',
+  );
 gh.commits.set(BASE, { '.github/asl-gate.yml': config, 'README.md': '# models\n' });
 
 // Two App replicas behind one webhook address (round robin): the App is stateless.
@@ -136,7 +146,10 @@ try {
   line('RSO approval', `${run?.status}/${run?.conclusion ?? '-'}: ${run?.output.title}`);
   expect(run?.conclusion === 'failure', 'RSO approval cannot pass while the gate fails');
   const sticky = () => gh.stickyComments(7);
-  expect(sticky().length === 1 && sticky()[0].body.includes(`@${RSO}`), `one comment asks @${RSO}`);
+  expect(
+    sticky().length === 1 && sticky()[0].body.includes(`@${RSO}`) && sticky()[0].body.includes(`@${CEO}`),
+    `one comment asks @${RSO} and @${CEO}`,
+  );
 
   // 2. The lateness is acknowledged as noncompliance in a new commit.
   const ack = {};
@@ -161,10 +174,12 @@ try {
   await deliver(webhooks, 'pull_request', pullRequestEvent(gh, pr, 'synchronize'));
   run = gh.latestCheck(pr.head);
   line('RSO approval', `${run?.status}/${run?.conclusion ?? '-'}: ${run?.output.title}`);
-  expect(run?.status === 'in_progress', 'the App waits for the RSO on the new head');
+  expect(run?.status === 'in_progress', 'the App waits for the CEO and the RSO on the new head');
   expect(
-    sticky().length === 1 && sticky()[0].body.includes(`/rso approve ${HEAD2.slice(0, 7)}`),
-    'the sticky comment shows the command for this head',
+    sticky().length === 1 &&
+      sticky()[0].body.includes(`/signoff approve ceo ${HEAD2.slice(0, 7)}`) &&
+      sticky()[0].body.includes(`/signoff approve rso ${HEAD2.slice(0, 7)}`),
+    'the sticky comment shows the command of each role for this head',
   );
 
   // 3. Someone who is not the RSO tries to approve.
@@ -181,15 +196,23 @@ try {
   );
   expect(gh.latestCheck(pr.head)?.status === 'in_progress' && !!reply, 'refused, with the reason');
 
-  // 4. The RSO approves the exact head.
+  // 4. The RSO approves the exact head: not enough, the CEO must sign too.
   const rso = gh.comment(7, RSO, `Reviewed the noncompliance report.\n/rso approve ${HEAD2.slice(0, 7)}`);
   await deliver(webhooks, 'issue_comment', commentEvent(gh, rso));
   run = gh.latestCheck(pr.head);
   line(RSO, `/rso approve ${HEAD2.slice(0, 7)}`);
   line('RSO approval', `${run?.status}/${run?.conclusion ?? '-'}: ${run?.output.title}`);
+  expect(run?.status === 'in_progress', 'the RSO alone is not enough: still waiting for the CEO');
+
+  // 5. The CEO signs the same head: two roles, two people.
+  const ceo = gh.comment(7, CEO, `/signoff approve ceo ${HEAD2.slice(0, 7)}`);
+  await deliver(webhooks, 'issue_comment', commentEvent(gh, ceo));
+  run = gh.latestCheck(pr.head);
+  line(CEO, `/signoff approve ceo ${HEAD2.slice(0, 7)}`);
+  line('RSO approval', `${run?.status}/${run?.conclusion ?? '-'}: ${run?.output.title}`);
   expect(run?.conclusion === 'success', 'approved for this SHA');
 
-  // 5. Replicas agree: the same event again, to the other replica, changes nothing.
+  // 6. Replicas agree: the same event again, to the other replica, changes nothing.
   const before = JSON.stringify([gh.latestCheck(pr.head)?.conclusion, sticky().map((c) => c.body)]);
   await deliver(webhooks, 'issue_comment', commentEvent(gh, rso));
   await deliver(webhooks, 'pull_request', pullRequestEvent(gh, pr, 'synchronize'));

@@ -21,6 +21,24 @@ export interface Settings {
   graceDays: number;
   rso: { users: string[]; teams: string[] };
   approval: { fromLevel: string; allowAuthor: boolean };
+  /** The config's `signoff:` roles, when it has them (then `rso` and `approval.fromLevel` are derived from it). */
+  signoff?: SignoffSettings;
+}
+
+/** Who holds a role: logins (compared by numeric user id) and team slugs. */
+export interface RoleHolders {
+  users: string[];
+  teams: string[];
+}
+
+/** A config's `signoff:` with its defaults filled in (SPEC §1.3). */
+export interface SignoffSettings {
+  /** Role id -> who holds it. */
+  roles: Record<string, RoleHolders>;
+  /** The rules, lowest `fromLevel` first. */
+  require: Array<{ fromLevel: string; roles: string[] }>;
+  /** Roles a PR that changes the config or a pack needs. */
+  changes: string[];
 }
 
 /** A validated pack with the lookups the engine needs. */
@@ -65,6 +83,8 @@ export async function loadPolicy(
   const policyRef = config.policy ?? DEFAULT_POLICY;
   const pack = await loadPack(snapshot, safe, policyRef, parsed?.locate(['policy']) ?? { file: parsed?.file });
   if (!pack.ok) return pack;
+  const signoff = parsed && config.signoff ? signoffSettings(config, parsed, pack.index) : undefined;
+  if (signoff && !signoff.ok) return signoff;
   const settings: Settings = {
     ...(parsed ? { file: parsed.file } : {}),
     policy: policyRef,
@@ -76,6 +96,13 @@ export async function loadPolicy(
       allowAuthor: config.approval?.allow_author ?? false,
     },
   };
+  if (signoff) {
+    // The engine's "approval required" (a release at or above the lowest rule) and the rso role's
+    // holders, as the single-role settings spell them.
+    settings.signoff = signoff.settings;
+    settings.approval.fromLevel = signoff.settings.require[0]!.fromLevel;
+    settings.rso = signoff.settings.roles.rso ?? { users: [], teams: [] };
+  }
   if (!pack.index.rank.has(settings.approval.fromLevel)) {
     return {
       ok: false,
@@ -204,6 +231,7 @@ export function indexPack(loaded: { data: Pack; parsed: ParsedYaml }): PackResul
   level(['reviews', 'internal_from'], pack.reviews.internal_from);
   level(['reviews', 'external_from'], pack.reviews.external_from);
   format2(pack, thresholds, level, bad);
+  pack.signoff?.forEach((d, i) => level(['signoff', i, 'from_level'], d.from_level));
   if (findings.length > 0) return { ok: false, findings };
   return { ok: true, index: { pack, file: parsed.file, rank, thresholds } };
 }
@@ -278,4 +306,161 @@ function format2(
   needs(['cadence'], 'cadence', pack.cadence.source);
   if (Object.keys(pack.reports).some((k) => k !== 'source')) needs(['reports'], 'reports', pack.reports.source);
   if (Object.keys(pack.reviews).some((k) => k !== 'source')) needs(['reviews'], 'reviews', pack.reviews.source);
+}
+
+// --- Sign-off by several roles (SPEC §1.3) ---------------------------------------------------------
+
+/**
+ * The config's `signoff:`, checked against the pack: every role a rule or `changes` names has a
+ * `roles` entry, levels are the pack's, and every role the pack demands at a level is required
+ * there (a config may add roles, never drop one). `rso:` and `approval.from_level` say the same
+ * things as `signoff:` and may not be given beside it.
+ */
+function signoffSettings(
+  config: Config,
+  parsed: ParsedYaml,
+  index: PackIndex,
+): { ok: true; settings: SignoffSettings } | { ok: false; findings: Finding[] } {
+  const so = config.signoff!;
+  const findings: Finding[] = [];
+  const bad = (path: (string | number)[], msg: string, key = false) =>
+    findings.push(error('schema.invalid', msg, parsed.locate(path, { key })));
+  if (config.rso)
+    bad(['rso'], 'rso: with signoff:, say who holds the rso role in signoff.roles.rso (remove rso:)', true);
+  if (config.approval?.from_level !== undefined)
+    bad(
+      ['approval', 'from_level'],
+      'approval.from_level: with signoff:, the levels that need sign-off are the from_level of signoff.require (remove approval.from_level)',
+      true,
+    );
+  const roles: Record<string, RoleHolders> = {};
+  for (const [role, holders] of Object.entries(so.roles))
+    roles[role] = { users: holders.users ?? [], teams: holders.teams ?? [] };
+  const known = (path: (string | number)[], role: string) => {
+    if (!Object.hasOwn(roles, role))
+      bad(
+        path,
+        `${describePath('', path)}: ${quote(role)} has no entry in signoff.roles (roles: ${Object.keys(roles).map(quote).join(', ') || 'none'})`,
+      );
+  };
+  const seen = new Map<string, number>();
+  so.require.forEach((rule, i) => {
+    if (!index.rank.has(rule.from_level))
+      bad(
+        ['signoff', 'require', i, 'from_level'],
+        `signoff.require[${i}].from_level: expected one of ${index.pack.levels.map(quote).join(', ')} (the levels of ${index.pack.id})`,
+      );
+    else if (seen.has(rule.from_level))
+      bad(
+        ['signoff', 'require', i, 'from_level'],
+        `signoff.require[${i}].from_level: ${quote(rule.from_level)} already has a rule (signoff.require[${seen.get(rule.from_level)}])`,
+      );
+    else seen.set(rule.from_level, i);
+    rule.roles.forEach((r, j) => known(['signoff', 'require', i, 'roles', j], r));
+  });
+  so.changes?.forEach((r, j) => known(['signoff', 'changes', j], r));
+  if (findings.length > 0) return { ok: false, findings };
+  const require = so.require
+    .map((r, i) => ({ fromLevel: r.from_level, roles: [...new Set(r.roles)], i }))
+    .sort((a, b) => index.rank.get(a.fromLevel)! - index.rank.get(b.fromLevel)!);
+  // What the pack demands, level by level: the rule that applies there must name each role.
+  for (const demand of index.pack.signoff ?? []) {
+    const from = index.rank.get(demand.from_level)!;
+    for (const lvl of index.pack.levels.slice(from)) {
+      const rule = ruleAt(require, index, lvl);
+      const missing = demand.roles.filter((r) => !rule?.roles.includes(r));
+      if (missing.length === 0) continue;
+      const why = `the pack ${index.pack.id} demands ${missing.map(quote).join(' and ')} from ${demand.from_level}${demand.source ? ` (${demand.source})` : ''}; signoff may add roles, never drop one the pack demands`;
+      if (!rule) bad(['signoff', 'require'], `signoff.require: no rule applies at ${lvl}, but ${why}`);
+      else
+        bad(
+          ['signoff', 'require', rule.i, 'roles'],
+          `signoff.require[${rule.i}].roles: the rule for ${lvl} lacks ${missing.map(quote).join(', ')}: ${why}`,
+        );
+      break;
+    }
+    for (const r of demand.roles) {
+      if (!Object.hasOwn(roles, r))
+        bad(
+          ['signoff', 'roles'],
+          `signoff.roles: no entry for ${quote(r)}, which the pack ${index.pack.id} demands from ${demand.from_level}; say who holds it`,
+          true,
+        );
+    }
+  }
+  if (findings.length > 0) return { ok: false, findings: dedupe(findings) };
+  const changes = so.changes ? [...new Set(so.changes)] : [...new Set(require.flatMap((r) => r.roles))];
+  return {
+    ok: true,
+    settings: { roles, require: require.map(({ fromLevel, roles: rs }) => ({ fromLevel, roles: rs })), changes },
+  };
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const k = `${f.line}:${f.column}:${f.message}`;
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+}
+
+/** The rule that applies at `level`: the one with the highest from_level at or below it. */
+function ruleAt<R extends { fromLevel: string }>(
+  rules: readonly R[],
+  index: Pick<PackIndex, 'rank'>,
+  level: string,
+): R | undefined {
+  const at = index.rank.get(level);
+  if (at === undefined) return undefined;
+  let found: R | undefined;
+  for (const r of rules) if (index.rank.get(r.fromLevel)! <= at) found = r;
+  return found;
+}
+
+/** What one release (or the PR as a whole) contributes to the roles a head needs. */
+export interface SignoffSubject {
+  /** Shown in the sticky comment and the check: a model, or "config change". */
+  name: string;
+  /** Its declared levels per standard; empty when unknown (removed, unreadable). */
+  declared: Record<string, string>;
+  /** Acknowledged noncompliance, or an approval needed for another reason than the level. */
+  needsApproval: boolean;
+}
+
+/**
+ * The roles a head needs under a config's `signoff:`, each with why: per release, the rule at its
+ * highest declared level (the lowest rule when only acknowledged noncompliance asks for sign-off,
+ * every rule's roles when its level is unknown), and `changes` for a config or pack change.
+ */
+export function rolesRequired(
+  policy: Policy,
+  subjects: SignoffSubject[],
+  policyChanged: boolean,
+): Map<string, string[]> {
+  const so = policy.settings.signoff;
+  const out = new Map<string, string[]>();
+  const add = (roles: string[], why: string) => {
+    for (const r of roles) out.set(r, [...(out.get(r) ?? []), why]);
+  };
+  if (!so) return out;
+  const everyRole = [...new Set(so.require.flatMap((r) => r.roles))];
+  for (const s of subjects) {
+    const ranks = Object.values(s.declared).map((l) => policy.pack.rank.get(l) ?? -1);
+    if (ranks.length === 0) {
+      add(everyRole, `${s.name} (level unknown)`);
+      continue;
+    }
+    const top = policy.pack.pack.levels[Math.max(...ranks)];
+    const rule = top === undefined ? undefined : ruleAt(so.require, policy.pack, top);
+    if (rule) add(rule.roles, `${s.name} at ${top}`);
+    else if (s.needsApproval) add(so.require[0]!.roles, `${s.name} (acknowledged noncompliance)`);
+  }
+  if (policyChanged) add(so.changes, 'config or pack change');
+  return out;
+}
+
+/** The roles the pack demands at any level that a config without `signoff:` does not map to people. */
+export function unconfiguredPackRoles(policy: Policy): string[] {
+  if (policy.settings.signoff) return [];
+  return [...new Set((policy.pack.pack.signoff ?? []).flatMap((d) => d.roles))].filter((r) => r !== 'rso');
 }

@@ -306,7 +306,7 @@ export const BUILTIN_PACKS: Readonly<Record<string, Pack>> = {
       }
     },
     "notes": [
-      "Decides: the CEO and the RSO (§3.3 item 2, §4.3 item 2); sign-off roles are not encoded here (see the sign-off pack field).",
+      "Decides: the CEO and the RSO (§3.3 item 2, §4.3 item 2): the signoff field below; a config's signoff: must require both from ASL-3.",
       "Left out, not a requirement in the 2.2 text: multi-party authorisation for weight access and egress bandwidth controls (from the ASL-3 activation report); per-release AI Safety Institute receipts.",
       "Left out, not yet expressible: ruling out the checkpoint suffices to rule out AI R&D-4/5 (§2), so here AI R&D-4/5 need their own assessments; the about-a-month deadline after a model becomes notably more capable (§3.2, hedged); yearly re-approval of ASL-3 safeguards (§4.3 item 5); public summaries at deployment (§7.2.1)."
     ],
@@ -380,6 +380,16 @@ export const BUILTIN_PACKS: Readonly<Record<string, Pack>> = {
         "source": {
           "section": "§2 Table 2"
         }
+      }
+    ],
+    "signoff": [
+      {
+        "from_level": "ASL-3",
+        "roles": [
+          "ceo",
+          "rso"
+        ],
+        "source": "RSP 2.2 §3.3 (capability decision) and §4.3 (safeguards decision): the CEO and the RSO decide"
       }
     ]
   },

@@ -17,10 +17,12 @@ function demo(env: NodeJS.ProcessEnv = {}) {
 }
 
 describe('npm run demo', () => {
-  it('plays the release from a late evaluation to two green checks, on two App replicas', async () => {
+  it('plays the release from a late evaluation to two green checks, signed by the CEO and the RSO, on two App replicas', async () => {
     const { code, out } = await demo();
     expect(out).toContain('✔ the gate fails on evaluation.late');
     expect(out).toContain('✔ refused, with the reason');
+    expect(out).toContain('✔ the RSO alone is not enough: still waiting for the CEO');
+    expect(out).toContain('Signed off for ac4d222 by @ceo-amodei (ceo), @rso-kaplan (rso)');
     expect(out).toContain('✔ both replicas agree: same check, one comment');
     expect(out).toContain('"ASL gate: main" success, "RSO approval: main" success');
     expect(out).not.toContain('UNEXPECTED');

@@ -59,6 +59,7 @@ function narrowToPack(kind: keyof typeof SCHEMAS, schema: JsonSchema, pack: Pack
     prop(schema, 'result').propertyNames = { enum: thresholdIds };
   } else if (kind === 'config') {
     prop(schema, 'approval', 'from_level').enum = [...pack.levels];
+    prop(schema, 'signoff', 'require', '[]', 'from_level').enum = [...pack.levels];
   }
 }
 

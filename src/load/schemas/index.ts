@@ -270,6 +270,93 @@ export const assessmentSchema = doc(
 );
 export type Assessment = z.infer<typeof assessmentSchema>;
 
+// --- Sign-off by several roles (SPEC §1.3 `signoff:`; issue 17) ----------------------------------
+// Kept in one block: the config's `signoff:` and the pack's `signoff:` (the roles a policy demands).
+
+/** A role id: a command names it (`/signoff approve ceo`), so it never looks like a commit SHA. */
+const roleId = doc(
+  z.string().check(
+    z.regex(
+      /^[a-z][a-z0-9_-]{0,39}$/,
+      'expected a role id: a lowercase letter, then lowercase letters, digits, - or _ (at most 40), e.g. rso or ceo',
+    ),
+    z.refine((s) => !/^[0-9a-f]{7,}$/.test(s), {
+      error: 'expected a role id that does not look like a commit SHA (7 or more hex digits)',
+    }),
+  ),
+  'A role id, e.g. rso or ceo',
+);
+const roleList = (description: string) =>
+  doc(z.array(roleId).check(z.minLength(1, 'expected at least one role')), description);
+
+/** The config's `signoff:`: who holds each role, which roles a release needs by level, and a policy change. */
+export const signoffConfigSchema = doc(
+  z.strictObject({
+    roles: doc(
+      z.record(
+        roleId,
+        doc(
+          z.strictObject({
+            users: z.optional(
+              doc(z.array(doc(text, 'A GitHub login')), 'GitHub logins holding the role (compared by numeric user id)'),
+            ),
+            teams: z.optional(
+              doc(
+                z.array(doc(text, 'A team slug')),
+                "Team slugs in the repository owner's organisation whose active members hold the role",
+              ),
+            ),
+          }),
+          'Who holds the role',
+        ),
+      ),
+      'Role id -> who holds it, e.g. rso: {users: [kaplan], teams: [responsible-scaling]}',
+    ),
+    require: doc(
+      z
+        .array(
+          doc(
+            z.strictObject({
+              from_level: level(
+                'The rule applies to releases whose highest declared level is at or above this (and below the next rule)',
+              ),
+              roles: roleList('The roles that must each sign off, each by a different person'),
+            }),
+            'One sign-off rule',
+          ),
+        )
+        .check(z.minLength(1, 'expected at least one rule')),
+      "The rule with the highest from_level at or below a release's highest declared level applies",
+    ),
+    changes: z.optional(
+      roleList(
+        'The roles a pull request that changes the gate config or a pack needs (default: every role a rule names)',
+      ),
+    ),
+  }),
+  'Sign-off by several roles (replaces rso: and approval.from_level); each required role needs an approval of the head by a different person holding it',
+);
+export type SignoffConfig = z.infer<typeof signoffConfigSchema>;
+
+/** The pack's `signoff:`: the roles its policy demands from a level (a config may add roles, never drop these). */
+function buildPackSignoffSchema() {
+  return doc(
+    z.array(
+      doc(
+        z.strictObject({
+          from_level: doc(id, 'The lowest level at which the policy demands these roles (every higher level does too)'),
+          roles: roleList('The roles the policy demands, each by a different person'),
+          source: z.optional(doc(text, 'Where the policy says so (document, version, section)')),
+        }),
+        'Roles the policy demands from a level',
+      ),
+    ),
+    "The roles the policy demands per level; with a config's signoff:, each must be required there",
+  );
+}
+
+// --- End of sign-off ------------------------------------------------------------------------------
+
 export const configSchema = doc(
   z.strictObject({
     policy: z.optional(
@@ -321,6 +408,7 @@ export const configSchema = doc(
         'When RSO approval is required, and from whom',
       ),
     ),
+    signoff: z.optional(signoffConfigSchema),
   }),
   'The repository config (.github/asl-gate.yml), read from the base branch of a pull request; every key is optional',
 );
@@ -533,6 +621,7 @@ function buildPackSchema() {
         'Which reviews a release needs',
       ),
       ...packFormat2Fields(),
+      signoff: z.optional(buildPackSignoffSchema()),
     }),
     'A policy pack: levels, capability thresholds, safeguards and cadence, as data',
   );
