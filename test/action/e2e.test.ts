@@ -1,13 +1,13 @@
 // The bundled Action (dist/index.js) as a process, with the runner's environment and the loopback
 // GitHub stand-in as the API.
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { prEvent, runAction } from '../helpers/action.js';
 import { edit, exampleRepo } from '../helpers/repo.js';
 import { webhook } from '../helpers/webhooks.js';
 import { GitHubStandIn, type PullFile } from '../standin/github.js';
+import { tempDir } from '../helpers/temp.js';
 
 const BASE = 'b'.repeat(40);
 const HEAD = 'c'.repeat(40);
@@ -56,7 +56,7 @@ describe('ASL gate Action on pull_request', () => {
 
   it('an output with a line break (a RUNNER_TEMP path holding one) reaches GITHUB_OUTPUT whole', async () => {
     const workspace = exampleRepo('nova-2');
-    const temp = join(mkdtempSync(join(tmpdir(), 'asl-gate-odd-')), 'runner\ntemp');
+    const temp = join(tempDir('odd'), 'runner\ntemp');
     mkdirSync(temp);
     const run = await runAction({
       workspace,

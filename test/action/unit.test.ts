@@ -1,7 +1,6 @@
 // The Action's runner in-process, its REST calls mocked with nock (no network at all).
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -10,6 +9,7 @@ import { run } from '../../action/run.js';
 import type { RetryPolicy } from '../../github/retry.js';
 import { exampleRepo, writeRepo } from '../helpers/repo.js';
 import { parseOutputs, prEvent } from '../helpers/action.js';
+import { tempDir } from '../helpers/temp.js';
 
 const API = 'https://api.github.com';
 const BASE = 'a'.repeat(40);
@@ -19,7 +19,7 @@ let tmp: string;
 beforeAll(() => nock.disableNetConnect());
 afterAll(() => nock.enableNetConnect());
 beforeEach(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'asl-gate-unit-'));
+  tmp = tempDir('unit');
   writeFileSync(join(tmp, 'out'), '');
   writeFileSync(join(tmp, 'summary'), '');
   process.exitCode = undefined;

@@ -2,18 +2,18 @@
 // exit 2, never Probot's setup mode); outside production it keeps Probot's developer flow and
 // warns once.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, privateKey, startArgs } from '../helpers/bot.js';
 import { ROOT } from '../helpers/repo.js';
+import { tempDir } from '../helpers/temp.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 /** An empty working folder: no `.env`, no `*.pem` for Probot to find. */
 function folder(files: Record<string, string> = {}): string {
-  const d = mkdtempSync(join(tmpdir(), 'asl-gate-start-'));
+  const d = tempDir('start');
   dirs.push(d);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(d, name), text);
   return d;

@@ -1,11 +1,11 @@
 // The `asl-gate` bin as a process: what a user at a terminal sees.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, cpSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLES, exampleRepo, ROOT, writeRepo } from '../helpers/repo.js';
 import { cli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 const BIN = join(ROOT, 'bin/asl-gate.js');
 function asl(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = {}) {
@@ -212,7 +212,7 @@ describe('standard output (process)', () => {
 
 describe('compile cache (process)', () => {
   it("Node's compile cache lives beside the CLI bundle, never in a shared folder; later runs print the same", () => {
-    const copy = mkdtempSync(join(tmpdir(), 'asl-gate-cli-'));
+    const copy = tempDir('cli');
     cpSync(join(ROOT, 'lib/cli'), join(copy, 'lib/cli'), {
       recursive: true,
       filter: (src) => !src.includes('compile-cache'),

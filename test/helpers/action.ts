@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, writeRepo, type Files } from './repo.js';
 import { webhook } from './webhooks.js';
+import { tempDir } from './temp.js';
 
 export const DIST = join(ROOT, 'dist/index.js');
 
@@ -56,7 +56,7 @@ export async function runAction(opts: {
   env?: NodeJS.ProcessEnv;
 }): Promise<ActionRun> {
   const workspace = writeRepo(opts.workspace);
-  const tmp = mkdtempSync(join(tmpdir(), 'asl-gate-runner-'));
+  const tmp = tempDir('runner');
   const eventPath = join(tmp, 'event.json');
   writeFileSync(eventPath, JSON.stringify(opts.event));
   const outputPath = join(tmp, 'output');

@@ -1,16 +1,7 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from './temp.js';
 
 /** The project root, whether this runs from test/ (vitest) or from its build in lib/test/ (benchmarks, demo). */
 export const ROOT = (() => {
@@ -47,7 +38,7 @@ export function exampleRepo(...releases: string[]): Record<string, string> {
 
 /** Write files to a fresh temporary folder (with a .git marker so it is a repository root). */
 export function writeRepo(files: Files): string {
-  const root = mkdtempSync(join(tmpdir(), 'asl-gate-test-'));
+  const root = tempDir('repo');
   mkdirSync(join(root, '.git'));
   for (const [path, content] of Object.entries(files)) {
     const abs = join(root, path);
