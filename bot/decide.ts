@@ -14,10 +14,10 @@ import { parseCommands, type Command } from './commands.js';
  *   comment was written (the ledger of H says since < created_at, and the App's sticky comment was
  *   last drawn for H). A short SHA only selects that head. Otherwise a bare approval is refused and
  *   the reply asks for the full SHA: `/rso approve <40 hex>` naming the current head always binds.
- * - A decision replays H's ledger, plus full-SHA approvals of H in the comments, never the other
- *   comments: a later commit, one the branch returns to, another PR's base or a retarget never
- *   inherits an approval. Approvals need their comment untouched and their author still authorised;
- *   rejections stay once recorded (editing or deleting the comment changes nothing) until a revoke
+ * - A decision replays (H, base)'s ledger only, never the comments (a full SHA included): a later
+ *   commit, one the branch returns to, another PR's base or a retarget never inherits an approval.
+ *   Approvals need their comment untouched and their author still authorised; rejections stay once
+ *   recorded (editing or deleting the comment, or a later approval, changes nothing) until a revoke
  *   or a new head.
  */
 
@@ -95,17 +95,14 @@ export interface DecideInput {
 const untouched = (c: CommentInfo) => c.updated_at === c.created_at;
 
 /**
- * The approval state of `head`: replay its ledger and the full-SHA approvals of it, oldest first.
+ * The approval state of `head`: replay its ledger, oldest first.
  * Pure: the same facts give the same outcome, whichever replica or delivery runs it.
  */
 export function decide(input: DecideInput): { outcome: Outcome } {
   const byId = new Map(input.comments.map((c) => [c.id, c]));
+  // Only what the App bound to (head, base) when it handled the comment: a full SHA in a comment it
+  // refused, or bound to another base, approves nothing here.
   const items: LedgerEntry[] = [...input.ledger];
-  const recorded = new Set(input.ledger.map((e) => e.comment));
-  for (const c of input.comments) {
-    if (recorded.has(c.id) || !c.user || c.user.type === 'Bot' || !untouched(c)) continue;
-    if (parseCommands(c.body).some((cmd) => cmd.name === 'approve' && cmd.sha === input.head)) items.push(entryOf(c, 'approve'));
-  }
   items.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.comment - b.comment);
   let last: { kind: LedgerEntry['kind']; record: AuditRecord } | undefined;
   for (const e of items) {
@@ -114,6 +111,8 @@ export function decide(input: DecideInput): { outcome: Outcome } {
       // An approval holds while its comment says what was approved and its author may still approve.
       const c = byId.get(e.comment);
       if (!c?.user || !untouched(c) || input.blocked || input.gate.verdict !== 'pass' || input.authorize(c.user)) continue;
+      // A rejection holds until a revoke: a later approval does not replace it.
+      if (last?.kind === 'reject') continue;
       last = { kind: 'approve', record };
     } else if (e.kind === 'reject') {
       last = { kind: 'reject', record };
@@ -176,6 +175,10 @@ export function bind(input: BindInput): { decisions: Decision[]; entries: Ledger
         refuse(`the ASL gate fails on ${short}; an approval cannot be granted until it passes`);
         continue;
       }
+      if (decide({ ...input, ledger: [...input.ledger, ...entries] }).outcome.state === 'rejected') {
+        refuse(`${short} was rejected; an approval does not lift a rejection: an RSO comments \`/rso revoke\` first`);
+        continue;
+      }
       // A short SHA only selects the head: it binds like a bare approval. The full SHA is explicit.
       if (cmd.sha !== head && !input.headKnown) {
         refuse(unknownHead('approve'));
@@ -188,7 +191,9 @@ export function bind(input: BindInput): { decisions: Decision[]; entries: Ledger
       }
       const now = decide({ ...input, ledger: [...input.ledger, ...entries] }).outcome;
       if (now.state !== 'approved' && now.state !== 'rejected') {
-        refuse(`there is no approval or rejection of ${short} to revoke`);
+        // Still recorded: an approval written before it but delivered after it is revoked too.
+        entries.push(entryOf(c, 'revoke'));
+        refuse(`there is no approval or rejection of ${short} to revoke (yet: one written before this comment still is)`);
         continue;
       }
     }

@@ -75,7 +75,7 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: ReconcileOptions =
   const stored = stateOf(runs, key);
   const now = new Date().toISOString();
   // A head event restarts `since`: a branch that returns to a commit starts afresh.
-  const since = opts.headEvent ? now : (stored.since ?? now);
+  let since = opts.headEvent ? now : (stored.since ?? now);
   if (!policy.ok) {
     const msg = policy.findings.map((f) => `${f.file ?? ''}${f.line ? `:${f.line}` : ''} ${f.code}: ${f.message}`).join('\n');
     await writeCheck(ctx, name, head, runs[0], {
@@ -96,6 +96,12 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: ReconcileOptions =
   }
 
   const [comments, commits] = await Promise.all([listComments(ctx, pr.number), listPushers(ctx, pr)]);
+  // The sticky comment drawn for another head: the head moved and the App has not handled that push
+  // yet (a late or lost webhook). That is a head event too: `since` restarts, or a `since` left from
+  // an earlier time this commit was the head would vouch for comments written while it was not.
+  const drawn = comments.filter((c) => c.body.startsWith(STICKY_MARKER) && byThisApp(c, ctx)).sort((a, b) => a.id - b.id)[0];
+  const moved = drawn !== undefined && stickyHead(drawn.body) !== head;
+  if (moved) since = now;
   const authorize = await authorizer(ctx, policy.policy, pr, commits.ids, comments);
   const blocked = commits.unlisted
     ? `this pull request has ${pr.commits ?? 'more'} commits and GitHub lists only the first ${MAX_PULL_COMMITS}, so the App cannot tell who authored the others (an RSO may not approve their own work); squash or split it`
@@ -107,7 +113,7 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: ReconcileOptions =
     // Was `head` already the head when the comment was written? Only this App's own records say:
     // it saw `head` become the head before the comment, and its sticky comment was last drawn for it.
     const sticky = comments.filter((c) => c.body.startsWith(STICKY_MARKER) && byThisApp(c, ctx)).sort((a, b) => a.id - b.id)[0];
-    const headKnown = stored.since !== undefined && !opts.headEvent && Date.parse(stored.since) < Date.parse(opts.comment.created_at) && sticky !== undefined && stickyHead(sticky.body) === head;
+    const headKnown = stored.since !== undefined && !opts.headEvent && !moved && Date.parse(stored.since) < Date.parse(opts.comment.created_at) && sticky !== undefined && stickyHead(sticky.body) === head;
     const bound = bind({ head, gate, comments, ledger, authorize, ...(blocked ? { blocked } : {}), comment: opts.comment, headKnown });
     decisions = bound.decisions;
     added = bound.entries.filter((e) => !ledger.some((l) => sameEntry(l, e)));

@@ -205,10 +205,10 @@ describe('approval decision (replay of what the App bound to the head)', () => {
     expect(state([a, r, v], [...ledger].reverse())).toBe('waiting');
   });
 
-  it('comments the App never bound to this head do not count; a full SHA of the head does', () => {
+  it('comments the App never bound to this (head, base) do not count, a full SHA of the head included', () => {
     expect(state([comment('/rso approve', '2026-01-02')], [])).toBe('waiting');
     expect(state([comment(`/rso approve ${head.slice(0, 12)}`, '2026-01-02')], [])).toBe('waiting');
-    expect(state([comment(`/rso approve ${head}`, '2026-01-02')], [])).toBe('approved');
+    expect(state([comment(`/rso approve ${head}`, '2026-01-02')], [])).toBe('waiting');
     expect(state([comment(`/rso approve ${'b'.repeat(40)}`, '2026-01-02')], [])).toBe('waiting');
   });
 

@@ -203,10 +203,10 @@ export class World implements Facts {
   }
 
   /** Record that the App handled comment `id` now (GitHub's PR state now). */
-  handled(id: number): void {
+  handled(id: number, placed = true): void {
     const c = this.comments[id]!;
     const pr = this.prs[c.pr]!;
-    c.handled.push({ head: pr.head, base: pr.base, authorised: authorisedNow(c.by, pr) });
+    c.handled.push({ head: pr.head, base: pr.base, authorised: authorisedNow(c.by, pr), placed });
   }
 
   gate(head: number, base: number) {

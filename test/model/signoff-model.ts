@@ -16,6 +16,10 @@
 //     - its author authorised for B when it was handled and now (listed for B, not a bot, not the
 //       PR's author, never pushed to the PR), its comment neither edited nor deleted,
 //     - not followed by a revoke bound to (H, B), written later while the PR was at (H, B).
+//  A revoke counts only where the App could place it: the design refuses a revoke when it cannot
+//  tell the head at the time it was written (a push or retarget it handled in between, or it had
+//  not drawn this head yet) and the reply asks for the revoke again; until then the approval stands.
+//  (Safety cost, stated: such a refused revoke leaves an approval in force.)
 //  Nothing else carries an approval: not another head (a later push, a look-alike short SHA, a
 //  force-push back), not another base (a retarget, a twin PR), not a comment the App never handled.
 //
@@ -67,6 +71,8 @@ export interface Handling {
   base: number;
   /** The author was authorised for `base` on this PR when the App handled it. */
   authorised: boolean;
+  /** The App could tell the head when the comment was written (else it refused a bare command and said so). */
+  placed: boolean;
 }
 
 export interface CommentFacts {
@@ -106,7 +112,7 @@ export function maySucceed(f: Facts, H: number, B: number): boolean {
   const gate = gateOf(f.kinds[H]!, B);
   if (gate === 'none') return true;
   if (gate === 'fail') return false;
-  const revokes = f.comments.filter((v) => v.cmd.v === 'revoke' && boundTo(v, H, B) && writtenAt(v, H, B));
+  const revokes = f.comments.filter((v) => v.cmd.v === 'revoke' && v.handled.some((h) => h.head === H && h.base === B && h.authorised && h.placed) && writtenAt(v, H, B));
   const revokedAfter = (c: CommentFacts) => revokes.some((v) => v.t > c.t);
   if (f.comments.some((r) => r.cmd.v === 'reject' && boundTo(r, H, B) && !revokedAfter(r))) return false;
   if (gate === 'pass_not_required') return true;

@@ -53,20 +53,24 @@ export function pureApp(mod: DecideModule = { bind: bindNow, decide: decideNow }
     const key = `${head}|${base}`;
     const stored = runs.get(key) ?? { ledger: [] };
     const now = w.iso(w.t);
-    const since = opts.headEvent ? now : (stored.since ?? now);
+    let since = opts.headEvent ? now : (stored.since ?? now);
     const gate = gateState(w, head, base);
-    if (opts.comment) w.handled(opts.comment.id);
     if (!gate.relevant) {
+      if (opts.comment) w.handled(opts.comment.id);
       runs.set(key, { since, ledger: stored.ledger });
       return [{ head, base, conclusion: 'success' }];
     }
     const comments = w.comments.filter((c) => !c.deleted && c.pr === prIdx).map((c) => listed(w, c));
     const authorize = authorizer(pr, base);
+    // reconcile.ts: a sticky comment drawn for another head means the head moved unseen: since restarts.
+    const moved = sticky.has(prIdx) && sticky.get(prIdx) !== head;
+    if (moved) since = now;
     let ledger = stored.ledger;
     const sha = w.sha(head);
     if (opts.comment) {
       const c = asCreated(w, opts.comment);
-      const headKnown = stored.since !== undefined && !opts.headEvent && Date.parse(stored.since) < Date.parse(c.created_at) && sticky.get(prIdx) === head;
+      const headKnown = stored.since !== undefined && !opts.headEvent && !moved && Date.parse(stored.since) < Date.parse(c.created_at) && sticky.get(prIdx) === head;
+      w.handled(opts.comment.id, headKnown);
       const bound = mod.bind({ head: sha, gate, comments, ledger, authorize, comment: c, headKnown });
       ledger = [...ledger, ...bound.entries.filter((e) => !ledger.some((l) => l.comment === e.comment && l.kind === e.kind))];
     }
