@@ -96,11 +96,12 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: ReconcileOptions =
   }
 
   const [comments, commits] = await Promise.all([listComments(ctx, pr.number), listPushers(ctx, pr)]);
-  // The sticky comment drawn for another head: the head moved and the App has not handled that push
+  // The sticky comment drawn for another head or base: the head moved and the App has not handled that push
   // yet (a late or lost webhook). That is a head event too: `since` restarts, or a `since` left from
   // an earlier time this commit was the head would vouch for comments written while it was not.
   const drawn = comments.filter((c) => c.body.startsWith(STICKY_MARKER) && byThisApp(c, ctx)).sort((a, b) => a.id - b.id)[0];
-  const moved = drawn !== undefined && stickyHead(drawn.body) !== head;
+  // (Drawn for the same head on another base counts too: a retarget the App has not handled yet.)
+  const moved = drawn !== undefined && stickyHead(drawn.body) !== `${head} ${pr.base.ref}`;
   if (moved) since = now;
   const authorize = await authorizer(ctx, policy.policy, pr, commits.ids, comments);
   const blocked = commits.unlisted
@@ -113,7 +114,7 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: ReconcileOptions =
     // Was `head` already the head when the comment was written? Only this App's own records say:
     // it saw `head` become the head before the comment, and its sticky comment was last drawn for it.
     const sticky = comments.filter((c) => c.body.startsWith(STICKY_MARKER) && byThisApp(c, ctx)).sort((a, b) => a.id - b.id)[0];
-    const headKnown = stored.since !== undefined && !opts.headEvent && !moved && Date.parse(stored.since) < Date.parse(opts.comment.created_at) && sticky !== undefined && stickyHead(sticky.body) === head;
+    const headKnown = stored.since !== undefined && !opts.headEvent && !moved && Date.parse(stored.since) < Date.parse(opts.comment.created_at) && sticky !== undefined && stickyHead(sticky.body) === `${head} ${pr.base.ref}`;
     const bound = bind({ head, gate, comments, ledger, authorize, ...(blocked ? { blocked } : {}), comment: opts.comment, headKnown });
     decisions = bound.decisions;
     added = bound.entries.filter((e) => !ledger.some((l) => sameEntry(l, e)));
@@ -139,7 +140,7 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: ReconcileOptions =
     ({ outcome, check } = render(ledger));
     await writeCheck(ctx, name, head, runs[0], check);
   }
-  await upsertSticky(ctx, pr.number, comments, renderSticky({ outcome, gate, head, policy: policy.policy, owner: ctx.owner }));
+  await upsertSticky(ctx, pr.number, comments, renderSticky({ outcome, gate, head, policy: policy.policy, owner: ctx.owner, base: pr.base.ref }));
   return { outcome, decisions, comments, gate, head };
 }
 

@@ -5,7 +5,7 @@ import type { CheckFields } from './reconcile.js';
 
 /** Hidden first line that identifies this App's sticky comment. */
 export const STICKY_MARKER = '<!-- asl-gate:rso-approval -->';
-/** Hidden second line of the sticky comment: the full SHA of the head it was last drawn for. */
+/** Hidden second line of the sticky comment: the full SHA of the head (and the base) it was last drawn for. */
 const STICKY_HEAD = '<!-- asl-gate:head ';
 const STATE_PREFIX = '<!-- asl-gate:state ';
 
@@ -80,7 +80,7 @@ export function decodeState(text: string | null | undefined, key: GateKey): RunS
   }
 }
 
-/** The head the sticky comment was last drawn for. */
+/** The head the sticky comment was last drawn for, followed by ` <base>` when drawn with one. */
 export function stickyHead(body: string): string | undefined {
   const i = body.indexOf(STICKY_HEAD);
   return i < 0 ? undefined : body.slice(i + STICKY_HEAD.length, body.indexOf(' -->', i));
@@ -156,7 +156,7 @@ export function renderCheck({ outcome, gate, head, policy, key, state }: CheckVi
 }
 
 /** The one comment the App keeps on a release PR: who must do what next. */
-export function renderSticky({ outcome, gate, head, policy, owner }: View & { owner?: string }): string {
+export function renderSticky({ outcome, gate, head, policy, owner, base }: View & { owner?: string; base?: string }): string {
   const { users, teams } = policy.settings.rso;
   const mentions = [...users.map((u) => `@${u}`), ...teams.map((t) => (owner ? `@${owner}/${t}` : `team ${t}`))].join(' ') || '(no RSO is configured: set rso in .github/asl-gate.yml on the base branch)';
   const status: Record<Outcome['state'], string> = {
@@ -169,7 +169,7 @@ export function renderSticky({ outcome, gate, head, policy, owner }: View & { ow
   };
   return [
     STICKY_MARKER,
-    `${STICKY_HEAD}${head} -->`,
+    `${STICKY_HEAD}${head}${base ? ` ${base}` : ''} -->`,
     `### RSO approval — ${mentions}`,
     '',
     releasesTable(gate),

@@ -55,7 +55,7 @@ export function historyArb(opts: { maxSteps?: number; order?: History['order'] }
   return fc.record({
     kinds: fc.array(fc.constantFrom<Kind>(...KINDS, 'pass', 'pass'), { minLength: COMMITS, maxLength: COMMITS }),
     start: fc.record({ commit: commitArb, base: baseArb, now: fc.boolean() }),
-    steps: fc.array(stepArb, { maxLength: opts.maxSteps ?? 24 }),
+    steps: fc.array(stepArb, { minLength: 2, maxLength: opts.maxSteps ?? 24, size: 'max' }),
     order: opts.order ? fc.constant(opts.order) : fc.constantFrom<History['order']>('causal', 'causal', 'any'),
   });
 }

@@ -47,7 +47,7 @@ interface DecideModule {
 /** bot/decide.ts (or a module with the same exports) with reconcile.ts's glue. */
 export function pureApp(mod: DecideModule = { bind: bindNow, decide: decideNow }, parse = parseNow): AppUnderTest {
   const runs = new Map<string, { since?: string; ledger: LedgerEntry[] }>();
-  const sticky = new Map<number, number>();
+  const sticky = new Map<number, string>();
   const reconcile = (w: World, prIdx: number, head: number, base: number, opts: { headEvent?: boolean; comment?: CommentFacts }): Write[] => {
     const pr = w.prs[prIdx]!;
     const key = `${head}|${base}`;
@@ -62,21 +62,21 @@ export function pureApp(mod: DecideModule = { bind: bindNow, decide: decideNow }
     }
     const comments = w.comments.filter((c) => !c.deleted && c.pr === prIdx).map((c) => listed(w, c));
     const authorize = authorizer(pr, base);
-    // reconcile.ts: a sticky comment drawn for another head means the head moved unseen: since restarts.
-    const moved = sticky.has(prIdx) && sticky.get(prIdx) !== head;
+    // reconcile.ts: a sticky comment drawn for another head or base means the head moved unseen: since restarts.
+    const moved = sticky.has(prIdx) && sticky.get(prIdx) !== key;
     if (moved) since = now;
     let ledger = stored.ledger;
     const sha = w.sha(head);
     if (opts.comment) {
       const c = asCreated(w, opts.comment);
-      const headKnown = stored.since !== undefined && !opts.headEvent && !moved && Date.parse(stored.since) < Date.parse(c.created_at) && sticky.get(prIdx) === head;
+      const headKnown = stored.since !== undefined && !opts.headEvent && !moved && Date.parse(stored.since) < Date.parse(c.created_at) && sticky.get(prIdx) === key;
       w.handled(opts.comment.id, headKnown);
       const bound = mod.bind({ head: sha, gate, comments, ledger, authorize, comment: c, headKnown });
       ledger = [...ledger, ...bound.entries.filter((e) => !ledger.some((l) => l.comment === e.comment && l.kind === e.kind))];
     }
     const { outcome } = mod.decide({ head: sha, gate, comments, ledger, authorize });
     runs.set(key, { since, ledger });
-    sticky.set(prIdx, head);
+    sticky.set(prIdx, key);
     return [{ head, base, conclusion: conclusion(outcome) }];
   };
   return {
