@@ -2,7 +2,7 @@
 // (signoff-pure.ts), or the real server against the stand-in (signoff.server.property.test.ts) —
 // and compare every `RSO approval: <base>` check it writes with the reference model.
 import { BASES, livenessFullSha, maySucceed } from './signoff-model.js';
-import { World, type Ev, type History } from './signoff-history.js';
+import { World, type Ev, type History, type Step } from './signoff-history.js';
 
 /** A check the App wrote while handling one delivery. `base: '*'` — one check for every base (the old design). */
 export interface Write {
@@ -14,6 +14,8 @@ export interface Write {
 export interface AppUnderTest {
   /** Handle one delivery of `e`; return the checks written. Calls `w.handled(id)` when it handles a comment's commands. */
   handle(e: Ev, w: World): Write[] | Promise<Write[]>;
+  /** Mirror a world step on GitHub (the stand-in) before anything is delivered. */
+  sync?(w: World, s?: Step): void;
 }
 
 export interface RunResult {
@@ -46,16 +48,21 @@ export async function runHistory(h: History, app: AppUnderTest, sha: (i: number)
       } else {
         const head = e.action === 'edited' ? w.prs[e.pr]!.head : e.head;
         const base = e.action === 'edited' ? w.prs[e.pr]!.base : e.base;
-        if (w.gate(head, base) === 'none' && !writes.some((x) => x.head === head && x.base === base && x.conclusion === 'success')) violations.push(`step t=${w.t}: liveness: ${name(w, head, base)} touches no release but is not success`);
+        // Only for the PR as it is now: a stale payload is judged with today's file listing.
+        const current = w.prs[e.pr]!.head === head && w.prs[e.pr]!.base === base;
+        if (current && w.gate(head, base) === 'none' && !writes.some((x) => x.head === head && x.base === base && x.conclusion === 'success')) violations.push(`step t=${w.t}: liveness: ${name(w, head, base)} touches no release but is not success`);
       }
     }
   };
-  await deliver(w.open().flatMap((e) => w.withCausal(e)));
+  const opened = w.open();
+  app.sync?.(w);
+  await deliver(opened.flatMap((e) => w.withCausal(e)));
   for (const s of h.steps) {
     if (opts.stopAtFirst && violations.length) break;
     if (s.a === 'deliver' || s.a === 'redeliver') await deliver(w.pick(s));
     else {
       const now = w.apply(s);
+      app.sync?.(w, s);
       for (const e of now) if (w.pending.includes(e)) await deliver(w.withCausal(e));
     }
   }

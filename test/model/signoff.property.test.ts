@@ -35,7 +35,7 @@ describe('sign-off model: the pure decision code', () => {
     );
     stats.ms = performance.now() - t0;
     if (OUT) writeFileSync(OUT, JSON.stringify({ kind: 'pure', ...stats, counterexample: result.counterexample?.[0] ?? null }));
-    expect(result.failed ? fc.defaultReportMessage(result) : 'ok').toBe('ok');
+    expect(result.failed ? `${fc.defaultReportMessage(result)}\n${String(result.errorInstance)}` : 'ok').toBe('ok');
   });
 
   it.runIf(!!process.env.FUZZ_SIGNOFF_OLD)('the design before the binding fixes (d4c4d5f): histories until the first counterexample', async () => {
