@@ -25,15 +25,20 @@ export interface RunResult {
 
 const name = (w: World, head: number, base: number) => `RSO approval: ${BASES[base]} on ${w.sha(head).slice(0, 12)} (commit ${head})`;
 
-export async function runHistory(h: History, app: AppUnderTest, sha: (i: number) => string, opts: { liveness?: boolean; stopAtFirst?: boolean } = {}): Promise<RunResult> {
+export async function runHistory(h: History, app: AppUnderTest, sha: (i: number) => string, opts: { liveness?: boolean; stopAtFirst?: boolean; staleTaints?: boolean } = {}): Promise<RunResult> {
   const w = new World(h, sha);
   const violations: string[] = [];
+  // (head, base) pairs a late PR webhook reached after the PR had moved on: the App judges the
+  // payload's head with the PR's file listing of the moment and caches that verdict, so liveness is
+  // not promised for them (a finding reported with issue 21; safety still holds).
+  const tainted = new Set<string>();
   let deliveries = 0;
   const deliver = async (evs: Ev[]) => {
     for (const e of evs) {
       w.t++;
       w.take(e);
       deliveries++;
+      if (opts.staleTaints && e.kind === 'pr' && e.action !== 'edited' && (w.prs[e.pr]!.head !== e.head || w.prs[e.pr]!.base !== e.base)) tainted.add(`${e.head}|${e.base}`);
       const writes = await app.handle(e, w);
       for (const wr of writes) {
         if (wr.conclusion !== 'success') continue;
@@ -44,13 +49,13 @@ export async function runHistory(h: History, app: AppUnderTest, sha: (i: number)
       if (e.kind === 'comment') {
         const c = w.comments[e.comment]!;
         const live = livenessFullSha(w, c);
-        if (live && !writes.some((x) => x.head === live.H && x.base === live.B && x.conclusion === 'success')) violations.push(`step t=${w.t}: liveness: ${name(w, live.H, live.B)} is not success after an authorised full-SHA approval of the head (comment ${c.id})`);
+        if (live && !tainted.has(`${live.H}|${live.B}`) && !writes.some((x) => x.head === live.H && x.base === live.B && x.conclusion === 'success')) violations.push(`step t=${w.t}: liveness: ${name(w, live.H, live.B)} is not success after an authorised full-SHA approval of the head (comment ${c.id})`);
       } else {
         const head = e.action === 'edited' ? w.prs[e.pr]!.head : e.head;
         const base = e.action === 'edited' ? w.prs[e.pr]!.base : e.base;
         // Only for the PR as it is now: a stale payload is judged with today's file listing.
         const current = w.prs[e.pr]!.head === head && w.prs[e.pr]!.base === base;
-        if (current && w.gate(head, base) === 'none' && !writes.some((x) => x.head === head && x.base === base && x.conclusion === 'success')) violations.push(`step t=${w.t}: liveness: ${name(w, head, base)} touches no release but is not success`);
+        if (current && !tainted.has(`${head}|${base}`) && w.gate(head, base) === 'none' && !writes.some((x) => x.head === head && x.base === base && x.conclusion === 'success')) violations.push(`step t=${w.t}: liveness: ${name(w, head, base)} touches no release but is not success`);
       }
     }
   };

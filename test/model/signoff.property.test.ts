@@ -15,7 +15,7 @@ const OUT = process.env.FUZZ_SIGNOFF_OUT;
 const ORDER = (process.env.FUZZ_SIGNOFF_ORDER ?? 'causal') as 'causal' | 'any';
 
 describe('sign-off model: the pure decision code', () => {
-  it(`never says success where the model says no, and gives what the design guarantees (${RUNS} histories, seed ${SEED})`, async () => {
+  it.skipIf(!!process.env.FUZZ_SIGNOFF_OLD)(`never says success where the model says no, and gives what the design guarantees (${RUNS} histories, seed ${SEED})`, async () => {
     const stats = { histories: 0, deliveries: [] as number[], violations: 0, ms: 0, first: undefined as undefined | { run: number; history: History; violations: string[] } };
     const t0 = performance.now();
     let n = 0;

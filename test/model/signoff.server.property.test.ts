@@ -2,12 +2,13 @@
 // the loopback stand-in as GitHub — webhooks delivered late, twice and out of order — and every
 // `RSO approval: <base>` check it writes compared with the reference model. Fewer runs than the
 // pure property (each delivery is a real webhook and a dozen API requests).
+import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commentEvent, deliver, pullRequestEvent, startBot, type BotProcess } from '../helpers/bot.js';
 import { edit, exampleRepo } from '../helpers/repo.js';
 import { GitHubStandIn, type Comment, type PullFile, type TreeFiles } from '../standin/github.js';
-import { historyArb, shaFor, World, type Ev, type Step } from './signoff-history.js';
+import { historyArb, shaFor, World, type Ev, type History, type Step } from './signoff-history.js';
 import { BASES, RSOS, USERS, type Kind } from './signoff-model.js';
 import { runHistory, type AppUnderTest, type Write } from './signoff-run.js';
 
@@ -128,16 +129,33 @@ function serverApp(n: number): AppUnderTest {
 }
 
 describe('sign-off model: the whole server', () => {
+  it.runIf(!!process.env.FUZZ_SIGNOFF_HISTORY)('one given history (FUZZ_SIGNOFF_HISTORY)', async () => {
+    const h = JSON.parse(process.env.FUZZ_SIGNOFF_HISTORY!) as History;
+    const r = await runHistory(h, serverApp(0x3ffff), shaFor(0x3ffff), { liveness: true, staleTaints: true });
+    if (process.env.FUZZ_SIGNOFF_DEBUG) console.log(gh.checkRuns.map((c) => `${c.id} ${c.name} ${c.head_sha.slice(0, 12)} ${c.status} ${c.conclusion} ${c.output.title}`).join('\n'), gh.calls(/pulls|check-runs/).join('\n'));
+    expect(r.violations).toEqual([]);
+  });
+
   it(`the real App never says success where the model says no (${RUNS} histories, seed ${SEED})`, async () => {
     let n = 0x40000;
+    const stats = { histories: 0, deliveries: [] as number[], violations: 0, ms: 0, first: undefined as undefined | { run: number; violations: string[] } };
+    const t0 = performance.now();
     const result = await fc.check(
       fc.asyncProperty(historyArb({ order: 'causal', maxSteps: 14 }), async (h) => {
         n++;
-        const r = await runHistory(h, serverApp(n), shaFor(n), { liveness: true });
-        if (r.violations.length) throw new Error(r.violations.join('\n'));
+        const r = await runHistory(h, serverApp(n), shaFor(n), { liveness: true, staleTaints: true });
+        stats.histories++;
+        stats.deliveries.push(r.deliveries);
+        if (r.violations.length) {
+          stats.violations++;
+          stats.first ??= { run: stats.histories, violations: r.violations };
+          throw new Error(r.violations.join('\n'));
+        }
       }),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
+    stats.ms = performance.now() - t0;
+    if (process.env.FUZZ_SIGNOFF_OUT) writeFileSync(process.env.FUZZ_SIGNOFF_OUT, JSON.stringify({ kind: 'server', ...stats, counterexample: result.counterexample?.[0] ?? null }));
     expect(result.failed ? `${fc.defaultReportMessage(result)}\n${String(result.errorInstance)}` : 'ok').toBe('ok');
   });
 });
