@@ -63,6 +63,9 @@ export function historyArb(opts: { maxSteps?: number; order?: History['order'] }
 /** A webhook GitHub sent: a PR event carries the PR as it was then; a comment event the comment as written. */
 export type Ev = { id: number; t: number; kind: 'pr'; action: 'opened' | 'synchronize' | 'edited' | 'ready_for_review'; pr: number; head: number; base: number } | { id: number; t: number; kind: 'comment'; comment: number };
 
+type WithoutStamp<T> = T extends unknown ? Omit<T, 'id' | 't'> : never;
+type EvBody = WithoutStamp<Ev>;
+
 export const isHeadEvent = (e: Ev) => e.kind === 'pr' && e.action !== 'ready_for_review';
 
 /** What happened on GitHub so far, and which webhooks are pending or were delivered. */
@@ -108,7 +111,7 @@ export class World implements Facts {
     }
   }
 
-  private emit(e: Omit<Ev, 'id' | 't'>): Ev {
+  private emit(e: EvBody): Ev {
     const ev = { ...e, id: this.nextEv++, t: this.t } as Ev;
     this.pending.push(ev);
     return ev;
