@@ -8,7 +8,7 @@ import { historyArb, shaFor, type History } from './signoff-history.js';
 import { oldPureApp, pureApp, type OldDecideModule } from './signoff-pure.js';
 import { runHistory } from './signoff-run.js';
 
-const RUNS = Number(process.env.FUZZ_SIGNOFF_RUNS ?? 400);
+const RUNS = Number(process.env.FUZZ_SIGNOFF_RUNS ?? 3000);
 const SEED = Number(process.env.FUZZ_SIGNOFF_SEED ?? 20261202);
 const OUT = process.env.FUZZ_SIGNOFF_OUT;
 /** The design assumes causal order (signoff-history.ts); `any` shows what it cannot promise. */

@@ -12,7 +12,7 @@ import { historyArb, shaFor, World, type Ev, type History, type Step } from './s
 import { BASES, RSOS, USERS, type Kind } from './signoff-model.js';
 import { runHistory, type AppUnderTest, type Write } from './signoff-run.js';
 
-const RUNS = Number(process.env.FUZZ_SIGNOFF_SERVER_RUNS ?? 12);
+const RUNS = Number(process.env.FUZZ_SIGNOFF_SERVER_RUNS ?? 20);
 const SEED = Number(process.env.FUZZ_SIGNOFF_SEED ?? 20261202);
 
 const config = exampleRepo()['.github/asl-gate.yml']!.replace(/teams: \[[^\]]*\]/, 'teams: []');
