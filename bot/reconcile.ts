@@ -92,6 +92,12 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: ReconcileOptions =
   if (!gate.relevant) {
     const outcome: Outcome = { state: 'not_release' };
     await writeCheck(ctx, name, head, runs[0], renderCheck({ outcome, gate, head, policy: policy.policy, key, state: { since, ledger: stored.ledger } }));
+    // A sticky comment this PR already has follows the head here too: it is how a later comment
+    // tells that the head moved (see `moved` below), through heads that touch no release as well.
+    const comments = await listComments(ctx, pr.number);
+    if (comments.some((c) => c.body.startsWith(STICKY_MARKER) && byThisApp(c, ctx))) {
+      await upsertSticky(ctx, pr.number, comments, renderSticky({ outcome, gate, head, policy: policy.policy, owner: ctx.owner, base: pr.base.ref }));
+    }
     return { outcome, decisions: [], comments: [], gate, head };
   }
 

@@ -58,6 +58,8 @@ export function pureApp(mod: DecideModule = { bind: bindNow, decide: decideNow }
     if (!gate.relevant) {
       if (opts.comment) w.handled(opts.comment.id);
       runs.set(key, { since, ledger: stored.ledger });
+      // reconcile.ts: a sticky comment the PR has follows the head through heads that are no release.
+      if (sticky.has(prIdx)) sticky.set(prIdx, key);
       return [{ head, base, conclusion: 'success' }];
     }
     const comments = w.comments.filter((c) => !c.deleted && c.pr === prIdx).map((c) => listed(w, c));

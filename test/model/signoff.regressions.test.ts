@@ -74,6 +74,16 @@ describe('sign-off model regressions (pure decision code)', () => {
     expect(await play(history)).toEqual([]);
   });
 
+  it('a bare approval written while the head touched no release does not bind to the release head forced back to (the sticky follows non-release heads)', async () => {
+    const history = h({ commit: 1, base: MAIN, now: true }, [
+      { a: 'push', pr: 0, commit: 0, by: 'author', now: true },
+      { a: 'comment', pr: 0, by: 'rso-a', cmd: { v: 'approve', sha: 'none', of: 'head' }, now: false },
+      { a: 'push', pr: 0, commit: 1, by: 'author', now: false },
+      { a: 'deliver', nth: 0 },
+    ], ['none', 'pass', 'pass', 'pass', 'pass', 'pass']);
+    expect(await play(history)).toEqual([]);
+  });
+
   it('design limit, stated: with no order at all, two late pushes around a bare approval bind it to the commit forced back to', async () => {
     // head 0 -> push 1 (late) -> bare approval written on 1 -> force-push back to 0 (late) -> the
     // comment is handled first: the App's own records say 0 has been the head all along.

@@ -129,6 +129,23 @@ function serverApp(n: number): AppUnderTest {
 }
 
 describe('sign-off model: the whole server', () => {
+  it('regression: a bare approval written while the head touched no release binds to nothing after a force-push back (the sticky follows non-release heads)', async () => {
+    // Release head 1 (seen), push 0 that touches no release (seen), the RSO writes a bare approval
+    // on 0, the branch is forced back to 1 and the App handles the approval before that push.
+    const h: History = {
+      kinds: ['none', 'pass', 'pass', 'pass', 'pass', 'pass'],
+      start: { commit: 1, base: 0, now: true },
+      steps: [
+        { a: 'push', pr: 0, commit: 0, by: 'author', now: true },
+        { a: 'comment', pr: 0, by: 'rso-a', cmd: { v: 'approve', sha: 'none', of: 'head' }, now: false },
+        { a: 'push', pr: 0, commit: 1, by: 'author', now: false },
+        { a: 'deliver', nth: 0 },
+      ],
+      order: 'causal',
+    };
+    expect((await runHistory(h, serverApp(0x3fffe), shaFor(0x3fffe), { liveness: true, staleTaints: true })).violations).toEqual([]);
+  });
+
   it.runIf(!!process.env.FUZZ_SIGNOFF_HISTORY)('one given history (FUZZ_SIGNOFF_HISTORY)', async () => {
     const h = JSON.parse(process.env.FUZZ_SIGNOFF_HISTORY!) as History;
     const r = await runHistory(h, serverApp(0x3ffff), shaFor(0x3ffff), { liveness: true, staleTaints: true });
