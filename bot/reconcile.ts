@@ -109,7 +109,8 @@ export async function reconcile(ctx: Ctx, pr: PullInfo, opts: ReconcileOptions =
   // (Drawn for the same head on another base counts too: a retarget the App has not handled yet.)
   const moved = drawn !== undefined && stickyHead(drawn.body) !== `${head} ${pr.base.ref}`;
   if (moved) since = now;
-  const authorize = await authorizer(ctx, policy.policy, pr, commits.ids, comments);
+  // The comment being handled counts as the webhook carried it: edited or deleted since, its author is still resolved.
+  const authorize = await authorizer(ctx, policy.policy, pr, commits.ids, opts.comment ? [...comments, opts.comment] : comments);
   const blocked = commits.unlisted
     ? `this pull request has ${pr.commits ?? 'more'} commits and GitHub lists only the first ${MAX_PULL_COMMITS}, so the App cannot tell who authored the others (an RSO may not approve their own work); squash or split it`
     : undefined;

@@ -38,7 +38,7 @@ const rows = [];
 const failures = [];
 const row = (name, s) => {
   const d = s.deliveries;
-  rows.push([name, s.histories, (d.reduce((a, b) => a + b, 0) / Math.max(1, d.length)).toFixed(1), Math.max(0, ...d), s.violations, `${((s.ms / Math.max(1, s.histories)) * 1000).toFixed(0)} ms`]);
+  rows.push([name, s.histories, (d.reduce((a, b) => a + b, 0) / Math.max(1, d.length)).toFixed(1), d.reduce((a, b) => Math.max(a, b), 0), s.violations, `${((s.ms / Math.max(1, s.histories)) * 1000).toFixed(0)} ms`]);
   if (s.violations) failures.push(`${name}: first violation after ${s.first?.run} histories:\n${(s.first?.violations ?? []).join('\n')}\nshrunk: ${JSON.stringify(s.counterexample)}`);
 };
 

@@ -146,6 +146,22 @@ describe('sign-off model: the whole server', () => {
     expect((await runHistory(h, serverApp(0x3fffe), shaFor(0x3fffe), { liveness: true, staleTaints: true })).violations).toEqual([]);
   });
 
+  it('regression: a rejection edited (or deleted) before the App handles it still holds (its author is resolved from the webhook)', async () => {
+    for (const a of ['edit', 'delete'] as const) {
+      const h: History = {
+        kinds: ['pass', 'pass', 'pass', 'pass', 'pass', 'pass'],
+        start: { commit: 1, base: 1, now: true },
+        steps: [
+          { a: 'comment', pr: 0, by: 'rso-a', cmd: { v: 'reject' }, now: false },
+          { a, nth: 0 },
+          { a: 'deliver', nth: 0 },
+        ],
+        order: 'causal',
+      };
+      expect((await runHistory(h, serverApp(a === 'edit' ? 0x3fffd : 0x3fffc), shaFor(a === 'edit' ? 0x3fffd : 0x3fffc), { liveness: true, staleTaints: true })).violations).toEqual([]);
+    }
+  });
+
   it.runIf(!!process.env.FUZZ_SIGNOFF_HISTORY)('one given history (FUZZ_SIGNOFF_HISTORY)', async () => {
     const h = JSON.parse(process.env.FUZZ_SIGNOFF_HISTORY!) as History;
     const r = await runHistory(h, serverApp(0x3ffff), shaFor(0x3ffff), { liveness: true, staleTaints: true });
