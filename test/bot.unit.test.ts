@@ -36,7 +36,9 @@ describe('App handlers (nock)', () => {
       .get(`/repos/lab/models/git/trees/${BASE}`).query({ recursive: '1' }).reply(200, { sha: BASE, tree: [], truncated: false })
       .get(`/repos/lab/models/git/trees/${HEAD}`).query({ recursive: '1' }).reply(200, { sha: HEAD, tree: [{ path: 'docs/readme.md', mode: '100644', type: 'blob', sha: '1'.repeat(40), size: 3 }], truncated: false })
       .post('/repos/lab/models/check-runs', (body) => body.name === 'RSO approval: main' && body.head_sha === HEAD && body.status === 'completed' && body.conclusion === 'success' && body.output.title === 'Not a release')
-      .reply(201, { id: 1 });
+      .reply(201, { id: 1 })
+      // A sticky comment this PR already had would follow the head (here there is none: none is made).
+      .get('/repos/lab/models/issues/7/comments').query(true).reply(200, []);
     await probot.receive({
       id: '1',
       name: 'pull_request',
