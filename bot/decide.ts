@@ -14,10 +14,10 @@ import { parseCommands, roleOf, type Command } from './commands.js';
  *   comment was written (the ledger of H says since < created_at, and the App's sticky comment was
  *   last drawn for H). A short SHA only selects that head. Otherwise a bare approval is refused and
  *   the reply asks for the full SHA: `/rso approve <40 hex>` naming the current head always binds.
- * - A decision replays H's ledger, plus full-SHA approvals of H in the comments, never the other
- *   comments: a later commit, one the branch returns to, another PR's base or a retarget never
- *   inherits an approval. Approvals need their comment untouched and their author still authorised;
- *   rejections stay once recorded (editing or deleting the comment changes nothing) until a revoke
+ * - A decision replays (H, base)'s ledger only, never the comments (a full SHA included): a later
+ *   commit, one the branch returns to, another PR's base or a retarget never inherits an approval.
+ *   Approvals need their comment untouched and their author still authorised; rejections stay once
+ *   recorded (editing or deleting the comment, or a later approval, changes nothing) until a revoke
  *   or a new head.
  * - Roles (a config's `signoff:`): every entry carries the role it acts for (none: rso), and the
  *   replay keeps one state per role. Each required role needs an approval by a different person:
@@ -148,7 +148,7 @@ function rulesOf(input: DecideInput): RoleRules {
 type Item = LedgerEntry & { infer?: boolean };
 
 /**
- * The approval state of `head`: replay its ledger and the full-SHA approvals of it, oldest first.
+ * The approval state of `head`: replay its ledger, oldest first.
  * Pure: the same facts give the same outcome, whichever replica or delivery runs it.
  */
 export function decide(input: DecideInput): { outcome: Outcome } {
@@ -159,16 +159,9 @@ export function decide(input: DecideInput): { outcome: Outcome } {
 export function decideRoles(input: DecideInput): { outcome: Outcome; roles: RoleState[] } {
   const rules = rulesOf(input);
   const byId = new Map(input.comments.map((c) => [c.id, c]));
+  // Only what the App bound to (head, base) when it handled the comment: a full SHA in a comment it
+  // refused, or bound to another base, approves nothing here.
   const items: Item[] = [...input.ledger];
-  const recorded = new Set(input.ledger.map((e) => e.comment));
-  for (const c of input.comments) {
-    if (recorded.has(c.id) || !c.user || c.user.type === 'Bot' || !untouched(c)) continue;
-    for (const cmd of parseCommands(c.body)) {
-      if (cmd.name !== 'approve' || cmd.sha !== input.head) continue;
-      const role = roleOf(cmd);
-      items.push({ ...entryOf(c, 'approve'), ...(role ? { role } : { infer: true }) });
-    }
-  }
   items.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.comment - b.comment);
   const standing = new Map<string, { kind: 'approve' | 'reject'; record: AuditRecord }>();
   const revoked = new Map<string, AuditRecord>();
@@ -196,6 +189,8 @@ export function decideRoles(input: DecideInput): { outcome: Outcome; roles: Role
       const c = byId.get(e.comment);
       if (!c?.user || !untouched(c) || input.blocked || input.gate.verdict !== 'pass' || rules.authorize(c.user, role))
         continue;
+      // A rejection holds until a revoke: a later approval does not replace it.
+      if (standing.get(role)?.kind === 'reject') continue;
       // The two-person rule: one person's approval fills one role.
       if (fills(c.user.id, role)) continue;
       standing.set(role, { kind: 'approve', record });
@@ -320,6 +315,10 @@ export function bind(input: BindInput): { decisions: Decision[]; entries: Ledger
         refuse(`the ASL gate fails on ${short}; an approval cannot be granted until it passes`);
         continue;
       }
+      if (now().roles.find((r) => r.role === role)?.state === 'rejected') {
+        refuse(`${short} was rejected; an approval does not lift a rejection: an RSO comments \`/rso revoke\` first`);
+        continue;
+      }
       // A short SHA only selects the head: it binds like a bare approval. The full SHA is explicit.
       if (cmd.sha !== head && !input.headKnown) {
         refuse(unknownHead(role));
@@ -338,7 +337,11 @@ export function bind(input: BindInput): { decisions: Decision[]; entries: Ledger
         continue;
       }
       if (now().roles.find((r) => r.role === role)?.state === 'waiting') {
-        refuse(`there is no ${multi ? `${role} ` : ''}approval or rejection of ${short} to revoke`);
+        // Still recorded: an approval written before it but delivered after it is revoked too.
+        entries.push({ ...entryOf(c, 'revoke'), ...(role !== RSO || cmd.signoff ? { role } : {}) });
+        refuse(
+          `there is no ${multi ? `${role} ` : ''}approval or rejection of ${short} to revoke (yet: one written before this comment still is)`,
+        );
         continue;
       }
     }

@@ -119,13 +119,14 @@ export async function reconcile(
         undefined,
         renderCheck({ outcome, gate: fresh, head, policy: policy.policy, key, state: { since: now, ledger: [] } }),
       );
+      await followHead(ctx, pr, outcome, fresh, policy.policy);
       return { outcome, decisions: [], comments: [], gate: fresh, head };
     }
   }
   let runs = await findCheckRuns(ctx, head, name);
   const stored = stateOf(runs, key);
   // A head event restarts `since`: a branch that returns to a commit starts afresh.
-  const since = opts.headEvent ? now : (stored.since ?? now);
+  let since = opts.headEvent ? now : (stored.since ?? now);
   if (!policy.ok) {
     const msg = policy.findings
       .map((f) => `${f.file ?? ''}${f.line ? `:${f.line}` : ''} ${f.code}: ${f.message}`)
@@ -155,6 +156,7 @@ export async function reconcile(
       runs[0],
       renderCheck({ outcome, gate, head, policy: policy.policy, key, state: { since, ledger: stored.ledger } }),
     );
+    await followHead(ctx, pr, outcome, gate, policy.policy);
     return { outcome, decisions: [], comments: [], gate, head };
   }
 
@@ -168,7 +170,23 @@ export async function reconcile(
     commands || pr.commits === undefined
       ? await listPushers(ctx, pr)
       : { ids: new Set<number>(), unlisted: pr.commits > MAX_PULL_COMMITS };
-  const auth = await authorizer(ctx, policy.policy, pr, commits.ids, comments);
+  // The sticky comment drawn for another head or base: the head moved and the App has not handled that push
+  // yet (a late or lost webhook). That is a head event too: `since` restarts, or a `since` left from
+  // an earlier time this commit was the head would vouch for comments written while it was not.
+  const drawn = comments
+    .filter((c) => c.body.startsWith(STICKY_MARKER) && byThisApp(c, ctx))
+    .sort((a, b) => a.id - b.id)[0];
+  // (Drawn for the same head on another base counts too: a retarget the App has not handled yet.)
+  const moved = drawn !== undefined && stickyHead(drawn.body) !== `${head} ${pr.base.ref}`;
+  if (moved) since = now;
+  // The comment being handled counts as the webhook carried it: edited or deleted since, its author is still resolved.
+  const auth = await authorizer(
+    ctx,
+    policy.policy,
+    pr,
+    commits.ids,
+    opts.comment ? [...comments, opts.comment] : comments,
+  );
   const authorize = auth.authorize;
   const signoff = signoffRules(policy.policy, gate, auth);
   const roles = signoff ? { roles: signoff.rules } : {};
@@ -187,9 +205,10 @@ export async function reconcile(
     const headKnown =
       stored.since !== undefined &&
       !opts.headEvent &&
+      !moved &&
       Date.parse(stored.since) < Date.parse(opts.comment.created_at) &&
       sticky !== undefined &&
-      stickyHead(sticky.body) === head;
+      stickyHead(sticky.body) === `${head} ${pr.base.ref}`;
     const bound = bind({
       head,
       gate,
@@ -241,8 +260,25 @@ export async function reconcile(
     ({ outcome, view, check } = render(ledger));
     await writeCheck(ctx, name, head, runs[0], check);
   }
-  await upsertSticky(ctx, pr.number, comments, renderSticky({ ...view, owner: ctx.owner }));
+  await upsertSticky(ctx, pr.number, comments, renderSticky({ ...view, owner: ctx.owner, base: pr.base.ref }));
   return { outcome, decisions, comments, gate, head, ...(signoff ? { roles: view.roles } : {}) };
+}
+
+/**
+ * A sticky comment this PR already has follows the head through heads that touch no release too:
+ * it is how a later comment tells that the head moved (see `moved` in reconcile). This costs a
+ * non-release event one request (the comments); without it, a bare approval written while such a
+ * head was current could bind to a release head the branch is force-pushed back to.
+ */
+async function followHead(ctx: Ctx, pr: PullInfo, outcome: Outcome, gate: GateSummary, policy: Policy): Promise<void> {
+  const comments = await listComments(ctx, pr.number);
+  if (!comments.some((c) => c.body.startsWith(STICKY_MARKER) && byThisApp(c, ctx))) return;
+  await upsertSticky(
+    ctx,
+    pr.number,
+    comments,
+    renderSticky({ outcome, gate, head: pr.head.sha, policy, owner: ctx.owner, base: pr.base.ref }),
+  );
 }
 
 const sameEntry = (a: LedgerEntry, b: LedgerEntry) =>

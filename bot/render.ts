@@ -5,7 +5,7 @@ import type { CheckFields } from './reconcile.js';
 
 /** Hidden first line that identifies this App's sticky comment. */
 export const STICKY_MARKER = '<!-- asl-gate:rso-approval -->';
-/** Hidden second line of the sticky comment: the full SHA of the head it was last drawn for. */
+/** Hidden second line of the sticky comment: the full SHA of the head (and the base) it was last drawn for. */
 const STICKY_HEAD = '<!-- asl-gate:head ';
 const STATE_PREFIX = '<!-- asl-gate:state ';
 
@@ -88,7 +88,7 @@ export function decodeState(text: string | null | undefined, key: GateKey): RunS
   }
 }
 
-/** The head the sticky comment was last drawn for. */
+/** The head the sticky comment was last drawn for, followed by ` <base>` when drawn with one. */
 export function stickyHead(body: string): string | undefined {
   const i = body.indexOf(STICKY_HEAD);
   return i < 0 ? undefined : body.slice(i + STICKY_HEAD.length, body.indexOf(' -->', i));
@@ -331,9 +331,9 @@ function rolesTable({ outcome, head, policy, roles = [], why }: View, owner: str
 }
 
 /** The one comment the App keeps on a release PR: who must do what next. */
-export function renderSticky(view: View & { owner?: string }): string {
+export function renderSticky(view: View & { owner?: string; base?: string }): string {
   if (view.why) return renderSignoffSticky(view);
-  const { outcome, gate, head, policy, owner } = view;
+  const { outcome, gate, head, policy, owner, base } = view;
   const { users, teams } = policy.settings.rso;
   const mentions =
     [...users.map((u) => `@${u}`), ...teams.map((t) => (owner ? `@${owner}/${t}` : `team ${t}`))].join(' ') ||
@@ -354,7 +354,7 @@ export function renderSticky(view: View & { owner?: string }): string {
   };
   return [
     STICKY_MARKER,
-    `${STICKY_HEAD}${head} -->`,
+    `${STICKY_HEAD}${head}${base ? ` ${base}` : ''} -->`,
     `### RSO approval — ${mentions}`,
     '',
     releasesTable(gate),
@@ -373,8 +373,8 @@ export function renderSticky(view: View & { owner?: string }): string {
 }
 
 /** The sticky comment under a config's `signoff:`: the roles table and the exact commands for this head. */
-function renderSignoffSticky(view: View & { owner?: string }): string {
-  const { outcome, gate, head, policy, owner, roles = [] } = view;
+function renderSignoffSticky(view: View & { owner?: string; base?: string }): string {
+  const { outcome, gate, head, policy, owner, base, roles = [] } = view;
   const so = policy.settings.signoff!;
   const open = roles.filter((r) => r.state === 'waiting').map((r) => r.role);
   const mentions = [...new Set(open.flatMap((r) => holders(so.roles[r] ?? { users: [], teams: [] }, owner)))].join(' ');
@@ -393,7 +393,7 @@ function renderSignoffSticky(view: View & { owner?: string }): string {
   const commands = outcome.state === 'waiting' ? open.map((r) => `/signoff approve ${r} ${short(head)}`) : [];
   return [
     STICKY_MARKER,
-    `${STICKY_HEAD}${head} -->`,
+    `${STICKY_HEAD}${head}${base ? ` ${base}` : ''} -->`,
     `### Sign-off${mentions ? ` — ${mentions}` : ''}`,
     '',
     releasesTable(gate),

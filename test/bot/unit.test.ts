@@ -64,7 +64,11 @@ describe('App handlers (nock)', () => {
           body.conclusion === 'success' &&
           body.output.title === 'Not a release',
       )
-      .reply(201, { id: 1 });
+      .reply(201, { id: 1 })
+      // A sticky comment this PR already had would follow the head (here there is none: none is made).
+      .get('/repos/lab/models/issues/7/comments')
+      .query(true)
+      .reply(200, []);
     await probot.receive({
       id: '1',
       name: 'pull_request',
@@ -214,7 +218,7 @@ const pull = {
 /** This App's check run state (v3) on HEAD for base main: a cached passing gate, `since`, a ledger. */
 const runState = (ledger: unknown[] = [], since = '2026-11-28T09:00:05Z') =>
   `<!-- asl-gate:state ${Buffer.from(JSON.stringify({ v: 3, head: HEAD, base: BASE, today: '2026-11-28', since, ledger, gate: { relevant: true, verdict: 'pass', approvalRequired: true, policyChanged: false, releases: [], findings: [] } })).toString('base64')} -->`;
-const stickyBody = `<!-- asl-gate:rso-approval -->\n<!-- asl-gate:head ${HEAD} -->\nold`;
+const stickyBody = `<!-- asl-gate:rso-approval -->\n<!-- asl-gate:head ${HEAD} main -->\nold`;
 const comment = (id: number, login: string, userId: number, body: string, at = '2026-11-28T10:00:00Z') => ({
   id,
   body,
@@ -479,10 +483,10 @@ describe('approval decision (replay of what the App bound to the head)', () => {
     expect(state([a, r, v], [...ledger].reverse())).toBe('waiting');
   });
 
-  it('comments the App never bound to this head do not count; a full SHA of the head does', () => {
+  it('comments the App never bound to this (head, base) do not count, a full SHA of the head included', () => {
     expect(state([comment('/rso approve', '2026-01-02')], [])).toBe('waiting');
     expect(state([comment(`/rso approve ${head.slice(0, 12)}`, '2026-01-02')], [])).toBe('waiting');
-    expect(state([comment(`/rso approve ${head}`, '2026-01-02')], [])).toBe('approved');
+    expect(state([comment(`/rso approve ${head}`, '2026-01-02')], [])).toBe('waiting');
     expect(state([comment(`/rso approve ${'b'.repeat(40)}`, '2026-01-02')], [])).toBe('waiting');
   });
 
