@@ -59,7 +59,7 @@ const findingCodes = () =>
 // nock sees the global fetch, not the undici copy inside @actions/github: inject it.
 const api = (retry: RetryPolicy) => actionOctokit('t', { fetch: globalThis.fetch, retry });
 const b64 = (s: string) => Buffer.from(s).toString('base64');
-const config = exampleRepo()['.github/asl-gate.yml']!;
+const config = exampleRepo()['.github/asl-gate.yml'];
 /** GitHub's Link header pointing at page `n` of the PR's files (octokit.paginate follows it). */
 const next = (n: number) => ({ link: `<${API}/repos/lab/models/pulls/7/files?per_page=100&page=${n}>; rel="next"` });
 const blobId = (text: string) =>

@@ -261,7 +261,7 @@ describe('asl-gate due: a repository with two releases', () => {
     expect(text).toContain('atlas: assessment ai-rd-prelim (AI-RD-4), 1 day past due, grace until 2026-11-29\n');
     expect(text).toContain('complete it and set completed: in releases/atlas/assessments/ai-rd-prelim.yml\n');
     // Once the grace days are over, it is overdue for both commands.
-    expect(dueJson(['--now', '2026-11-30'], root).items[1]!.state).toBe('overdue');
+    expect(dueJson(['--now', '2026-11-30'], root).items[1].state).toBe('overdue');
     // Nothing overdue (before any due date): exit 0.
     expect(asl(['due', '--now', '2026-11-01'], root).code).toBe(0);
   });
@@ -285,7 +285,7 @@ describe('asl-gate due: a repository with two releases', () => {
     expect(a.map((e) => e.uid)).toEqual(b.map((e) => e.uid));
     expect(new Set(a.map((e) => e.uid)).size).toBe(a.length);
     a.forEach((e, i) => {
-      const item = items[i]!;
+      const item = items[i];
       expect(e.startDate.isDate).toBe(true); // all-day
       expect(e.startDate.toString()).toBe(item.due);
       expect(e.endDate.toString()).toBe(
@@ -295,11 +295,11 @@ describe('asl-gate due: a repository with two releases', () => {
       expect(e.summary).toContain(item.model as string);
       for (const t of item.thresholds as string[]) expect(e.description).toContain(t);
     });
-    expect(a[0]!.summary).toBe('OVERDUE: atlas: assessment cbrn-refresh (CBRN-3, CBRN-4)');
-    expect(a[0]!.description).toContain('releases/atlas/assessments/cbrn-refresh.yml');
-    expect(a[2]!.description).toContain('list it under assessments: in releases/atlas/asl.yml');
+    expect(a[0].summary).toBe('OVERDUE: atlas: assessment cbrn-refresh (CBRN-3, CBRN-4)');
+    expect(a[0].description).toContain('releases/atlas/assessments/cbrn-refresh.yml');
+    expect(a[2].description).toContain('list it under assessments: in releases/atlas/asl.yml');
     // Escaped text comes back as written, folded lines and all.
-    expect(a[3]!.summary).toBe(
+    expect(a[3].summary).toBe(
       'Boréalis: β#1; "ß", ünïcödé ✓ — a name long enough to need folding: assessment ai-rd-2027-01 (AI-RD-4, AI-RD-5)',
     );
   });
@@ -311,7 +311,7 @@ describe('asl-gate due: a repository with two releases', () => {
     expect(r.stdout).toContain(
       '| 2026-11-20 | ❌ overdue | atlas | assessment cbrn-refresh (CBRN-3, CBRN-4) | overdue by 6 days | `releases/atlas/assessments/cbrn-refresh.yml` |',
     );
-    const gantt = /```mermaid\n([\s\S]*?)```/.exec(r.stdout)![1]!;
+    const gantt = /```mermaid\n([\s\S]*?)```/.exec(r.stdout)![1];
     expect(gantt).toContain('  assessment cbrn-refresh : crit, milestone, 2026-11-20, 0d\n');
     expect(gantt).toContain('  assessment ai-rd-prelim : milestone, 2026-11-27, 0d\n');
     const section = gantt.split('\n').find((l) => l.startsWith('  section Bor'))!;
@@ -386,7 +386,7 @@ describe('due: the engine', () => {
   it('a pack cadence without an interval gives no comprehensive item, only the assessments written', async () => {
     const { snapshot, policy } = await examplePolicy(TWO_RELEASES, (p) => ({
       ...p,
-      pack: { ...p.pack, pack: { ...p.pack.pack, cadence: {} as never } },
+      pack: { ...p.pack, pack: { ...p.pack.pack, cadence: {} } },
     }));
     const report = await dueInRepository({ snapshot, policy, today: '2026-11-28' });
     expect(report.items.map((i) => `${i.what} ${i.assessment}`)).toEqual([
