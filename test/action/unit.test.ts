@@ -204,8 +204,8 @@ describe('Action runner (nock)', () => {
       expect(verdict()).toBeUndefined();
       expect(process.exitCode).toBe(1);
       const out = vi
-        .mocked(process.stdout.write)
-        .mock.calls.map((c) => String(c[0]))
+        .mocked(process.stdout)
+        .write.mock.calls.map((c) => String(c[0]))
         .join('');
       expect(out).toContain(
         '::error::GitHub API GET https://api.github.com/repos/lab/models/pulls/7/files?per_page=100 failed: rate limited, and GitHub asks to wait 2000000 s, over the 60 s asl-gate waits (after 1 attempt)\n',

@@ -866,7 +866,7 @@ function documented(name: string, overlay: Record<string, unknown>): Record<stri
       components: { examples: Record<string, { value: unknown }> };
     }
   ).components.examples;
-  let base = structuredClone(examples[name].value) as unknown;
+  let base: unknown = structuredClone(examples[name].value);
   if (Array.isArray(base)) base = base[0];
   return merge(base as Record<string, unknown>, overlay);
 }
