@@ -96,5 +96,5 @@ async function configError(findings: Finding[], settings: Settings): Promise<voi
   } catch {
     /* the failure below says it */
   }
-  core.setFailed(`ASL gate configuration error in ${settings.config}: ${findings[0]!.message}`);
+  core.setFailed(`ASL gate configuration error in ${settings.config}: ${findings[0].message}`);
 }

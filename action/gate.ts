@@ -132,5 +132,5 @@ async function configError(findings: Finding[], { settings }: Gate): Promise<voi
   await summarise(
     `## ASL gate: ❌ configuration error\n\n${findings.map((f) => `- \`${f.code}\` ${f.file ?? settings.config}${f.line ? `:${f.line}` : ''}: ${cell(f.message)}`).join('\n')}\n`,
   );
-  core.setFailed(`ASL gate configuration error in ${settings.config}: ${findings[0]!.message}`);
+  core.setFailed(`ASL gate configuration error in ${settings.config}: ${findings[0].message}`);
 }

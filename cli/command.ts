@@ -57,7 +57,7 @@ export function usageOf(cmd: Command): string {
     const left = opts.map(([name, o]) => `${o.short ? `-${o.short}, ` : ''}--${name}${o.value ? ` ${o.value}` : ''}`);
     left.push('-h, --help');
     const width = Math.max(...left.map((l) => l.length)) + 2;
-    opts.forEach(([, o], i) => lines.push(`  ${left[i]!.padEnd(width)}${o.help}`));
+    opts.forEach(([, o], i) => lines.push(`  ${left[i].padEnd(width)}${o.help}`));
     lines.push(`  ${left.at(-1)!.padEnd(width)}print this help and exit`);
   }
   return `${lines.join('\n')}\n`;
@@ -115,7 +115,7 @@ export function parseCommandArgs(cmd: Command, argv: string[]): ParsedArgs {
           : `${named} needs a value${spec?.value ? ` (${spec.value})` : ''}`,
       );
     }
-    throw new UsageError(message.split('\n')[0]!);
+    throw new UsageError(message.split('\n')[0]);
   }
 }
 
@@ -127,7 +127,7 @@ export function stringOption(args: ParsedArgs, name: string): string | undefined
 
 /** `--format`, checked against what the command can print. */
 export function formatOption<F extends string>(args: ParsedArgs, allowed: readonly F[]): F {
-  const f = stringOption(args, 'format') ?? allowed[0]!;
+  const f = stringOption(args, 'format') ?? allowed[0];
   if (!(allowed as readonly string[]).includes(f)) {
     const near = closest(f, allowed);
     throw new UsageError(

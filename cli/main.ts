@@ -76,8 +76,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       io.stdout.write(globalUsage());
       return EXIT.pass;
     }
-    const cmd = commandNamed(rest[0]!);
-    if (!cmd) return usageError(io, unknownCommand(rest[0]!));
+    const cmd = commandNamed(rest[0]);
+    if (!cmd) return usageError(io, unknownCommand(rest[0]));
     io.stdout.write(usageOf(cmd));
     return EXIT.pass;
   }

@@ -32,7 +32,8 @@ export function networkFailure(error: unknown, depth = 0): Failure | undefined {
     return { code: e.code, message: typeof e.message === 'string' ? e.message : e.code };
   if (e.name === 'TimeoutError')
     return { code: 'ETIMEDOUT', message: typeof e.message === 'string' ? e.message : 'timed out' };
-  const inner = [e.cause, ...(Array.isArray(e.errors) ? e.errors : [])];
+  const errors: unknown[] = Array.isArray(e.errors) ? e.errors : [];
+  const inner = [e.cause, ...errors];
   for (const i of inner) {
     const found = networkFailure(i, depth + 1);
     if (found) return found;

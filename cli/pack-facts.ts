@@ -39,7 +39,7 @@ export function documentsFor(pack: PackIndex, level: string) {
 /** The thresholds that, when not ruled out, require `standard` at `safeguard.from` or above. */
 export function thresholdsRequiring(pack: PackIndex, g: Safeguard): Threshold[] {
   return pack.pack.thresholds.filter(
-    (t) => t.requires[g.standard] !== undefined && atOrAbove(pack, t.requires[g.standard]!, g.from),
+    (t) => t.requires[g.standard] !== undefined && atOrAbove(pack, t.requires[g.standard], g.from),
   );
 }
 

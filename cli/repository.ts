@@ -105,7 +105,7 @@ export async function packOf(
     const snapshot = new FsSnapshot(root);
     const r = await loadPack(snapshot, new SafeStat(snapshot), packOption, { file: '--pack' });
     if (r.ok) return { ok: true, index: r.index };
-    const f = r.findings[0]!;
+    const f = r.findings[0];
     if (f.code === 'policy.unknown') {
       throw new UsageError(
         `--pack: no pack ${JSON.stringify(packOption)}${didYouMean(packOption, Object.keys(BUILTIN_PACKS))} (built-in: ${Object.keys(BUILTIN_PACKS).join(', ')}; or a path to a pack file)`,

@@ -1,7 +1,6 @@
 import type * as Fs from 'node:fs';
-import type * as Tty from 'node:tty';
 
-const fs = process.getBuiltinModule('node:fs') as typeof Fs;
+const fs = process.getBuiltinModule('node:fs');
 
 /**
  * Standard output for a command that prints once and exits. `process.stdout` is not touched
@@ -43,5 +42,5 @@ function isTerminal(fd: number): boolean {
   if (!st.isCharacterDevice()) return false;
   const devNull = fs.statSync('/dev/null', { throwIfNoEntry: false });
   if (devNull?.isCharacterDevice() && devNull.rdev === st.rdev) return false;
-  return (process.getBuiltinModule('node:tty') as typeof Tty).isatty(fd);
+  return process.getBuiltinModule('node:tty').isatty(fd);
 }

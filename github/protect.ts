@@ -163,7 +163,7 @@ export async function protect(api: GitHubApi, o: ProtectOptions): Promise<Protec
   // A clash: another ruleset on this branch requires one of our check names from another source,
   // so the branch could never be satisfied (or could be by the wrong App).
   const want = desiredRuleset(o);
-  const wanted = new Map(want.rules![0]!.parameters!.required_status_checks!.map((c) => [c.context, c.integration_id]));
+  const wanted = new Map(want.rules![0].parameters!.required_status_checks!.map((c) => [c.context, c.integration_id]));
   for (const r of rulesets) {
     if (r === existing || r.enforcement === 'disabled') continue;
     const refs = r.conditions?.ref_name?.include ?? [];

@@ -99,7 +99,7 @@ export class GitHubSnapshot implements RepoSnapshot {
     // For a symlink to a file the API answers with the target's content under the target's path.
     if (item.path !== path) return { kind: 'symlink', item };
     const t = toType(item.type);
-    return { kind: t === 'dir' ? 'other' : t, item } as Fetched;
+    return { kind: t === 'dir' ? 'other' : t, item };
   }
 }
 

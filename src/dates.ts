@@ -21,7 +21,7 @@ export function isIsoDate(s: string): boolean {
   const day = Number(s.slice(8, 10));
   if (month < 1 || month > 12 || day < 1) return false;
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  return day <= (month === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[month - 1]!);
+  return day <= (month === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[month - 1]);
 }
 
 const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9];

@@ -73,7 +73,7 @@ Exit codes: 0 pass, 1 fail, 2 usage or configuration error.`,
 };
 
 function merge(reports: CheckReport[]): CheckReport {
-  if (reports.length === 1) return reports[0]!;
+  if (reports.length === 1) return reports[0];
   const findings: Finding[] = sortFindings(reports.flatMap((r) => r.findings));
   return { verdict: verdictOf(findings), releases: reports.flatMap((r) => r.releases), findings };
 }

@@ -107,7 +107,7 @@ function explainLevel(pack: PackIndex, level: string): Explained {
   for (const s of p.standards) {
     text.push(`  ${s}:`);
     text.push(
-      ...(bySt[s]!.length ? bySt[s]!.map((g) => `    - ${g.id} (from ${g.from}): ${g.description}`) : ['    (none)']),
+      ...(bySt[s].length ? bySt[s].map((g) => `    - ${g.id} (from ${g.from}): ${g.description}`) : ['    (none)']),
     );
   }
   text.push('', 'Documents:', ...(docs.text.length ? docs.text.map(bullet) : ['  (none)']));
@@ -128,7 +128,7 @@ function explainLevel(pack: PackIndex, level: string): Explained {
     json: {
       kind: 'level',
       id: level,
-      safeguards: Object.fromEntries(p.standards.map((s) => [s, bySt[s]!.map((g) => g.id)])),
+      safeguards: Object.fromEntries(p.standards.map((s) => [s, bySt[s].map((g) => g.id)])),
       documents: docs.json,
       thresholds_allowed: covered.map((t) => t.id),
       thresholds_to_rule_out: beyond.map((t) => t.id),

@@ -66,7 +66,7 @@ the repository has none. Existing files are never overwritten.`,
         `--level ${JSON.stringify(levelOption)} is not a level of ${pack.pack.id} (${pack.pack.levels.join(', ')})${didYouMean(levelOption, pack.pack.levels)}`,
       );
 
-    const declaration = declarationPath(releases[0]!, model);
+    const declaration = declarationPath(releases[0], model);
     const folder = posix.dirname(declaration);
     const policyRef = hasConfig ? undefined : (packOption ?? pack.pack.id);
     const files = skeleton(pack, {

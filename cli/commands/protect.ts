@@ -48,8 +48,8 @@ Exit codes: 0 done (or nothing to change), 2 usage or API error.`,
     const api = cliOctokit(token, baseUrl);
     const branch = stringOption(args, 'branch')!;
     const opts = {
-      owner: m[1]!,
-      repo: m[2]!,
+      owner: m[1],
+      repo: m[2],
       branch,
       appId,
       ...(gateAppId !== undefined ? { gateAppId } : {}),

@@ -29,7 +29,7 @@ export async function expandGlob(snapshot: RepoSnapshot, glob: string, type: 'fi
   const out = new Set<string>();
   const walk = async (base: string, i: number): Promise<void> => {
     if (i === segs.length) return;
-    const seg = segs[i]!;
+    const seg = segs[i];
     const last = i === segs.length - 1;
     const entries = await snapshot.list(base);
     if (seg === '**') {

@@ -92,7 +92,7 @@ export async function loadPolicy(
     graceDays: config.grace_days ?? 0,
     rso: { users: config.rso?.users ?? [], teams: config.rso?.teams ?? [] },
     approval: {
-      fromLevel: config.approval?.from_level ?? pack.index.pack.levels[0]!,
+      fromLevel: config.approval?.from_level ?? pack.index.pack.levels[0],
       allowAuthor: config.approval?.allow_author ?? false,
     },
   };
@@ -100,7 +100,7 @@ export async function loadPolicy(
     // The engine's "approval required" (a release at or above the lowest rule) and the rso role's
     // holders, as the single-role settings spell them.
     settings.signoff = signoff.settings;
-    settings.approval.fromLevel = signoff.settings.require[0]!.fromLevel;
+    settings.approval.fromLevel = signoff.settings.require[0].fromLevel;
     settings.rso = signoff.settings.roles.rso ?? { users: [], teams: [] };
   }
   if (!pack.index.rank.has(settings.approval.fromLevel)) {
@@ -128,7 +128,7 @@ export function builtinPack(id: string): PackIndex | undefined {
   if (!Object.hasOwn(BUILTIN_PACKS, id)) return undefined;
   let idx = builtinCache.get(id);
   if (!idx) {
-    const pack = BUILTIN_PACKS[id]!;
+    const pack = BUILTIN_PACKS[id];
     idx = {
       pack,
       file: `built-in:${id}`,
@@ -453,7 +453,7 @@ export function rolesRequired(
     const top = policy.pack.pack.levels[Math.max(...ranks)];
     const rule = top === undefined ? undefined : ruleAt(so.require, policy.pack, top);
     if (rule) add(rule.roles, `${s.name} at ${top}`);
-    else if (s.needsApproval) add(so.require[0]!.roles, `${s.name} (acknowledged noncompliance)`);
+    else if (s.needsApproval) add(so.require[0].roles, `${s.name} (acknowledged noncompliance)`);
   }
   if (policyChanged) add(so.changes, 'config or pack change');
   return out;

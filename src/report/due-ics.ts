@@ -1,4 +1,3 @@
-import type * as Crypto from 'node:crypto';
 import { addDays } from '../dates.js';
 import type { DueItem, DueReport } from '../engine/due.js';
 import { todoText, whatText, whenText, whyText } from './due-describe.js';
@@ -50,7 +49,7 @@ export function dueUid(item: DueItem): string {
       ? `assessment\u0000${item.assessment}`
       : `comprehensive\u0000${item.thresholds.join(',')}`;
   // Loaded here: most runs never make a calendar (see rolldown.config.mjs on builtin imports).
-  const { createHash } = process.getBuiltinModule('node:crypto') as typeof Crypto;
+  const { createHash } = process.getBuiltinModule('node:crypto');
   return `${createHash('sha256').update(`${item.declaration}\u0000${what}`).digest('hex').slice(0, 32)}@asl-gate.due`;
 }
 

@@ -14,7 +14,7 @@ export class MemorySnapshot implements RepoSnapshot {
       const parts = path.split('/');
       let dir = '';
       for (let i = 0; i < parts.length; i++) {
-        const name = parts[i]!;
+        const name = parts[i];
         const isLast = i === parts.length - 1;
         const type: EntryType = isLast ? (typeof content === 'string' ? 'file' : 'symlink') : 'dir';
         this.dirs.get(dir)!.set(name, type);

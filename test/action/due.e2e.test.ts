@@ -85,7 +85,7 @@ describe('ASL gate Action on schedule: what falls due (issue 19)', () => {
     const first = await scheduled(repoWithNext(), '2026-11-28');
     expect(first.code).toBe(0);
     expect(ours()).toHaveLength(1);
-    const issue = ours()[0]!;
+    const issue = ours()[0];
     expect(first.outputs['due-issue']).toBe(String(issue.number));
     expect(issue).toMatchObject({
       state: 'open',

@@ -17,7 +17,7 @@ beforeEach(async () => {
   gh = new GitHubStandIn();
   await gh.start();
   // The base branch: the lab's config, no release yet.
-  gh.commits.set(BASE, { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml']!, 'README.md': '# models\n' });
+  gh.commits.set(BASE, { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml'], 'README.md': '# models\n' });
 });
 afterEach(() => gh.stop());
 
@@ -332,7 +332,7 @@ describe('ASL gate Action: what a change touches, and a listing it cannot trust'
   it('a PR that renames a review receipt out of the release folder checks the release it left', async () => {
     const receipt = 'releases/nova-2/reviews/us-aisi-receipt.md';
     const repo = exampleRepo('nova-2');
-    const workspace = { ...without(repo, receipt), 'archive/us-aisi-receipt.md': repo[receipt]! };
+    const workspace = { ...without(repo, receipt), 'archive/us-aisi-receipt.md': repo[receipt] };
     const run = await runAction({
       workspace,
       event: prOf([{ filename: 'archive/us-aisi-receipt.md', previous_filename: receipt, status: 'renamed' }]),

@@ -26,7 +26,7 @@ const CASES = [
 describe.each(CASES)('ASL gate Action with the built-in pack $pack', ({ pack, pass, fail, code }) => {
   async function judge(model: string) {
     const workspace = readTree(join(ROOT, 'examples/packs', pack));
-    gh.commits.set(BASE, { '.github/asl-gate.yml': workspace['.github/asl-gate.yml']!, 'README.md': '# models\n' });
+    gh.commits.set(BASE, { '.github/asl-gate.yml': workspace['.github/asl-gate.yml'], 'README.md': '# models\n' });
     const changed = Object.keys(workspace).filter((p) => p.startsWith(`releases/${model}/`));
     gh.pullFiles.set(
       7,

@@ -61,7 +61,7 @@ describe('ASL gate Action: every release a change touches (issue 14)', () => {
     );
     delete nova3['releases/nova-3/assessments/ai-rd.yml'];
     const base = { ...exampleRepo('nova-2'), ...nova3 };
-    let head: Record<string, string> = { ...base, [COPY]: base[AIRD]! };
+    let head: Record<string, string> = { ...base, [COPY]: base[AIRD] };
     head = edit(head, AIRD, 'AI-RD-5: ruled_out', 'AI-RD-5: not_ruled_out');
     head = edit(head, 'releases/nova-2/asl.yml', '  - assessments/ai-rd.yml', '  - assessments/ai-rd-copy.yml');
     const run = await pullRequest(base, head, [
@@ -99,7 +99,7 @@ describe('ASL gate Action: every release a change touches (issue 14)', () => {
       ...cite('beta'),
       ...cite('gamma'),
       ...novaAs('delta'),
-      [SHARED]: exampleRepo('nova-2')['releases/nova-2/assessments/cbrn.yml']!.replace(
+      [SHARED]: exampleRepo('nova-2')['releases/nova-2/assessments/cbrn.yml'].replace(
         'report: reports/capability.md\n',
         '',
       ),
@@ -129,7 +129,7 @@ describe('ASL gate Action: every release a change touches (issue 14)', () => {
         ),
       ),
       ...exampleRepo(),
-      [SHARED]: exampleRepo('nova-2')['releases/nova-2/assessments/cbrn.yml']!.replace(
+      [SHARED]: exampleRepo('nova-2')['releases/nova-2/assessments/cbrn.yml'].replace(
         'report: reports/capability.md\n',
         '',
       ),
@@ -148,7 +148,7 @@ describe('ASL gate Action: every release a change touches (issue 14)', () => {
     const base = { ...exampleRepo('nova-2', 'orion-1') };
     const head = {
       ...without(base, 'releases/orion-1/reports/capability.md'),
-      'releases/nova-2/reports/orion-capability.md': base['releases/orion-1/reports/capability.md']!,
+      'releases/nova-2/reports/orion-capability.md': base['releases/orion-1/reports/capability.md'],
     };
     const run = await pullRequest(base, head, [
       {

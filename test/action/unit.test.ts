@@ -59,7 +59,7 @@ const findingCodes = () =>
 // nock sees the global fetch, not the undici copy inside @actions/github: inject it.
 const api = (retry: RetryPolicy) => actionOctokit('t', { fetch: globalThis.fetch, retry });
 const b64 = (s: string) => Buffer.from(s).toString('base64');
-const config = exampleRepo()['.github/asl-gate.yml']!;
+const config = exampleRepo()['.github/asl-gate.yml'];
 /** GitHub's Link header pointing at page `n` of the PR's files (octokit.paginate follows it). */
 const next = (n: number) => ({ link: `<${API}/repos/lab/models/pulls/7/files?per_page=100&page=${n}>; rel="next"` });
 const blobId = (text: string) =>
@@ -204,8 +204,8 @@ describe('Action runner (nock)', () => {
       expect(verdict()).toBeUndefined();
       expect(process.exitCode).toBe(1);
       const out = vi
-        .mocked(process.stdout.write)
-        .mock.calls.map((c) => String(c[0]))
+        .mocked(process.stdout)
+        .write.mock.calls.map((c) => String(c[0]))
         .join('');
       expect(out).toContain(
         '::error::GitHub API GET https://api.github.com/repos/lab/models/pulls/7/files?per_page=100 failed: rate limited, and GitHub asks to wait 2000000 s, over the 60 s asl-gate waits (after 1 attempt)\n',

@@ -12,7 +12,7 @@ function asl(args: string[], cwd = ROOT) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const COMMANDS = ['check', 'init', 'explain', 'packs', 'schema', 'protect'];
-const PACK = BUILTIN_PACKS['anthropic-rsp-2.2']!;
+const PACK = BUILTIN_PACKS['anthropic-rsp-2.2'];
 
 describe('conventions', () => {
   it('--version, -V and version print the package version', () => {
@@ -172,7 +172,7 @@ describe('explain', () => {
   });
 
   it('a threshold and a safeguard say why', () => {
-    const t = PACK.thresholds[0]!;
+    const t = PACK.thresholds[0];
     const th = JSON.parse(asl(['explain', t.id, '--format', 'json']).stdout);
     expect(th).toMatchObject({ kind: 'threshold', id: t.id, description: t.description, requires: t.requires });
     const g = PACK.safeguards.find((x) => x.from !== PACK.levels[0])!;
@@ -263,7 +263,7 @@ describe('packs', () => {
 describe('schema messages', () => {
   it('an unknown key suggests the closest allowed one', () => {
     const files = exampleRepo('nova-2');
-    files['releases/nova-2/asl.yml'] = files['releases/nova-2/asl.yml']!.replace(
+    files['releases/nova-2/asl.yml'] = files['releases/nova-2/asl.yml'].replace(
       '    status: not_ruled_out',
       '    staus: not_ruled_out',
     );
@@ -299,7 +299,7 @@ describe('schema (process)', () => {
     expect(ids.size).toBe(4);
     const decl = all.declaration as { properties: Record<string, Record<string, unknown>> };
     expect(decl.properties.release_date).toMatchObject({ format: 'date', pattern: expect.any(String) });
-    const day = new RegExp(decl.properties.release_date!.pattern as string, 'u');
+    const day = new RegExp(decl.properties.release_date.pattern as string, 'u');
     for (const ok of ['2026-12-01', '2028-02-29', '2000-01-01']) expect(day.test(ok), ok).toBe(true);
     for (const bad of ['2026-13-01', '2026-12-32', '1999-12-31', '2026-1-01', '26-12-01'])
       expect(day.test(bad), bad).toBe(false);
@@ -331,7 +331,7 @@ describe('schema (process)', () => {
 describe('schema messages: values', () => {
   it('a mistyped enum value suggests the closest; paths read thresholds[0].status', () => {
     const files = exampleRepo('nova-2');
-    files['releases/nova-2/asl.yml'] = files['releases/nova-2/asl.yml']!.replace(
+    files['releases/nova-2/asl.yml'] = files['releases/nova-2/asl.yml'].replace(
       '    status: not_ruled_out',
       '    status: not-ruled-out',
     );

@@ -15,9 +15,12 @@ function asl(args: string[], cwd = ROOT) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+/** An item of `asl-gate due --format json`, as far as these tests read it. */
+type DueJsonItem = Record<string, unknown> & { due: string; state: string; model: string; thresholds: string[] };
 function dueJson(args: string[], cwd = ROOT) {
   const r = asl(['due', ...args, '--format', 'json'], cwd);
-  return { ...r, items: r.stdout ? (JSON.parse(r.stdout).items as Array<Record<string, unknown>>) : [] };
+  const items = r.stdout ? (JSON.parse(r.stdout) as { items: DueJsonItem[] }).items : [];
+  return { ...r, items };
 }
 
 const temps: string[] = [];
@@ -50,6 +53,14 @@ const declaration = (model: string, releaseDate: string, files: string[]) =>
     '',
   ].join('\n');
 
+/** The atlas release's declaration (extended by a test below). */
+const ATLAS = declaration('atlas', '2026-12-01', [
+  'assessments/cbrn.yml',
+  'assessments/ai-rd.yml',
+  'assessments/cbrn-refresh.yml',
+  'assessments/ai-rd-prelim.yml',
+]);
+
 /**
  * Two releases, two grace days. On 2026-11-28:
  * - atlas: cbrn-refresh (due 11-20) overdue; ai-rd-prelim (due 11-27) past due but in grace;
@@ -60,12 +71,7 @@ const declaration = (model: string, releaseDate: string, files: string[]) =>
  */
 const TWO_RELEASES: Files = {
   '.github/asl-gate.yml': 'policy: anthropic-rsp-2.2\ngrace_days: 2\n',
-  'releases/atlas/asl.yml': declaration('atlas', '2026-12-01', [
-    'assessments/cbrn.yml',
-    'assessments/ai-rd.yml',
-    'assessments/cbrn-refresh.yml',
-    'assessments/ai-rd-prelim.yml',
-  ]),
+  'releases/atlas/asl.yml': ATLAS,
   'releases/atlas/assessments/cbrn.yml': assessment(
     'cbrn-2026-06',
     'comprehensive',
@@ -112,7 +118,7 @@ describe('asl-gate due: the examples', () => {
     const r = dueJson(['examples', '--now', '2027-05-17', '--within', '2']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
-    const summary = r.items.map((i) => `${i.due} ${i.state} ${i.model} ${(i.thresholds as string[]).join(',')}`);
+    const summary = r.items.map((i) => `${i.due} ${i.state} ${i.model} ${i.thresholds.join(',')}`);
     expect(summary).toEqual([
       // The newest comprehensive assessments of CBRN-3/4 were completed 2026-11-14: + 183 days.
       '2027-05-16 overdue haiku-mini CBRN-3,CBRN-4',
@@ -261,7 +267,7 @@ describe('asl-gate due: a repository with two releases', () => {
     expect(text).toContain('atlas: assessment ai-rd-prelim (AI-RD-4), 1 day past due, grace until 2026-11-29\n');
     expect(text).toContain('complete it and set completed: in releases/atlas/assessments/ai-rd-prelim.yml\n');
     // Once the grace days are over, it is overdue for both commands.
-    expect(dueJson(['--now', '2026-11-30'], root).items[1]!.state).toBe('overdue');
+    expect(dueJson(['--now', '2026-11-30'], root).items[1].state).toBe('overdue');
     // Nothing overdue (before any due date): exit 0.
     expect(asl(['due', '--now', '2026-11-01'], root).code).toBe(0);
   });
@@ -285,21 +291,21 @@ describe('asl-gate due: a repository with two releases', () => {
     expect(a.map((e) => e.uid)).toEqual(b.map((e) => e.uid));
     expect(new Set(a.map((e) => e.uid)).size).toBe(a.length);
     a.forEach((e, i) => {
-      const item = items[i]!;
+      const item = items[i];
       expect(e.startDate.isDate).toBe(true); // all-day
       expect(e.startDate.toString()).toBe(item.due);
       expect(e.endDate.toString()).toBe(
         new Date(Date.parse(`${item.due}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10),
       );
       expect(e.component.getFirstPropertyValue('dtstamp')).toBeTruthy();
-      expect(e.summary).toContain(item.model as string);
-      for (const t of item.thresholds as string[]) expect(e.description).toContain(t);
+      expect(e.summary).toContain(item.model);
+      for (const t of item.thresholds) expect(e.description).toContain(t);
     });
-    expect(a[0]!.summary).toBe('OVERDUE: atlas: assessment cbrn-refresh (CBRN-3, CBRN-4)');
-    expect(a[0]!.description).toContain('releases/atlas/assessments/cbrn-refresh.yml');
-    expect(a[2]!.description).toContain('list it under assessments: in releases/atlas/asl.yml');
+    expect(a[0].summary).toBe('OVERDUE: atlas: assessment cbrn-refresh (CBRN-3, CBRN-4)');
+    expect(a[0].description).toContain('releases/atlas/assessments/cbrn-refresh.yml');
+    expect(a[2].description).toContain('list it under assessments: in releases/atlas/asl.yml');
     // Escaped text comes back as written, folded lines and all.
-    expect(a[3]!.summary).toBe(
+    expect(a[3].summary).toBe(
       'Boréalis: β#1; "ß", ünïcödé ✓ — a name long enough to need folding: assessment ai-rd-2027-01 (AI-RD-4, AI-RD-5)',
     );
   });
@@ -311,7 +317,7 @@ describe('asl-gate due: a repository with two releases', () => {
     expect(r.stdout).toContain(
       '| 2026-11-20 | ❌ overdue | atlas | assessment cbrn-refresh (CBRN-3, CBRN-4) | overdue by 6 days | `releases/atlas/assessments/cbrn-refresh.yml` |',
     );
-    const gantt = /```mermaid\n([\s\S]*?)```/.exec(r.stdout)![1]!;
+    const gantt = /```mermaid\n([\s\S]*?)```/.exec(r.stdout)![1];
     expect(gantt).toContain('  assessment cbrn-refresh : crit, milestone, 2026-11-20, 0d\n');
     expect(gantt).toContain('  assessment ai-rd-prelim : milestone, 2026-11-27, 0d\n');
     const section = gantt.split('\n').find((l) => l.startsWith('  section Bor'))!;
@@ -386,7 +392,7 @@ describe('due: the engine', () => {
   it('a pack cadence without an interval gives no comprehensive item, only the assessments written', async () => {
     const { snapshot, policy } = await examplePolicy(TWO_RELEASES, (p) => ({
       ...p,
-      pack: { ...p.pack, pack: { ...p.pack.pack, cadence: {} as never } },
+      pack: { ...p.pack, pack: { ...p.pack.pack, cadence: {} } },
     }));
     const report = await dueInRepository({ snapshot, policy, today: '2026-11-28' });
     expect(report.items.map((i) => `${i.what} ${i.assessment}`)).toEqual([
@@ -399,7 +405,7 @@ describe('due: the engine', () => {
   it('effective compute at the pack multiple makes the next comprehensive assessment due on release_date', async () => {
     const files = {
       ...TWO_RELEASES,
-      'releases/atlas/asl.yml': `${TWO_RELEASES['releases/atlas/asl.yml']}effective_compute_since_last_comprehensive: 4\n`,
+      'releases/atlas/asl.yml': `${ATLAS}effective_compute_since_last_comprehensive: 4\n`,
     };
     const { snapshot, policy } = await examplePolicy(files);
     const report = await dueInRepository({

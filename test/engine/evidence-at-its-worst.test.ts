@@ -39,12 +39,12 @@ describe('what a threshold requires: the evidence at its worst, cited or not (is
     expect(code).toBe(1);
     expect(codesOf(report.findings)).toEqual(['level.understated', 'threshold.contradicted']);
     const contradicted = report.findings.find((f) => f.code === 'threshold.contradicted')!;
-    expect(contradicted).toMatchObject({ file: HAIKU, line: statusLineOf(files[HAIKU]!, 'AI-RD-4') });
+    expect(contradicted).toMatchObject({ file: HAIKU, line: statusLineOf(files[HAIKU], 'AI-RD-4') });
     expect(contradicted.message).toContain('ai-rd-2026-11 found not_ruled_out');
     const understated = report.findings.find((f) => f.code === 'level.understated')!;
-    expect(understated).toMatchObject({ file: HAIKU, line: lineOf(files[HAIKU]!, 'security: ASL-2') });
+    expect(understated).toMatchObject({ file: HAIKU, line: lineOf(files[HAIKU], 'security: ASL-2') });
     expect(understated.message).toContain('AI-RD-4 (not_ruled_out) requires ASL-3');
-    expect(report.releases[0]!.required).toEqual({ deployment: 'ASL-1', security: 'ASL-3' });
+    expect(report.releases[0].required).toEqual({ deployment: 'ASL-1', security: 'ASL-3' });
   });
 
   it('a later assessment that found worse counts although the declaration does not cite it', () => {
@@ -54,7 +54,7 @@ describe('what a threshold requires: the evidence at its worst, cited or not (is
     expect(codesOf(report.findings)).toEqual(['level.understated', 'threshold.contradicted']);
     expect(report.findings.find((f) => f.code === 'threshold.contradicted')).toMatchObject({
       file: HAIKU,
-      line: statusLineOf(files[HAIKU]!, 'AI-RD-4'),
+      line: statusLineOf(files[HAIKU], 'AI-RD-4'),
     });
     expect(report.findings.find((f) => f.code === 'threshold.contradicted')!.message).toContain(
       'ai-rd-4-recheck found not_ruled_out',
@@ -100,10 +100,10 @@ describe('staleness at the later of release_date and the check day (issue 14 cas
     // One per threshold: CBRN-3 and CBRN-4 at cbrn.yml, the three AI R&D thresholds at ai-rd.yml.
     expect(codesOf(report.findings)).toEqual(Array(5).fill('evaluation.stale'));
     expect(report.findings.map((f) => `${f.file}:${f.line}`).sort()).toEqual([
-      ...Array(3).fill(`${NOVA_AIRD}:${lineOf(files[NOVA_AIRD]!, 'completed:')}`),
-      ...Array(2).fill(`${NOVA_CBRN}:${lineOf(files[NOVA_CBRN]!, 'completed:')}`),
+      ...Array(3).fill(`${NOVA_AIRD}:${lineOf(files[NOVA_AIRD], 'completed:')}`),
+      ...Array(2).fill(`${NOVA_CBRN}:${lineOf(files[NOVA_CBRN], 'completed:')}`),
     ]);
-    expect(report.findings[0]!.message).toContain(
+    expect(report.findings[0].message).toContain(
       '322 days old at the check day 2026-11-28 (after release_date 2026-02-01)',
     );
   });
@@ -117,7 +117,7 @@ describe('staleness at the later of release_date and the check day (issue 14 cas
   it('a release dated after the check day is judged at its release_date', () => {
     const { report } = checkProcess(novaAssessedOn('2026-05-01', '2026-12-01'), [], '2026-06-01');
     expect(codesOf(report.findings)).toEqual(Array(5).fill('evaluation.stale'));
-    expect(report.findings[0]!.message).toContain('214 days old at release_date 2026-12-01');
+    expect(report.findings[0].message).toContain('214 days old at release_date 2026-12-01');
   });
 });
 
@@ -130,7 +130,7 @@ describe('dates start at 2000-01-01 (issue 14 case 8)', () => {
       expect.objectContaining({
         code: 'schema.invalid',
         file: NOVA_CBRN,
-        line: lineOf(files[NOVA_CBRN]!, 'completed:'),
+        line: lineOf(files[NOVA_CBRN], 'completed:'),
         message: 'completed: expected a date on or after 2000-01-01',
       }),
     ]);
@@ -141,7 +141,7 @@ describe('dates start at 2000-01-01 (issue 14 case 8)', () => {
     const { code, report } = checkProcess(files);
     expect(code).toBe(1);
     expect(report.findings).toEqual([
-      expect.objectContaining({ code: 'schema.invalid', file: NOVA, line: lineOf(files[NOVA]!, 'release_date') }),
+      expect.objectContaining({ code: 'schema.invalid', file: NOVA, line: lineOf(files[NOVA], 'release_date') }),
     ]);
   });
 

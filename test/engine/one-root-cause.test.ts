@@ -20,9 +20,9 @@ describe('a missing threshold entry is one finding', () => {
     const { code, report } = checkProcess(files);
     expect(code).toBe(1);
     expect(report.findings).toEqual([
-      expect.objectContaining({ code: 'threshold.unassessed', file: DECL, line: lineOf(files[DECL]!, 'thresholds:') }),
+      expect.objectContaining({ code: 'threshold.unassessed', file: DECL, line: lineOf(files[DECL], 'thresholds:') }),
     ]);
-    expect(report.findings[0]!.message).toBe('threshold CBRN-4 has no entry under thresholds');
+    expect(report.findings[0].message).toBe('threshold CBRN-4 has no entry under thresholds');
   });
 
   it('with no assessment covering it either: no evaluation.stale at asl.yml:1:1, and the level it forces says "unassessed"', () => {
@@ -49,7 +49,7 @@ describe('a missing threshold entry is one finding', () => {
     const files = edit(nova(), DECL, /thresholds:\n(  - id: [\s\S]*?)(?=safeguards:)/, '');
     const { report } = checkProcess(files);
     expect(codesOf(report.findings)).toEqual(['threshold.unassessed']);
-    expect(report.findings[0]!.message).toContain('CBRN-3, CBRN-4, AI-RD-CHECKPOINT, AI-RD-4, AI-RD-5');
+    expect(report.findings[0].message).toContain('CBRN-3, CBRN-4, AI-RD-CHECKPOINT, AI-RD-4, AI-RD-5');
   });
 });
 
@@ -64,9 +64,9 @@ describe('a mistyped assessment id is one finding', () => {
     const { code, report } = checkProcess(files);
     expect(code).toBe(1);
     expect(report.findings).toEqual([
-      expect.objectContaining({ code: 'threshold.unassessed', file: DECL, line: lineOf(files[DECL]!, 'cbrn-2026-1]') }),
+      expect.objectContaining({ code: 'threshold.unassessed', file: DECL, line: lineOf(files[DECL], 'cbrn-2026-1]') }),
     ]);
-    expect(report.findings[0]!.message).toBe(
+    expect(report.findings[0].message).toBe(
       '"cbrn-2026-1" is not an assessment of this release, cited for CBRN-3, CBRN-4; did you mean "cbrn-2026-11"?',
     );
   });
@@ -75,14 +75,14 @@ describe('a mistyped assessment id is one finding', () => {
     const files = edit(nova(), CBRN, 'id: cbrn-2026-11', 'id: cbrn-2026-1l');
     const { report } = checkProcess(files);
     expect(codesOf(report.findings)).toEqual(['threshold.unassessed']);
-    expect(report.findings[0]!.message).toContain('; did you mean "cbrn-2026-1l"?');
+    expect(report.findings[0].message).toContain('; did you mean "cbrn-2026-1l"?');
   });
 
   it('an assessment that fails the schema is its own finding: the thresholds citing it add none', () => {
     const files = edit(nova(), CBRN, 'kind: comprehensive', 'kind: comprehensiv');
     const { report } = checkProcess(files);
     expect(report.findings).toEqual([
-      expect.objectContaining({ code: 'schema.invalid', file: CBRN, line: lineOf(files[CBRN]!, 'kind:') }),
+      expect.objectContaining({ code: 'schema.invalid', file: CBRN, line: lineOf(files[CBRN], 'kind:') }),
     ]);
   });
 });
@@ -97,10 +97,10 @@ describe('noncompliance entries that cannot apply are findings', () => {
         code: 'schema.invalid',
         severity: 'error',
         file: DECL,
-        line: lineOf(files[DECL]!, 'finding: safeguard.missing'),
+        line: lineOf(files[DECL], 'finding: safeguard.missing'),
       }),
     ]);
-    expect(report.findings[0]!.message).toBe(
+    expect(report.findings[0].message).toBe(
       'noncompliance[0].finding: safeguard.missing cannot be acknowledged; only evaluation.late turns into a warning, and nothing else downgrades an error',
     );
   });
@@ -117,13 +117,13 @@ describe('noncompliance entries that cannot apply are findings', () => {
         code: 'schema.invalid',
         severity: 'warning',
         file: DECL,
-        line: lineOf(files[DECL]!, 'assessment: cbrn-2026-11'),
+        line: lineOf(files[DECL], 'assessment: cbrn-2026-11'),
       }),
     ]);
-    expect(report.findings[0]!.message).toBe(
+    expect(report.findings[0].message).toBe(
       'noncompliance[0]: assessment cbrn-2026-11 was completed 2026-11-14, on time (due 2026-11-15), so this entry acknowledges nothing',
     );
-    expect(report.releases[0]!.approval_required).toBe(true);
+    expect(report.releases[0].approval_required).toBe(true);
   });
 
   it('a mistyped code or assessment names the closest', () => {
@@ -155,7 +155,7 @@ describe('noncompliance entries that cannot apply are findings', () => {
         code: 'schema.invalid',
         severity: 'error',
         file: DECL,
-        line: lineOf(files[DECL]!, 'finding: evaluation.late'),
+        line: lineOf(files[DECL], 'finding: evaluation.late'),
       }),
     ]);
   });
@@ -169,7 +169,7 @@ describe('one wave of findings', () => {
     const { code, report } = checkProcess(files);
     expect(code).toBe(1);
     expect(report.verdict).toBe('fail');
-    const at = (needle: string) => lineOf(files[DECL]!, needle);
+    const at = (needle: string) => lineOf(files[DECL], needle);
     // The YAML reader words the schema's findings; the engine adds the level it reads on its own.
     expect(new Set(codesOf(report.findings))).toEqual(new Set(['schema.invalid']));
     const lines = report.findings.map((f) => f.line);
@@ -209,7 +209,7 @@ describe('one wave of findings', () => {
     const { code, report } = checkProcess(files);
     expect(code).toBe(1);
     expect(report.findings).toEqual([
-      expect.objectContaining({ code: 'schema.invalid', file: DECL, line: lineOf(files[DECL]!, 'snapshot: 5') }),
+      expect.objectContaining({ code: 'schema.invalid', file: DECL, line: lineOf(files[DECL], 'snapshot: 5') }),
     ]);
     expect(report.releases[0]).toMatchObject({
       model: 'nova-2',

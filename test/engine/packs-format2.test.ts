@@ -55,7 +55,7 @@ describe.each(FORMAT2)('built-in pack %s', (id) => {
   });
 
   it('names its source on the pack, every level, threshold, safeguard, artifact, research category and rule', () => {
-    const p = BUILTIN_PACKS[id]!;
+    const p = BUILTIN_PACKS[id];
     expect(p.format).toBe(2);
     expect(p.source).toMatchObject({
       document: expect.any(String),
@@ -76,7 +76,7 @@ describe.each(FORMAT2)('built-in pack %s', (id) => {
 
 describe('the frozen anthropic-rsp-2.2 is untouched by pack format 2', () => {
   it('has none of the format-2 keys, and its verdicts on the quick start are unchanged (test/cli/check.test.ts)', () => {
-    const p = BUILTIN_PACKS['anthropic-rsp-2.2']!;
+    const p = BUILTIN_PACKS['anthropic-rsp-2.2'];
     expect(Object.keys(p).sort()).toEqual([
       'cadence',
       'id',
@@ -98,9 +98,9 @@ describe('the frozen anthropic-rsp-2.2 is untouched by pack format 2', () => {
     const root = writeRepo(files);
     const r = asl(['check', 'releases/clio-2/asl.yml', '--now', NOW, '--format', 'json'], root);
     expect(r.code).toBe(1);
-    const found = (JSON.parse(r.stdout) as Report).releases[0]!.findings.filter((f) => f.severity === 'error');
+    const found = (JSON.parse(r.stdout) as Report).releases[0].findings.filter((f) => f.severity === 'error');
     expect(found.map((f) => f.code)).toEqual(['level.understated']);
-    expect(found[0]!.message).toContain('AI-RD-CHECKPOINT (not_ruled_out) requires ASL-3');
+    expect(found[0].message).toContain('AI-RD-CHECKPOINT (not_ruled_out) requires ASL-3');
   });
 });
 
@@ -117,7 +117,7 @@ describe('example repositories through the CLI (examples/packs/<id>)', () => {
       { code: 'artifact.missing', severity: 'error', file: decl, line: lineOf(id, decl, /^artifacts:/) },
       { code: 'research.unreported', severity: 'warning', file: decl, line: lineOf(id, decl, /^research:/) },
     ]);
-    expect(fail.findings[0]!.message).toMatch(
+    expect(fail.findings[0].message).toMatch(
       /^artifact misalignment-case .* because AI-RD-4 is not ruled out; .*\(Anthropic Responsible Scaling Policy 2\.2, §2 Table 1\)$/,
     );
   });
@@ -133,7 +133,7 @@ describe('example repositories through the CLI (examples/packs/<id>)', () => {
     expect(fail.findings.map(pick)).toEqual([
       { code: 'threshold.halt', severity: 'error', file: decl, line: statusLine },
     ]);
-    expect(fail.findings[0]!.message).toContain('threshold CYBER-CRITICAL is not_ruled_out');
+    expect(fail.findings[0].message).toContain('threshold CYBER-CRITICAL is not_ruled_out');
   });
 
   it('google-deepmind-fsf-3: g-terra passes with a response plan for its alert; g-terra-cyber lacks a safety case and a response plan', () => {
@@ -159,7 +159,7 @@ describe('one scenario per new rule kind, through the CLI', () => {
   /** An example repository of `id` with `edits` applied to the file `path`, checked as a process. */
   function scenario(id: string, path: string, edits: Array<[string | RegExp, string]>) {
     const files = readTree(join(ROOT, 'examples/packs', id));
-    let text = files[path]!;
+    let text = files[path];
     for (const [from, to] of edits) {
       const next = text.replace(from, to);
       if (next === text) throw new Error(`${String(from)} not in ${path}`);
@@ -178,14 +178,14 @@ describe('one scenario per new rule kind, through the CLI', () => {
     // Assessment and declaration both say BIO-CRITICAL is crossed.
     const root = writeRepo({
       ...files,
-      [path]: files[path]!.replace('BIO-CRITICAL: ruled_out', 'BIO-CRITICAL: crossed'),
-      [decl]: files[decl]!.replace(/(id: BIO-CRITICAL\n\s+status: )ruled_out/, '$1crossed'),
+      [path]: files[path].replace('BIO-CRITICAL: ruled_out', 'BIO-CRITICAL: crossed'),
+      [decl]: files[decl].replace(/(id: BIO-CRITICAL\n\s+status: )ruled_out/, '$1crossed'),
     });
     const r = asl(['check', '--now', NOW, '--format', 'json'], root);
     expect(r.code).toBe(1);
     const halts = (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings.filter((f) => f.file === decl);
     expect(halts.map(pick)).toEqual([
-      { code: 'threshold.halt', severity: 'error', file: decl, line: lineIn(files[decl]!, /id: BIO-CRITICAL/) + 1 },
+      { code: 'threshold.halt', severity: 'error', file: decl, line: lineIn(files[decl], /id: BIO-CRITICAL/) + 1 },
     ]);
   });
 
@@ -203,7 +203,7 @@ describe('one scenario per new rule kind, through the CLI', () => {
         line: lineIn(s.text, /^artifacts:/),
       },
     ]);
-    expect(mine[0]!.message).toContain('is required for CBRN-UPLIFT-1-ALERT');
+    expect(mine[0].message).toContain('is required for CBRN-UPLIFT-1-ALERT');
     // The level stays the baseline: an alert requires no security level.
     expect(s.findings.some((f) => f.code === 'level.understated')).toBe(false);
   });
@@ -224,8 +224,8 @@ describe('one scenario per new rule kind, through the CLI', () => {
         line: lineIn(s.text, /^artifacts:/),
       },
     ]);
-    expect(mine[0]!.message).toContain('artifact safety-case (');
-    expect(mine[0]!.message).toContain('is required for CYBER-UPLIFT-1');
+    expect(mine[0].message).toContain('artifact safety-case (');
+    expect(mine[0].message).toContain('is required for CYBER-UPLIFT-1');
     // An artifact entry naming no threshold, for a per-threshold rule, is a schema finding at the entry.
     const t = scenario('google-deepmind-fsf-3', 'releases/g-terra-cyber/asl.yml', [
       [/^artifacts:\n/m, 'artifacts:\n  - id: safety-case\n    path: https://example.org/case\n'],
@@ -332,7 +332,7 @@ describe('asl-gate packs and explain show the format-2 packs', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Source: OpenAI Preparedness Framework 2 (2025-04-15)');
     expect(r.stdout).toContain('CYBER-CRITICAL (requires no level: not ruled out halts the release)');
-    for (const t of BUILTIN_PACKS['openai-preparedness-2']!.thresholds)
+    for (const t of BUILTIN_PACKS['openai-preparedness-2'].thresholds)
       expect(r.stdout).toContain(`[${t.source!.section}`);
     expect(r.stdout).toContain(
       'Cadence: a completed comprehensive assessment of each threshold in every covered release (no interval) [§3.2].',
@@ -345,7 +345,7 @@ describe('asl-gate packs and explain show the format-2 packs', () => {
 
 describe('init with a pack-format-2 pack', () => {
   it.each(FORMAT2)('init --pack %s at its highest level, then check: never a schema or YAML finding', (id) => {
-    const p = BUILTIN_PACKS[id]!;
+    const p = BUILTIN_PACKS[id];
     const root = writeRepo({});
     expect(asl(['init', '--pack', id, '--level', p.levels.at(-1)!, '--model', 'm1'], root).code).toBe(0);
     const r = asl(['check', '--now', NOW, '--format', 'json'], root);

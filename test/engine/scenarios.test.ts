@@ -24,7 +24,7 @@ const scenarios: Scenario[] = [
     name: 'yaml.invalid: duplicate key',
     codes: ['yaml.invalid'],
     files: () => ({ ...base(), [DECL]: `${base()[DECL]}model: nova-3\n` }),
-    expect: { code: 'yaml.invalid', file: DECL, line: (f) => lineOf(f[DECL]!, 'model: nova-3') },
+    expect: { code: 'yaml.invalid', file: DECL, line: (f) => lineOf(f[DECL], 'model: nova-3') },
   },
   {
     name: 'input.too_large: an assessment over 256 KiB',
@@ -36,7 +36,7 @@ const scenarios: Scenario[] = [
     name: 'schema.invalid: a bad date',
     codes: ['schema.invalid'],
     files: () => edit(base(), DECL, 'release_date: 2026-12-01', 'release_date: 2026-02-30'),
-    expect: { code: 'schema.invalid', file: DECL, line: (f) => lineOf(f[DECL]!, 'release_date') },
+    expect: { code: 'schema.invalid', file: DECL, line: (f) => lineOf(f[DECL], 'release_date') },
   },
   {
     name: 'schema.invalid: an unknown nested key points at the key',
@@ -48,7 +48,7 @@ const scenarios: Scenario[] = [
         '    evidence: reports/security-baseline.md',
         '    evidence: reports/security-baseline.md\n    colour: green',
       ),
-    expect: { code: 'schema.invalid', file: DECL, line: (f) => lineOf(f[DECL]!, 'colour: green') },
+    expect: { code: 'schema.invalid', file: DECL, line: (f) => lineOf(f[DECL], 'colour: green') },
   },
   {
     name: 'reference.missing: a report that does not exist',
@@ -57,33 +57,33 @@ const scenarios: Scenario[] = [
     expect: {
       code: 'reference.missing',
       file: DECL,
-      line: (f) => lineOf(f[DECL]!, 'capability: reports/capabilities.md'),
+      line: (f) => lineOf(f[DECL], 'capability: reports/capabilities.md'),
     },
   },
   {
     name: 'reference.unsafe: evidence that leaves the repository',
     codes: ['reference.unsafe'],
     files: () => edit(base(), DECL, 'evidence: reports/security-baseline.md', 'evidence: ../../../etc/passwd'),
-    expect: { code: 'reference.unsafe', file: DECL, line: (f) => lineOf(f[DECL]!, '../../../etc/passwd') },
+    expect: { code: 'reference.unsafe', file: DECL, line: (f) => lineOf(f[DECL], '../../../etc/passwd') },
   },
   {
     name: 'declaration.missing: a release folder without asl.yml',
     codes: ['declaration.missing'],
-    files: () => ({ ...base(), 'releases/ghost/assessments/cbrn.yml': base()[CBRN]! }),
+    files: () => ({ ...base(), 'releases/ghost/assessments/cbrn.yml': base()[CBRN] }),
     expect: { code: 'declaration.missing', file: 'releases/ghost' },
   },
   {
     name: 'policy.mismatch: the declaration names another pack',
     codes: ['policy.mismatch'],
     files: () => edit(base(), DECL, 'policy: anthropic-rsp-2.2', 'policy: openai-preparedness-2'),
-    expect: { code: 'policy.mismatch', file: DECL, line: (f) => lineOf(f[DECL]!, 'policy:') },
+    expect: { code: 'policy.mismatch', file: DECL, line: (f) => lineOf(f[DECL], 'policy:') },
   },
   {
     name: 'threshold.unassessed: a threshold cites no assessment of the release',
     codes: ['threshold.unassessed'],
     files: () =>
       edit(base(), DECL, /(id: AI-RD-5\n\s+status: ruled_out\n\s+assessments: )\[ai-rd-2026-11\]/, '$1[ai-rd-2025-01]'),
-    expect: { code: 'threshold.unassessed', file: DECL, line: (f) => lineOf(f[DECL]!, 'ai-rd-2025-01') },
+    expect: { code: 'threshold.unassessed', file: DECL, line: (f) => lineOf(f[DECL], 'ai-rd-2025-01') },
   },
   {
     name: 'threshold.contradicted: declared ruled_out, assessed not_ruled_out',
@@ -92,32 +92,32 @@ const scenarios: Scenario[] = [
     expect: {
       code: 'threshold.contradicted',
       file: DECL,
-      line: (f) => lineOf(f[DECL]!, 'status: ruled_out', f[DECL]!.indexOf('id: CBRN-4')),
+      line: (f) => lineOf(f[DECL], 'status: ruled_out', f[DECL].indexOf('id: CBRN-4')),
     },
   },
   {
     name: 'level.understated: deployment below what CBRN-3 requires',
     codes: ['level.understated'],
     files: () => edit(base(), DECL, 'deployment: ASL-3', 'deployment: ASL-2'),
-    expect: { code: 'level.understated', file: DECL, line: (f) => lineOf(f[DECL]!, 'deployment: ASL-2') },
+    expect: { code: 'level.understated', file: DECL, line: (f) => lineOf(f[DECL], 'deployment: ASL-2') },
   },
   {
     name: 'safeguard.missing: an ASL-3 safeguard not listed',
     codes: ['safeguard.missing', 'schema.invalid'], // the misspelt entry is a warning: not a safeguard of the pack
     files: () => edit(base(), DECL, 'id: deployment.bug-bounty', 'id: deployment.bug-bounty-program'),
-    expect: { code: 'safeguard.missing', file: DECL, line: (f) => lineOf(f[DECL]!, 'safeguards:') },
+    expect: { code: 'safeguard.missing', file: DECL, line: (f) => lineOf(f[DECL], 'safeguards:') },
   },
   {
     name: 'safeguard.unverified: a required safeguard only planned',
     codes: ['safeguard.unverified'],
     files: () => edit(base(), DECL, /(id: security.egress-controls\n\s+)status: implemented/, '$1status: planned'),
-    expect: { code: 'safeguard.unverified', file: DECL, line: (f) => lineOf(f[DECL]!, 'status: planned') },
+    expect: { code: 'safeguard.unverified', file: DECL, line: (f) => lineOf(f[DECL], 'status: planned') },
   },
   {
     name: 'evaluation.late: completed three days after due',
     codes: ['evaluation.late'],
     files: () => edit(base(), CBRN, 'completed: 2026-11-14', 'completed: 2026-11-18'),
-    expect: { code: 'evaluation.late', file: CBRN, line: (f) => lineOf(f[CBRN]!, 'completed:') },
+    expect: { code: 'evaluation.late', file: CBRN, line: (f) => lineOf(f[CBRN], 'completed:') },
   },
   {
     name: 'evaluation.overdue: not completed and past due',
@@ -129,7 +129,7 @@ const scenarios: Scenario[] = [
       'threshold.unassessed',
     ], // its three thresholds rest on no completed assessment; AI-RD-5 then counts as not ruled out
     files: () => edit(base(), AIRD, 'completed: 2026-11-16', 'completed: null'),
-    expect: { code: 'evaluation.overdue', file: AIRD, line: (f) => lineOf(f[AIRD]!, 'due:') },
+    expect: { code: 'evaluation.overdue', file: AIRD, line: (f) => lineOf(f[AIRD], 'due:') },
   },
   {
     name: 'evaluation.stale: effective compute reached the multiple',
@@ -141,7 +141,7 @@ const scenarios: Scenario[] = [
         'effective_compute_since_last_comprehensive: 1.5',
         'effective_compute_since_last_comprehensive: 4',
       ),
-    expect: { code: 'evaluation.stale', file: DECL, line: (f) => lineOf(f[DECL]!, 'effective_compute') },
+    expect: { code: 'evaluation.stale', file: DECL, line: (f) => lineOf(f[DECL], 'effective_compute') },
   },
   {
     name: 'evaluation.stale: the newest comprehensive assessment is too old',
@@ -153,19 +153,19 @@ const scenarios: Scenario[] = [
         'completed: 2026-11-16',
         'completed: 2026-04-01',
       ),
-    expect: { code: 'evaluation.stale', file: AIRD, line: (f) => lineOf(f[AIRD]!, 'completed:') },
+    expect: { code: 'evaluation.stale', file: AIRD, line: (f) => lineOf(f[AIRD], 'completed:') },
   },
   {
     name: 'report.missing: no security safeguards report at ASL-3',
     codes: ['report.missing'],
     files: () => edit(base(), DECL, '    security: reports/safeguards-security.md\n', ''),
-    expect: { code: 'report.missing', file: DECL, line: (f) => lineOf(f[DECL]!, 'reports:') },
+    expect: { code: 'report.missing', file: DECL, line: (f) => lineOf(f[DECL], 'reports:') },
   },
   {
     name: 'review.missing: the external review has no receipt',
     codes: ['review.missing'],
     files: () => edit(base(), DECL, '      receipt: reviews/us-aisi-receipt.md\n', ''),
-    expect: { code: 'review.missing', file: DECL, line: (f) => lineOf(f[DECL]!, 'reviews:') },
+    expect: { code: 'review.missing', file: DECL, line: (f) => lineOf(f[DECL], 'reviews:') },
   },
 ];
 
@@ -229,7 +229,7 @@ describe('a scenario per finding code', () => {
     expect(report.findings).toEqual([
       expect.objectContaining({ code: 'evaluation.late', severity: 'warning', file: CBRN }),
     ]);
-    expect(report.findings[0]!.message).toContain('Three days late.');
+    expect(report.findings[0].message).toContain('Three days late.');
     expect(report.releases[0]).toMatchObject({
       approval_required: true,
       noncompliance: [{ finding: 'evaluation.late', assessment: 'cbrn-2026-11' }],
@@ -251,10 +251,10 @@ describe('a scenario per finding code', () => {
       expect.objectContaining({
         severity: 'error',
         file: DECL,
-        line: lineOf(files[DECL]!, 'finding: evaluation.overdue'),
+        line: lineOf(files[DECL], 'finding: evaluation.overdue'),
       }),
     ]);
-    expect(entry[0]!.message).toContain('only evaluation.late');
+    expect(entry[0].message).toContain('only evaluation.late');
     expect(report.findings.map((f) => f.code).sort()).toEqual([
       'evaluation.overdue',
       'level.understated',
@@ -293,7 +293,7 @@ describe('clean releases', () => {
     const { code, report } = await checkJson(files);
     expect(report.findings).toEqual([]);
     expect(code).toBe(0);
-    expect(report.releases[0]!.required).toEqual({ deployment: 'ASL-1', security: 'ASL-3' });
+    expect(report.releases[0].required).toEqual({ deployment: 'ASL-1', security: 'ASL-3' });
     // ...and the same release declaring security ASL-2 is understated on security alone.
     const under = await checkJson(edit(files, DECL, 'security: ASL-3', 'security: ASL-2'));
     expect(under.report.findings.filter((f) => f.severity === 'error').map((f) => f.code)).toEqual([

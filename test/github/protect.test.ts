@@ -1,5 +1,6 @@
 // `asl-gate protect`: the ruleset plan, create / update / no-op, dry run and clear errors — with
 // nock in-process, and as a process against the loopback stand-in.
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -181,16 +182,14 @@ describe('asl-gate protect (process, stand-in)', () => {
       const run = (args: string[]) =>
         new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
           // spawnSync would block the stand-in's event loop; run asynchronously.
-          import('node:child_process').then(({ spawn }) => {
-            const child = spawn(process.execPath, [join(ROOT, 'bin/asl-gate.js'), 'protect', ...args], {
-              env: { PATH: process.env.PATH, GH_TOKEN: 'ghp_x', GITHUB_API_URL: gh.url },
-            });
-            let stdout = '';
-            let stderr = '';
-            child.stdout.on('data', (d) => (stdout += d));
-            child.stderr.on('data', (d) => (stderr += d));
-            child.on('close', (code) => resolve({ code, stdout, stderr }));
+          const child = spawn(process.execPath, [join(ROOT, 'bin/asl-gate.js'), 'protect', ...args], {
+            env: { PATH: process.env.PATH, GH_TOKEN: 'ghp_x', GITHUB_API_URL: gh.url },
           });
+          let stdout = '';
+          let stderr = '';
+          child.stdout.on('data', (d) => (stdout += d));
+          child.stderr.on('data', (d) => (stderr += d));
+          child.on('close', (code) => resolve({ code, stdout, stderr }));
         });
       const first = await run(['--repo', 'lab/models', '--app-id', '4242']);
       expect(first.code).toBe(0);

@@ -102,7 +102,7 @@ export function parseOutputs(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+    const line = lines[i];
     if (line === '') continue;
     const eq = line.indexOf('=');
     const heredoc = line.indexOf('<<');
@@ -131,7 +131,7 @@ function parseAnnotations(stdout: string): Annotation[] {
         .filter(Boolean)
         .map((kv) => kv.split('=') as [string, string]),
     );
-    out.push({ kind: m[1]!, props, message: m[3]!.replace(/%0A/g, '\n').replace(/%25/g, '%') });
+    out.push({ kind: m[1], props, message: m[3].replace(/%0A/g, '\n').replace(/%25/g, '%') });
   }
   return out;
 }

@@ -72,8 +72,8 @@ export async function startBot(gh: GitHubStandIn, env: NodeJS.ProcessEnv = {}, e
     },
   });
   let logs = '';
-  child.stdout!.on('data', (d) => (logs += d));
-  child.stderr!.on('data', (d) => (logs += d));
+  child.stdout.on('data', (d) => (logs += d));
+  child.stderr.on('data', (d) => (logs += d));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     try {

@@ -21,6 +21,13 @@ export async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = 
   return { code, stdout, stderr };
 }
 
+/** The shape of `asl-gate check --format json` that the tests read. */
+export interface JsonReport {
+  verdict: string;
+  releases: Array<Record<string, unknown>>;
+  findings: JsonFinding[];
+}
+
 export interface JsonFinding {
   code: string;
   severity: string;
@@ -36,14 +43,14 @@ export async function checkJson(
   extra: string[] = [],
 ): Promise<{
   code: number;
-  report: { verdict: string; releases: Array<Record<string, unknown>>; findings: JsonFinding[] };
+  report: JsonReport;
   stderr: string;
 }> {
   const root = writeRepo(files);
   const r = await cli(['check', '--format', 'json', '--now', '2026-11-28', ...extra], root);
   return {
     code: r.code,
-    report: r.stdout ? JSON.parse(r.stdout) : { verdict: 'none', releases: [], findings: [] },
+    report: r.stdout ? (JSON.parse(r.stdout) as JsonReport) : { verdict: 'none', releases: [], findings: [] },
     stderr: r.stderr,
   };
 }

@@ -13,7 +13,7 @@ const spec = require('@octokit/openapi/generated/api.github.com.json') as {
 };
 
 function deref(s: Schema): Schema {
-  while (typeof s.$ref === 'string') s = spec.components.schemas[(s.$ref as string).split('/').pop()!]!;
+  while (typeof s.$ref === 'string') s = spec.components.schemas[s.$ref.split('/').pop()!]!;
   return s;
 }
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { JsonFinding } from './cli.js';
+import type { JsonFinding, JsonReport } from './cli.js';
 import { ROOT, writeRepo, type Files } from './repo.js';
 
 const BIN = join(ROOT, 'bin/asl-gate.js');
@@ -13,7 +13,7 @@ export function checkProcess(
 ): {
   code: number | null;
   stderr: string;
-  report: { verdict: string; releases: Array<Record<string, unknown>>; findings: JsonFinding[] };
+  report: JsonReport;
 } {
   const root = writeRepo(files);
   const r = spawnSync(process.execPath, [BIN, 'check', '--format', 'json', '--now', now, ...args], {
@@ -24,7 +24,7 @@ export function checkProcess(
   return {
     code: r.status,
     stderr: r.stderr,
-    report: r.stdout ? JSON.parse(r.stdout) : { verdict: 'none', releases: [], findings: [] },
+    report: r.stdout ? (JSON.parse(r.stdout) as JsonReport) : { verdict: 'none', releases: [], findings: [] },
   };
 }
 

@@ -26,14 +26,11 @@ describe('hostile YAML', () => {
       bomb += `${'bcdefghij'[i]}: &${'bcdefghij'[i]} [${Array(9).fill(`*${'abcdefghij'[i]}`).join(',')}]\n`;
     const { findings } = await findingsFor(CBRN, bomb);
     expect(codesOf(findings)).toEqual(['yaml.invalid']);
-    expect(findings[0]!.message).toMatch(/anchors|aliases/);
+    expect(findings[0].message).toMatch(/anchors|aliases/);
   });
 
   it('anchors are refused', async () => {
-    const { findings } = await findingsFor(
-      CBRN,
-      base()[CBRN]!.replace('kind: comprehensive', 'kind: &k comprehensive'),
-    );
+    const { findings } = await findingsFor(CBRN, base()[CBRN].replace('kind: comprehensive', 'kind: &k comprehensive'));
     expect(codesOf(findings)).toEqual(['yaml.invalid']);
     expect(findings[0]).toMatchObject({ line: 3 });
   });
@@ -66,16 +63,16 @@ describe('hostile YAML', () => {
 
   for (const tag of ['!!js/function', '!!binary', '!!set', '!!timestamp', '!!str']) {
     it(`explicit tag ${tag} is refused`, async () => {
-      const { findings } = await findingsFor(CBRN, base()[CBRN]!.replace('due: 2026-11-15', `due: ${tag} 2026-11-15`));
+      const { findings } = await findingsFor(CBRN, base()[CBRN].replace('due: 2026-11-15', `due: ${tag} 2026-11-15`));
       expect(codesOf(findings)).toEqual(['yaml.invalid']);
       expect(findings[0]).toMatchObject({ line: 5 });
     });
   }
 
   it('an unquoted 1.10 is a number, and the message says to quote it', async () => {
-    const { findings } = await findingsFor(DECL, base()[DECL]!.replace('model: nova-2', 'model: 1.10'));
+    const { findings } = await findingsFor(DECL, base()[DECL].replace('model: nova-2', 'model: 1.10'));
     expect(findings).toEqual([expect.objectContaining({ code: 'schema.invalid', line: 2 })]);
-    expect(findings[0]!.message).toMatch(/expected string, found number 1\.1 \(quote it/);
+    expect(findings[0].message).toMatch(/expected string, found number 1\.1 \(quote it/);
   });
 
   it('__proto__ and constructor keys are unknown keys, and pollute nothing', async () => {
@@ -90,7 +87,7 @@ describe('hostile YAML', () => {
   it('unknown keys, top-level and nested, point at the key', async () => {
     const { findings } = await findingsFor(
       CBRN,
-      `${base()[CBRN]!.replace('result:', 'result:\n  colour: red')}owner: me\n`,
+      `${base()[CBRN].replace('result:', 'result:\n  colour: red')}owner: me\n`,
     );
     expect(findings.map((f) => [f.code, f.line])).toContainEqual(['schema.invalid', 8]);
     expect(findings.map((f) => [f.code, f.line])).toContainEqual(['schema.invalid', 12]);
@@ -104,7 +101,7 @@ describe('hostile YAML', () => {
   it('an empty file is refused', async () => {
     const { findings } = await findingsFor(CBRN, '');
     expect(findings).toEqual([expect.objectContaining({ code: 'yaml.invalid', line: 1 })]);
-    expect(findings[0]!.message).toMatch(/empty/);
+    expect(findings[0].message).toMatch(/empty/);
   });
 
   it('a byte-order mark is tolerated', async () => {
@@ -145,7 +142,7 @@ describe('hostile paths', () => {
   it('a NUL in a path is unsafe', async () => {
     const f = await evidenceFindings(withEvidence('"reports/a\\0b.md"'));
     expect(codesOf(f)).toEqual(['reference.unsafe']);
-    expect(f[0]!.message).toMatch(/NUL/);
+    expect(f[0].message).toMatch(/NUL/);
   });
 
   it('a backslash in a path is unsafe', async () => {

@@ -78,7 +78,7 @@ describe('fuzzing release files', () => {
         fc.constantFrom(...targets),
         fc.array(mutation, { minLength: 1, maxLength: 6 }),
         async (target, mutations) => {
-          const mutated = { ...files, [target]: mutations.reduce((t, m) => apply(t, m), files[target]!) };
+          const mutated = { ...files, [target]: mutations.reduce((t, m) => apply(t, m), files[target]) };
           const report = await checkRepository({
             snapshot: new MemorySnapshot(mutated),
             policy: policy.policy,
@@ -96,7 +96,7 @@ describe('fuzzing release files', () => {
   });
 
   it('a mutated config never throws either', async () => {
-    const config = files['.github/asl-gate.yml']!;
+    const config = files['.github/asl-gate.yml'];
     await fc.assert(
       fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 6 }), async (mutations) => {
         const mutated = { ...files, '.github/asl-gate.yml': mutations.reduce((t, m) => apply(t, m), config) };

@@ -165,7 +165,7 @@ export class World implements Facts {
   }
 
   private emit(e: EvBody): Ev {
-    const ev = { ...e, id: this.nextEv++, t: this.t } as Ev;
+    const ev = { ...e, id: this.nextEv++, t: this.t };
     this.pending.push(ev);
     return ev;
   }
@@ -273,13 +273,13 @@ export class World implements Facts {
 
   /** Record that the App handled comment `id` now (GitHub's PR state now). */
   handled(id: number, placed = true): void {
-    const c = this.comments[id]!;
-    const pr = this.prs[c.pr]!;
+    const c = this.comments[id];
+    const pr = this.prs[c.pr];
     c.handled.push({ head: pr.head, base: pr.base, authorised: authorisedNow(c.by, pr), placed });
   }
 
   gate(head: number, base: number) {
-    return gateOf(this.kinds[head]!, base);
+    return gateOf(this.kinds[head], base);
   }
 
   /** An ISO time for world time t (whole seconds, like GitHub). */

@@ -46,7 +46,7 @@ export type Gate = 'none' | 'fail' | 'pass_required' | 'pass_not_required';
 
 /** The gate verdict on a head of `kind` judged by base `base`'s config. */
 export function gateOf(kind: Kind, base: number): Gate {
-  const name = BASES[base]!;
+  const name = BASES[base];
   if (kind === 'none') return 'none';
   if (kind === 'fail' || (kind === 'late' && name !== 'weak')) return 'fail';
   return name === 'weak' ? 'pass_not_required' : 'pass_required';
@@ -102,7 +102,7 @@ export interface Facts {
 }
 
 export const authorised = (u: UserName, pr: PrFacts, base: number) =>
-  !isBot(u) && RSOS[BASES[base]!].includes(u) && u !== pr.author && !pr.pushers.has(u);
+  !isBot(u) && RSOS[BASES[base]].includes(u) && u !== pr.author && !pr.pushers.has(u);
 
 const boundTo = (c: CommentFacts, H: number, B: number) =>
   c.handled.some((h) => h.head === H && h.base === B && h.authorised);
@@ -110,7 +110,7 @@ const writtenAt = (c: CommentFacts, H: number, B: number) => c.at.head === H && 
 
 /** Is `success` allowed for the check `RSO approval: B` on commit H now? */
 export function maySucceed(f: Facts, H: number, B: number): boolean {
-  const gate = gateOf(f.kinds[H]!, B);
+  const gate = gateOf(f.kinds[H], B);
   if (gate === 'none') return true;
   if (gate === 'fail') return false;
   const revokes = f.comments.filter(
@@ -127,7 +127,7 @@ export function maySucceed(f: Facts, H: number, B: number): boolean {
       a.cmd.v === 'approve' &&
       boundTo(a, H, B) &&
       (a.full ? a.named === H : writtenAt(a, H, B) && (a.named === undefined || f.selects(a, H))) &&
-      authorised(a.by, f.prs[a.pr]!, B) &&
+      authorised(a.by, f.prs[a.pr], B) &&
       !a.edited &&
       !a.deleted &&
       !revokedAfter(a),
@@ -140,9 +140,9 @@ export function maySucceed(f: Facts, H: number, B: number): boolean {
  * rejection ever bound to (H, B) nor a revoke written after it — the check on (H, B) says success.
  */
 export function livenessFullSha(f: Facts, c: CommentFacts): { H: number; B: number } | undefined {
-  const pr = f.prs[c.pr]!;
+  const pr = f.prs[c.pr];
   const [H, B] = [pr.head, pr.base];
-  const gate = gateOf(f.kinds[H]!, B);
+  const gate = gateOf(f.kinds[H], B);
   if (c.cmd.v !== 'approve' || !c.full || c.named !== H || c.edited || c.deleted) return undefined;
   if (gate !== 'pass_required' && gate !== 'pass_not_required') return undefined;
   if (!authorised(c.by, pr, B)) return undefined;

@@ -18,7 +18,7 @@ import type { AppUnderTest, Write } from './signoff-run.js';
 const userOf = (u: UserName) => ({ id: 5000 + USERS.indexOf(u), login: u, type: isBot(u) ? 'Bot' : 'User' });
 
 function gateState(w: World, head: number, base: number): GateState {
-  const g = gateOf(w.kinds[head]!, base);
+  const g = gateOf(w.kinds[head], base);
   return {
     relevant: g !== 'none',
     verdict: g === 'fail' ? 'fail' : 'pass',
@@ -48,7 +48,7 @@ function authorizer(pr: PrFacts, base: number) {
   return (u: { login: string; type: string }) => {
     const login = u.login as UserName;
     if (u.type === 'Bot') return 'bots cannot act as RSO';
-    if (!RSOS[BASES[base]!].includes(login)) return 'not an RSO';
+    if (!RSOS[BASES[base]].includes(login)) return 'not an RSO';
     if (login === pr.author) return 'the author';
     if (pr.pushers.has(login)) return 'a pusher';
     return undefined;
@@ -78,7 +78,7 @@ export function pureApp(mod: DecideModule = { bind: bindNow, decide: decideNow }
     base: number,
     opts: { headEvent?: boolean; comment?: CommentFacts },
   ): Write[] => {
-    const pr = w.prs[prIdx]!;
+    const pr = w.prs[prIdx];
     const key = `${head}|${base}`;
     const stored = runs.get(key) ?? { ledger: [] };
     const now = w.iso(w.t);
@@ -122,13 +122,13 @@ export function pureApp(mod: DecideModule = { bind: bindNow, decide: decideNow }
     handle(e: Ev, w: World): Write[] {
       if (e.kind === 'pr') {
         // A retarget is judged on the PR as it is now; the other events on their payload.
-        const pr = w.prs[e.pr]!;
+        const pr = w.prs[e.pr];
         const [head, base] = e.action === 'edited' ? [pr.head, pr.base] : [e.head, e.base];
         return reconcile(w, e.pr, head, base, { headEvent: e.action !== 'ready_for_review' });
       }
-      const c = w.comments[e.comment]!;
+      const c = w.comments[e.comment];
       if (isBot(c.by) || parse(w.body(c)).length === 0) return [];
-      const pr = w.prs[c.pr]!;
+      const pr = w.prs[c.pr];
       return reconcile(w, c.pr, pr.head, pr.base, { comment: c });
     },
   };
@@ -148,7 +148,7 @@ export interface OldDecideModule {
 export function oldPureApp(mod: OldDecideModule, parse = parseNow): AppUnderTest {
   const started = new Map<number, string>();
   const reconcile = (w: World, prIdx: number, head: number, base: number): Write[] => {
-    const pr = w.prs[prIdx]!;
+    const pr = w.prs[prIdx];
     const gate = gateState(w, head, base);
     const now = w.iso(w.t);
     if (!gate.relevant) {
@@ -187,10 +187,10 @@ export function oldPureApp(mod: OldDecideModule, parse = parseNow): AppUnderTest
         if (e.action === 'edited') return [];
         return reconcile(w, e.pr, e.head, e.base);
       }
-      const c = w.comments[e.comment]!;
+      const c = w.comments[e.comment];
       if (isBot(c.by) || parse(w.body(c)).length === 0) return [];
       w.handled(c.id);
-      const pr = w.prs[c.pr]!;
+      const pr = w.prs[c.pr];
       return reconcile(w, c.pr, pr.head, pr.base);
     },
   };

@@ -48,7 +48,7 @@ export async function runHistory(
         opts.staleTaints &&
         e.kind === 'pr' &&
         e.action !== 'edited' &&
-        (w.prs[e.pr]!.head !== e.head || w.prs[e.pr]!.base !== e.base)
+        (w.prs[e.pr].head !== e.head || w.prs[e.pr].base !== e.base)
       )
         tainted.add(`${e.head}|${e.base}`);
       const writes = await app.handle(e, w);
@@ -63,7 +63,7 @@ export async function runHistory(
       }
       if (!opts.liveness) continue;
       if (e.kind === 'comment') {
-        const c = w.comments[e.comment]!;
+        const c = w.comments[e.comment];
         const live = livenessFullSha(w, c);
         if (
           live &&
@@ -74,10 +74,10 @@ export async function runHistory(
             `step t=${w.t}: liveness: ${name(w, live.H, live.B)} is not success after an authorised full-SHA approval of the head (comment ${c.id})`,
           );
       } else {
-        const head = e.action === 'edited' ? w.prs[e.pr]!.head : e.head;
-        const base = e.action === 'edited' ? w.prs[e.pr]!.base : e.base;
+        const head = e.action === 'edited' ? w.prs[e.pr].head : e.head;
+        const base = e.action === 'edited' ? w.prs[e.pr].base : e.base;
         // Only for the PR as it is now: a stale payload is judged with today's file listing.
-        const current = w.prs[e.pr]!.head === head && w.prs[e.pr]!.base === base;
+        const current = w.prs[e.pr].head === head && w.prs[e.pr].base === base;
         if (
           current &&
           !tainted.has(`${head}|${base}`) &&
@@ -101,6 +101,6 @@ export async function runHistory(
     }
   }
   // Whatever is still pending arrives at last, in the order GitHub sent it.
-  while (w.pending.length && !(opts.stopAtFirst && violations.length)) await deliver(w.withCausal(w.pending[0]!));
+  while (w.pending.length && !(opts.stopAtFirst && violations.length)) await deliver(w.withCausal(w.pending[0]));
   return { violations, deliveries };
 }

@@ -15,10 +15,10 @@ import { runHistory, type AppUnderTest, type Write } from './signoff-run.js';
 const RUNS = Number(process.env.FUZZ_SIGNOFF_SERVER_RUNS ?? 20);
 const SEED = Number(process.env.FUZZ_SIGNOFF_SEED ?? 20261202);
 
-const config = exampleRepo()['.github/asl-gate.yml']!.replace(/teams: \[[^\]]*\]/, 'teams: []');
+const config = exampleRepo()['.github/asl-gate.yml'].replace(/teams: \[[^\]]*\]/, 'teams: []');
 const BASE_SHA = ['b'.repeat(40), 'd'.repeat(40), 'e'.repeat(40)];
 const baseFiles = (b: number): TreeFiles => {
-  let c = config.replace(/users: \[[^\]]*\]/, `users: [${RSOS[BASES[b]!].join(', ')}]`);
+  let c = config.replace(/users: \[[^\]]*\]/, `users: [${RSOS[BASES[b]].join(', ')}]`);
   if (BASES[b] === 'weak')
     c = c.replace('from_level: ASL-3', 'from_level: ASL-4').replace('grace_days: 0', 'grace_days: 10');
   return { '.github/asl-gate.yml': c, 'README.md': '# models\n' };
@@ -70,7 +70,7 @@ function serverApp(n: number): AppUnderTest {
   const payloads = new Map<number, { name: string; body: Record<string, unknown> }>();
   const sha = shaFor(n);
   const idx = new Map(Array.from({ length: 6 }, (_, i) => [sha(i), i]));
-  const files = (w: World, i: number) => headFiles(w.kinds[i]!, i);
+  const files = (w: World, i: number) => headFiles(w.kinds[i], i);
   return {
     sync(w: World, s?: Step) {
       w.prs.forEach((p, i) => {
@@ -78,14 +78,14 @@ function serverApp(n: number): AppUnderTest {
         const f = files(w, p.head);
         if (numbers[i] === undefined) {
           numbers[i] = nextPr++;
-          gh.openPull(numbers[i]!, p.author, BASE_SHA[p.base]!, head, f, changesOf(w.kinds[p.head]!, f), BASES[p.base]);
+          gh.openPull(numbers[i], p.author, BASE_SHA[p.base], head, f, changesOf(w.kinds[p.head], f), BASES[p.base]);
           return;
         }
-        const pr = gh.pulls.get(numbers[i]!)!;
+        const pr = gh.pulls.get(numbers[i])!;
         if (pr.head !== head)
-          gh.push(pr.number, head, f, s?.a === 'push' ? s.by : p.author, changesOf(w.kinds[p.head]!, f));
+          gh.push(pr.number, head, f, s?.a === 'push' ? s.by : p.author, changesOf(w.kinds[p.head], f));
         if (pr.baseRef !== BASES[p.base]) {
-          const from = gh.retarget(pr.number, BASE_SHA[p.base]!, BASES[p.base]!);
+          const from = gh.retarget(pr.number, BASE_SHA[p.base], BASES[p.base]);
           const ev = w.pending.find(
             (e) => e.kind === 'pr' && e.action === 'edited' && e.pr === i && !payloads.has(e.id),
           );
@@ -95,7 +95,7 @@ function serverApp(n: number): AppUnderTest {
       });
       for (const c of w.comments) {
         let g = comments.get(c.id);
-        if (!g) comments.set(c.id, (g = gh.comment(numbers[c.pr]!, c.by, w.body(c))));
+        if (!g) comments.set(c.id, (g = gh.comment(numbers[c.pr], c.by, w.body(c))));
         if (c.edited && g.body !== 'edited') {
           g.body = 'edited';
           g.updated_at = gh.now();
@@ -109,7 +109,7 @@ function serverApp(n: number): AppUnderTest {
         else
           payloads.set(e.id, {
             name: 'pull_request',
-            body: pullRequestEvent(gh, gh.pulls.get(numbers[e.pr]!)!, e.action),
+            body: pullRequestEvent(gh, gh.pulls.get(numbers[e.pr])!, e.action),
           });
       }
     },
@@ -118,7 +118,7 @@ function serverApp(n: number): AppUnderTest {
       const p = payloads.get(e.id)!;
       expect(await deliver(bot, p.name, p.body)).toBe(200);
       if (e.kind === 'comment') {
-        const c = w.comments[e.comment]!;
+        const c = w.comments[e.comment];
         if (c.by !== 'ci-bot') {
           const reply = gh.comments.find((x) => x.body.includes(`<!-- asl-gate:reply:${comments.get(c.id)!.id} -->`));
           w.handled(c.id, !reply?.body.includes('cannot tell which commit was the head'));

@@ -16,7 +16,7 @@ const DOCS = [
 function linkTargets(markdown: string): string[] {
   const prose = markdown.replace(/^```[\s\S]*?^```/gm, '').replace(/`[^`\n]*`/g, '');
   return [...prose.matchAll(/!?\[[^\]]*\]\(\s*(?:<([^>\n]+)>|([^)\s]+))(?:\s+"[^"]*")?\s*\)/g)].map(
-    (m) => (m[1] ?? m[2])!,
+    (m) => m[1] ?? m[2],
   );
 }
 
@@ -38,7 +38,7 @@ describe('documentation links', () => {
       (t) => !/^[a-z][a-z0-9+.-]*:/i.test(t) && !t.startsWith('#'),
     );
     for (const t of targets) {
-      const path = decodeURIComponent(t.split('#')[0]!);
+      const path = decodeURIComponent(t.split('#')[0]);
       const abs = join(ROOT, dirname(doc), path);
       expect(relative(ROOT, abs).startsWith('..'), `${doc}: ${t} leaves the repository`).toBe(false);
       expect(existsSync(abs), `${doc}: ${t}`).toBe(true);

@@ -18,14 +18,14 @@ beforeAll(() => {
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   ) as Array<{ files: Array<{ path: string }> }>;
-  shipped = new Set(pack!.files.map((f) => f.path));
+  shipped = new Set(pack.files.map((f) => f.path));
 });
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   bin: Record<string, string>;
   exports: Record<string, string>;
 };
-const actionMain = /^\s+main:\s*(\S+)/m.exec(readFileSync(join(ROOT, 'action.yml'), 'utf8'))![1]!;
+const actionMain = /^\s+main:\s*(\S+)/m.exec(readFileSync(join(ROOT, 'action.yml'), 'utf8'))![1];
 /** Where running starts: the `asl-gate` bin, the engine export, `npm start`'s App, the Action. */
 const entries = [...Object.values(pkg.bin), ...Object.values(pkg.exports), startArgs().at(-1)!, actionMain].map((p) =>
   normalize(p),
@@ -37,7 +37,7 @@ function importsOf(file: string): string[] {
   const text = readFileSync(join(ROOT, file), 'utf8').replace(/import type [^;\n]*/g, '');
   return [
     ...text.matchAll(/(?:\bfrom|\bimport|\brequire|\bnew URL)\s*\(?\s*["'`](\.{1,2}\/[^"'`$]+\.[cm]?js)["'`]/g),
-  ].map((m) => normalize(join(dirname(file), m[1]!)));
+  ].map((m) => normalize(join(dirname(file), m[1])));
 }
 
 describe('npm pack', () => {

@@ -47,7 +47,7 @@ describe("the runtime tree (the Dockerfile's steps, no Docker)", () => {
       }),
     ) as Array<{ filename: string }>;
     mkdirSync(app);
-    execFileSync('tar', ['-xzf', join(work, packed!.filename), '-C', app, '--strip-components=1']);
+    execFileSync('tar', ['-xzf', join(work, packed.filename), '-C', app, '--strip-components=1']);
     copyFileSync(join(ROOT, 'package-lock.json'), join(app, 'package-lock.json'));
     // Runtime stage: production dependencies only, exactly as locked (from npm's cache when it can).
     execFileSync('npm', ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund'], {
@@ -59,7 +59,7 @@ describe("the runtime tree (the Dockerfile's steps, no Docker)", () => {
     gh = new GitHubStandIn();
     await gh.start();
     gh.commits.set('b'.repeat(40), {
-      '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml']!,
+      '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml'],
       'README.md': '# models\n',
     });
     gh.user('rso-kaplan');
@@ -101,7 +101,7 @@ describe("the runtime tree (the Dockerfile's steps, no Docker)", () => {
     const release = gh.openPull(2, 'dev-alice', 'b'.repeat(40), 'd'.repeat(40), files, changed);
     expect(await deliver(bot, 'pull_request', pullRequestEvent(gh, release))).toBe(200);
     expect(gh.latestCheck(release.head)).toMatchObject({ status: 'in_progress', app_id: gh.app.id });
-    expect(gh.stickyComments(2)[0]!.body).toContain('| nova-2 | deployment ASL-3, security ASL-3 | ✅ pass |');
+    expect(gh.stickyComments(2)[0].body).toContain('| nova-2 | deployment ASL-3, security ASL-3 | ✅ pass |');
   });
 
   it("stops cleanly on the image's stop signal", async () => {

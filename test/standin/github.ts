@@ -147,7 +147,7 @@ export class GitHubStandIn {
       this.contents(params[2] ?? '', query.ref ?? ''),
     );
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/, ({ params, query }) =>
-      this.pullFilesPage(params[0]!, params[1]!, Number(params[2]), query),
+      this.pullFilesPage(params[0], params[1], Number(params[2]), query),
     );
     this.appRoutes();
     this.issueRoutes();
@@ -397,7 +397,7 @@ export class GitHubStandIn {
     const notFound = { status: 404, body: { message: 'Not Found' } };
     const forbidden = { status: 403, body: { message: 'Resource not accessible by integration' } };
     this.get(/^\/repos\/([^/]+)\/([^/]+)$/, ({ params }) =>
-      repoOk(params[0]!, params[1]!)
+      repoOk(params[0], params[1])
         ? {
             status: 200,
             body: documented('full-repository-default-response', {
@@ -414,7 +414,7 @@ export class GitHubStandIn {
         : notFound,
     );
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/rulesets$/, ({ params }) => {
-      if (!repoOk(params[0]!, params[1]!)) return notFound;
+      if (!repoOk(params[0], params[1])) return notFound;
       if (!this.admin) return forbidden;
       return {
         status: 200,
@@ -435,7 +435,7 @@ export class GitHubStandIn {
       return r ? { status: 200, body: r } : notFound;
     });
     this.on('POST', /^\/repos\/([^/]+)\/([^/]+)\/rulesets$/, ({ params, body }) => {
-      if (!repoOk(params[0]!, params[1]!)) return notFound;
+      if (!repoOk(params[0], params[1])) return notFound;
       if (!this.admin) return forbidden;
       const r = documented('repository-ruleset', {
         ...(body as object),
@@ -469,13 +469,13 @@ export class GitHubStandIn {
     }));
     this.get(/^\/app$/, () => ({ status: 200, body: { id: this.app.id, slug: this.app.slug, name: 'asl-gate' } }));
     this.get(/^\/users\/([^/]+)$/, ({ params }) => {
-      const u = this.users.get(params[0]!);
+      const u = this.users.get(params[0]);
       return u
         ? { status: 200, body: documented('public-user-default-response', userJson(u)) }
         : { status: 404, body: { message: 'Not Found' } };
     });
     this.get(/^\/orgs\/([^/]+)\/teams\/([^/]+)\/memberships\/([^/]+)$/, ({ params }) =>
-      this.teams.get(params[1]!)?.has(params[2]!)
+      this.teams.get(params[1])?.has(params[2])
         ? {
             status: 200,
             body: documented('team-membership-response-if-user-is-a-team-maintainer', {
@@ -569,7 +569,7 @@ export class GitHubStandIn {
       return { status: 200, body: { total_count: runs.length, check_runs: runs.map((r) => this.checkRunJson(r)) } };
     });
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/check-suites$/, ({ params }) => {
-      const at = this.suites.get(params[2]!);
+      const at = this.suites.get(params[2]);
       const suites = at
         ? [documented('check-suite-paginated', {}).check_suites]
             .flat()
@@ -609,11 +609,11 @@ export class GitHubStandIn {
       if (b.status) run.status = b.status as string;
       run.conclusion = b.status === 'completed' ? ((b.conclusion as string) ?? null) : null;
       run.completed_at = b.status === 'completed' ? this.now() : null;
-      if (b.output) run.output = { title: null, summary: null, text: null, ...(b.output as object) };
+      if (b.output) run.output = { title: null, summary: null, text: null, ...b.output };
       return { status: 200, body: this.checkRunJson(run) };
     });
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/git\/trees\/([^/]+)$/, ({ params }) => {
-      const files = this.commits.get(params[2]!);
+      const files = this.commits.get(params[2]);
       if (!files) return { status: 404, body: { message: 'Not Found' } };
       const tree: Array<Record<string, unknown>> = [];
       const dirs = new Set<string>();
@@ -642,7 +642,7 @@ export class GitHubStandIn {
       return { status: 200, body: { sha: params[2], url: 'https://x', tree, truncated: false } };
     });
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/git\/blobs\/([0-9a-f]{40})$/, ({ params }) => {
-      const text = this.blobs.get(params[2]!);
+      const text = this.blobs.get(params[2]);
       if (text === undefined) return { status: 404, body: { message: 'Not Found' } };
       return {
         status: 200,
@@ -814,7 +814,7 @@ export class GitHubStandIn {
     for (const [p, v] of Object.entries(files)) {
       if (!p.startsWith(prefix)) continue;
       const rest = p.slice(prefix.length).split('/');
-      children.set(rest[0]!, rest.length > 1 ? 'dir' : typeof v === 'string' ? 'file' : 'symlink');
+      children.set(rest[0], rest.length > 1 ? 'dir' : typeof v === 'string' ? 'file' : 'symlink');
     }
     if (children.size === 0) return { status: 404, body: { message: 'Not Found' } };
     return {
@@ -866,7 +866,7 @@ function documented(name: string, overlay: Record<string, unknown>): Record<stri
       components: { examples: Record<string, { value: unknown }> };
     }
   ).components.examples;
-  let base = structuredClone(examples[name]!.value) as unknown;
+  let base: unknown = structuredClone(examples[name].value);
   if (Array.isArray(base)) base = base[0];
   return merge(base as Record<string, unknown>, overlay);
 }

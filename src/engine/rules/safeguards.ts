@@ -42,7 +42,7 @@ export function safeguards(ctx: Pick<ReleaseContext, 'pack' | 'index' | 'declara
       );
       continue;
     }
-    const entry = d.safeguards![i]!;
+    const entry = d.safeguards![i];
     if (entry.status !== 'implemented') {
       findings.push(
         error(

@@ -54,7 +54,7 @@ export function levelsAndThresholds(
           ),
         );
     } else {
-      const entry = d.thresholds![i]!;
+      const entry = d.thresholds![i];
       const status = () => at(['thresholds', i, 'status']);
       const cited = (entry.assessments ?? []).map((id) => ctx.assessments.get(id));
       const supporting = cited.filter(
@@ -139,7 +139,7 @@ export function levelsAndThresholds(
   }
   return {
     findings,
-    required: Object.fromEntries(pack.standards.map((s) => [s, pack.levels[required.get(s)!.rank]!])),
+    required: Object.fromEntries(pack.standards.map((s) => [s, pack.levels[required.get(s)!.rank]])),
     reached,
   };
 }

@@ -34,7 +34,7 @@ function narrowToPack(kind: keyof typeof SCHEMAS, schema: JsonSchema, pack: Pack
   const prop = (s: JsonSchema | undefined, ...keys: string[]): JsonSchema => {
     let at = s!;
     for (const k of keys) {
-      at = k === '[]' ? at.items! : at.properties![k]!;
+      at = k === '[]' ? at.items! : at.properties![k];
       const nonNull = at.anyOf?.find((a) => a.type !== 'null');
       if (nonNull) at = nonNull;
     }

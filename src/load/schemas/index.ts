@@ -14,7 +14,7 @@ import { FINDING_CODES } from '../../findings.js';
  * schema shared by several fields carries each field's own description.
  */
 function doc<T extends z.ZodMiniType>(schema: T, description: string, extra: Record<string, unknown> = {}): T {
-  const described = schema.clone() as T;
+  const described = schema.clone();
   z.globalRegistry.add(described, { description, ...extra });
   return described;
 }

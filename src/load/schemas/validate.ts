@@ -135,7 +135,9 @@ function kindOf(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return 'a string';
-  return `${typeof v} ${String(v)}`;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${typeof v} ${String(v)}`;
+  // Parsed YAML holds no other kind of value (and `found` is never undefined here).
+  return typeof v;
 }
 
 function hintFor(expected: string, found: unknown): string {
