@@ -23,7 +23,10 @@ afterAll(async () => {
   await gh?.stop();
 });
 
-const releaseChanges = (files: TreeFiles): PullFile[] => Object.keys(files).filter((p) => p.startsWith('releases/')).map((filename) => ({ filename, status: 'added' }));
+const releaseChanges = (files: TreeFiles): PullFile[] =>
+  Object.keys(files)
+    .filter((p) => p.startsWith('releases/'))
+    .map((filename) => ({ filename, status: 'added' }));
 
 /** How long `/ping` waited at most, pinging every 50 ms while `work` runs: how long the App was held. */
 async function longestWaitWhile(work: Promise<unknown>): Promise<number> {
