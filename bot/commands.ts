@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The commands of SPEC §5. `/rso …` acts for the rso role and carries no `role`; `/signoff …`
  * carries `signoff: true` and the ROLE it names, if any (left out: the one role the commenter holds
@@ -44,29 +46,30 @@ export const MAX_COMMAND_LINE = 1000;
  * start (GitHub does not break a line there). A body is parsed once: the result is kept by body.
  */
 export function parseCommands(body: string): ParsedCommand[] {
-  const hit = parsed.get(body);
+  // Most comments name no command: one native search, no scan.
+  if (!body.includes('/rso') && !body.includes('/signoff')) return [];
+  const key = createHash('sha256').update(body).digest('base64');
+  const hit = parsed.get(key);
   if (hit) {
     // Most recently used last.
-    parsed.delete(body);
-    parsed.set(body, hit);
+    parsed.delete(key);
+    parsed.set(key, hit);
     return [...hit];
   }
   const out = Object.freeze(scan(body).map((c) => Object.freeze(c)));
-  parsed.set(body, out);
-  parsedChars += body.length;
-  for (const [k] of parsed) {
-    if (parsed.size <= MEMO_ENTRIES && parsedChars <= MEMO_CHARS) break;
-    parsed.delete(k);
-    parsedChars -= k.length;
-  }
+  parsed.set(key, out);
+  if (parsed.size > MEMO_ENTRIES) parsed.delete(parsed.keys().next().value!);
   return [...out];
 }
 
-/** The parse of each recent body: decide() replays every comment of a PR on every event. */
+/**
+ * The parse of each recent body, by its digest: decide() replays every comment of a PR on every
+ * event, and a body is up to 65,536 characters. Small entries, so many PRs' worth are kept.
+ */
 const parsed = new Map<string, readonly ParsedCommand[]>();
-let parsedChars = 0;
-const MEMO_ENTRIES = 2000;
-const MEMO_CHARS = 16 * 1024 * 1024;
+const MEMO_ENTRIES = 20_000;
+/** A comment carries a few commands; past this many the rest are not read. */
+export const MAX_COMMANDS = 20;
 
 /** Up to three spaces of indentation: how many (4 means an indented code line, or a tab before column 4). */
 function indentOf(line: string): number {
@@ -87,42 +90,64 @@ function fenceAt(line: string, at: number): { char: string; length: number } | u
   return { char, length: end - at };
 }
 
+/** Quote and list markers before a line's text (each once per iteration: linear). */
+const CONTAINER_MARKERS = /^(?:[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)))*[ \t]*/;
+const QUOTE_MARKERS = /^(?:[ \t]*>)*[ \t]*/;
+const LINE_BREAKS = /[\u2028\u2029]/;
+
+const isBlank = (line: string, indent: number) => indent === line.length || line.trim() === '';
+/** May a quote or list marker start here (`>`, `-`, `+`, `*`, a digit)? */
+const markerStart = (c: string | undefined) =>
+  c === '>' || c === '-' || c === '+' || c === '*' || (c !== undefined && c >= '0' && c <= '9');
+
 function scan(body: string): ParsedCommand[] {
   const out: ParsedCommand[] = [];
   let fence: { char: string; length: number; contained: boolean } | undefined;
   let comment = false;
   /** The previous line was a quote's text: a non-blank line now continues it (lazily). */
   let quoted = false;
-  for (const line of body.split(/\r\n|\n|\r/)) {
+  // Each line, ended by CR LF, LF or CR, in one pass (the next CR and LF are kept, not searched again).
+  let lf = body.indexOf('\n');
+  let cr = body.indexOf('\r');
+  for (let pos = 0; pos <= body.length && out.length < MAX_COMMANDS;) {
+    if (lf !== -1 && lf < pos) lf = body.indexOf('\n', pos);
+    if (cr !== -1 && cr < pos) cr = body.indexOf('\r', pos);
+    let end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+    if (end === -1) end = body.length;
+    const line = body.slice(pos, end);
+    pos = end + (body.charCodeAt(end) === 13 && body.charCodeAt(end + 1) === 10 ? 2 : 1);
     if (comment) {
       // Everything up to the line holding `-->` is hidden; so is the rest of that line.
-      if (line.includes('-->')) comment = false;
+      if (line.length >= 3 && line.includes('-->')) comment = false;
       continue;
     }
     const indent = indentOf(line);
+    const first = line[indent];
     if (fence && !fence.contained) {
       // A bare fence line of the same kind, at least as long, closes it; anything else is code.
-      const f = indent < 4 ? fenceAt(line, indent) : undefined;
-      if (f && f.char === fence.char && f.length >= fence.length && line.slice(indent + f.length).trim() === '')
-        fence = undefined;
+      const f = indent < 4 && first === fence.char ? fenceAt(line, indent) : undefined;
+      if (f && f.length >= fence.length && line.slice(indent + f.length).trim() === '') fence = undefined;
       continue;
     }
     if (fence) {
       // A fence inside a quote or a list item ends with it: at a line that starts at the margin
       // without `>`, then read afresh. Or at a closing fence behind the quote markers (list items
       // repeat no marker; a line starting with one is code).
-      const ended = line !== '' && !/^[ \t>]/.test(line);
-      if (!ended) {
-        const at = /^(?:[ \t]*>)*[ \t]*/.exec(line)![0].length;
-        const f = fenceAt(line, at);
-        if (f && f.char === fence.char && f.length >= fence.length && line.slice(at + f.length).trim() === '')
-          fence = undefined;
+      const c = line[0];
+      if (c === undefined || c === ' ' || c === '\t' || c === '>') {
+        const at = QUOTE_MARKERS.exec(line)![0].length;
+        const f = line[at] === fence.char ? fenceAt(line, at) : undefined;
+        if (f && f.length >= fence.length && line.slice(at + f.length).trim() === '') fence = undefined;
         continue;
       }
       fence = undefined;
     }
-    // A fence or an HTML comment may open inside a quote or a list item too: look past their markers.
-    const inner = /^(?:[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)))*[ \t]*/.exec(line)![0].length;
+    if (isBlank(line, indent)) {
+      quoted = false;
+      continue;
+    }
+    // A fence may open inside a quote or a list item too: look past their markers.
+    const inner = markerStart(first) ? CONTAINER_MARKERS.exec(line)![0].length : indent;
     const opened = indent < 4 ? fenceAt(line, inner) : undefined;
     if (opened) {
       fence = { ...opened, contained: inner !== indent };
@@ -131,22 +156,18 @@ function scan(body: string): ParsedCommand[] {
     }
     // An HTML comment hides what it holds, whether it opens a block or sits inside a line; a line
     // that opens one is not read for a command either.
-    const open = line.lastIndexOf('<!--');
+    const open = line.length >= 4 ? line.lastIndexOf('<!--') : -1;
     if (open !== -1 && line.indexOf('-->', open + 2) === -1) {
       comment = true;
       quoted = false;
       continue;
     }
-    if (line.trim() === '') {
-      quoted = false;
-      continue;
-    }
-    if (indent < 4 && line[indent] === '>') {
+    if (indent < 4 && first === '>') {
       quoted = true;
       continue;
     }
-    if (quoted || indent >= 4 || line.length > MAX_COMMAND_LINE) continue;
-    const cmd = commandOf(line.slice(indent).split(/[\u2028\u2029]/, 1)[0]!);
+    if (quoted || indent >= 4 || first !== '/' || line.length > MAX_COMMAND_LINE) continue;
+    const cmd = commandOf(line.slice(indent).split(LINE_BREAKS, 1)[0]!);
     if (cmd) out.push(cmd);
   }
   return out;

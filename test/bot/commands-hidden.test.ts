@@ -3,7 +3,7 @@
 // CommonMark/GFM; only what it shows as text at a line's start is a command (SPEC §5). An RSO who
 // pastes a template or a checklist the PR author wrote must not approve without seeing it.
 import { describe, expect, it } from 'vitest';
-import { MAX_COMMAND_LINE, parseCommands } from '../../bot/commands.js';
+import { MAX_COMMAND_LINE, MAX_COMMANDS, parseCommands } from '../../bot/commands.js';
 
 describe('commands are only what GitHub shows as text at a line start', () => {
   it('an HTML comment hides its lines from the reader: no command in it counts', () => {
@@ -68,11 +68,12 @@ describe('commands are only what GitHub shows as text at a line start', () => {
   it('a hostile 65,536-character body parses, once, into what it says', () => {
     const hostile = `/rso${' '.repeat(65_530)}a\u2028c`.slice(0, 65_536);
     expect(parseCommands(hostile)).toEqual([]);
+    // Lines under the cap, each one a command: only the first MAX_COMMANDS are read.
     const lines = `/rso${' '.repeat(900)}approve\n`.repeat(72);
-    expect(parseCommands(lines)).toHaveLength(72);
+    expect(parseCommands(lines)).toHaveLength(MAX_COMMANDS);
     // The same body again comes from the memo, as a fresh array.
     const again = parseCommands(lines);
     again.pop();
-    expect(parseCommands(lines)).toHaveLength(72);
+    expect(parseCommands(lines)).toHaveLength(MAX_COMMANDS);
   });
 });
