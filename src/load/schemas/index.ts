@@ -338,6 +338,10 @@ export const signoffConfigSchema = doc(
       z.refine((roles) => Object.keys(roles).length <= MAX_ROLES, {
         error: `expected at most ${MAX_ROLES} roles`,
       }),
+      // A commenter who names no role is checked against every role's teams: bound them together.
+      z.refine((roles) => new Set(Object.values(roles).flatMap((h) => h.teams ?? [])).size <= MAX_ROLE_TEAMS, {
+        error: `expected at most ${MAX_ROLE_TEAMS} teams over all roles (a team may hold several roles)`,
+      }),
     ),
     require: doc(
       z
