@@ -9,6 +9,7 @@ import { commentEvent, deliver, pullRequestEvent, startBot } from '../lib/test/h
 import { exampleRepo } from '../lib/test/helpers/repo.js';
 import { GitHubStandIn } from '../lib/test/standin/github.js';
 import { parseAndValidate } from '../lib/src/load/read-yaml.js';
+import { parseCommands } from '../lib/bot/commands.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const gh = new GitHubStandIn();
@@ -219,6 +220,21 @@ console.log(
   `\nRSS after 10,000 events: ${bot.rss().toFixed(0)} MB  (target <= 200 MB; no-op app now ${noop.rss().toFixed(0)} MB)`,
 );
 
+// The command parser on hostile 65,536-character bodies (attack review finding 1: the old regex
+// took seconds on "/rso", spaces, then U+2028): one over-long line, and 65 lines of 1,000.
+const parseMs = (body) => {
+  const t = performance.now();
+  parseCommands(body);
+  return performance.now() - t;
+};
+const longLine = `/rso${' '.repeat(65_526)}a b\u2028c`;
+const manyLines = `/rso${' '.repeat(990)}a\u2028\n`.repeat(65);
+const parseFirst = Math.max(parseMs(longLine), parseMs(manyLines));
+const parseAgain = Math.max(parseMs(longLine), parseMs(manyLines));
+console.log(
+  `\nCommand parser, hostile 65,536-character body: ${parseFirst.toFixed(2)} ms, again (kept) ${parseAgain.toFixed(3)} ms`,
+);
+
 const rss = bot.rss();
 const row = (what, value, target) =>
   console.log(`| ${what.padEnd(44)} | ${String(value).padStart(9)} | ${target.padEnd(8)} |`);
@@ -232,6 +248,7 @@ row('requests per approval (mean)', approvalCalls.toFixed(2), '<= 8');
 row('event rate vs the no-op Probot app', `${((botRate / noopRate) * 100).toFixed(0)}%`, '>= 70%');
 row('approval p99 (ms)', pct(99).toFixed(1), '<= 50');
 row('RSS after 10,000 events (MB)', rss.toFixed(0), '<= 200');
+row('hostile 64 KiB comment, parse (ms)', parseFirst.toFixed(2), '<= 50');
 
 await noop.stop();
 await bot.stop();

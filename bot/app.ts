@@ -7,6 +7,7 @@ import {
   byThisApp,
   ConfigBroken,
   listComments,
+  recheckRefusal,
   reconcile,
   type Ctx,
   type PullInfo,
@@ -14,6 +15,8 @@ import {
 } from './reconcile.js';
 
 const REPLY_MARKER = (id: number) => `<!-- asl-gate:reply:${id} -->`;
+/** The (head, base) pairs whose recheck is being judged in this process: another waits for none. */
+const rechecking = new Set<string>();
 const NOT_A_RELEASE = 'this pull request touches no release, gate config or pack: there is nothing to approve';
 
 export interface AppOptions {
@@ -89,15 +92,24 @@ export function aslGateApp(app: Probot, options: AppOptions): void {
     await guarded(context, `comment ${comment.id}`, async () => {
       const ctx = ctxOf(context, repository.owner.login, repository.name);
       const pr = await getPull(ctx, issue.number);
-      const result = logged(
-        deliveryLog(context),
-        pr,
-        await reconcile(ctx, pr, {
-          recompute: commands.some((c) => c.name === 'recheck'),
-          comment: comment as unknown as CommentInfo,
-        }),
-      );
-      await answer(ctx, issue.number, comment.id, commands, result);
+      // A recheck takes a worker of the small shared judging pool: only a role holder's counts, and
+      // one at a time per (head, base) in this process (see recheckRefusal).
+      const asked = commands.some((c) => c.name === 'recheck');
+      const refused = asked ? await recheckRefusal(ctx, pr, comment.user as CommentInfo['user']) : undefined;
+      const key = `${repository.owner.login}/${repository.name}@${pr.head.sha}:${pr.base.sha}`;
+      const recompute = asked && refused === undefined && !rechecking.has(key);
+      if (recompute) rechecking.add(key);
+      let result: ReconcileResult | undefined;
+      try {
+        result = logged(
+          deliveryLog(context),
+          pr,
+          await reconcile(ctx, pr, { recompute, comment: comment as unknown as CommentInfo }),
+        );
+      } finally {
+        if (recompute) rechecking.delete(key);
+      }
+      await answer(ctx, issue.number, comment.id, commands, result, refused ? [refused] : []);
     });
   });
 }
@@ -118,6 +130,8 @@ async function answer(
   commentId: number,
   commands: ParsedCommand[],
   result: ReconcileResult | undefined,
+  /** Refusals decided here, not by reconcile (a recheck from someone holding no role). */
+  refusals: string[] = [],
 ): Promise<void> {
   // Not a release: reconcile replays no comments, so state-changing commands are refused here.
   const notRelease = result?.outcome.state === 'not_release';
@@ -130,6 +144,7 @@ async function answer(
   const refused: Array<Pick<Decision, 'reason'>> = [
     ...mine.filter((d) => !d.accepted),
     ...invalid.map((c) => ({ reason: c.why })),
+    ...refusals.map((reason) => ({ reason })),
   ];
   const lines = refused.map((d) => `- ${d.reason}`);
   if (!result) lines.push('- this pull request is closed');

@@ -458,7 +458,7 @@ async function listPushers(ctx: Ctx, pr: PullInfo): Promise<{ ids: Set<number>; 
 const userIds = new Map<string, { id: number; at: number }>();
 const USER_ID_TTL_MS = 10 * 60 * 1000;
 
-/** Numeric id of a login (logins can be renamed and reused; ids cannot). Cached briefly. */
+/** Numeric id of whoever holds a login now (logins can be renamed and reused; ids cannot). Cached briefly. */
 async function userId(ctx: Ctx, login: string): Promise<number | undefined> {
   const hit = userIds.get(login.toLowerCase());
   if (hit && Date.now() - hit.at < USER_ID_TTL_MS) return hit.id;
@@ -487,6 +487,57 @@ async function activeTeamMember(ctx: Ctx, team: string, login: string): Promise<
   }
 }
 
+/**
+ * Does this commenter hold the role? Listed by login (compared case-insensitively with the login
+ * their comment carries, then by numeric id: the login's holder now must be this user), or an
+ * active member of a listed team. Only the commenter is looked up, never the rest of the list: one
+ * `GET /users/{login}` per acting commenter (cached), one membership request per (team, commenter).
+ */
+async function holdsRole(
+  ctx: Ctx,
+  holders: RoleHolders,
+  user: { id: number; login: string },
+  member: Map<string, boolean>,
+): Promise<boolean> {
+  const login = user.login.toLowerCase();
+  if (holders.users.some((u) => u.toLowerCase() === login) && (await userId(ctx, user.login)) === user.id) return true;
+  for (const team of holders.teams) {
+    // One request per (team, commenter), however many roles name the team.
+    const k = `${team}\n${login}`;
+    if (!member.has(k)) member.set(k, await activeTeamMember(ctx, team, user.login));
+    if (member.get(k)) return true;
+  }
+  return false;
+}
+
+/** The roles of a policy: each `signoff.roles` entry, or rso alone. */
+const rolesOf = (policy: Policy): Record<string, RoleHolders> =>
+  policy.settings.signoff?.roles ?? { rso: policy.settings.rso };
+
+/**
+ * Why `/rso recheck` (or `/signoff recheck`) from this commenter does not recompute the gate, or
+ * undefined when it does. A recompute takes a worker of the App's small shared pool for up to the
+ * judging budget, so only someone holding a role in the base branch's config may ask for one (the
+ * author and pushers exclusions do not apply: a recheck approves nothing). A push recomputes
+ * anyway, and anyone with write access can re-run the check from GitHub's UI (check_run.rerequested).
+ * Fails closed: a broken base config refuses.
+ */
+export async function recheckRefusal(
+  ctx: Ctx,
+  pr: PullInfo,
+  user: { id: number; login: string; type: string } | null,
+): Promise<string | undefined> {
+  const spell = '`/rso recheck`';
+  if (!user || user.type === 'Bot') return `${spell} is not taken from bots`;
+  const policy = await policyAt(ctx.api, ctx.owner, ctx.repo, pr.base.sha);
+  if (!policy.ok)
+    return `${spell} recomputes nothing while the gate configuration on the base branch is broken; fix it first`;
+  const member = new Map<string, boolean>();
+  for (const holders of Object.values(rolesOf(policy.policy)))
+    if (await holdsRole(ctx, holders, user, member)) return undefined;
+  return `${spell} asks for the gate to be judged again, which only someone holding a sign-off role in the base branch's gate config may do (@${user.login} holds none); a push, or re-running the check from the Checks tab, judges it again too`;
+}
+
 /** Who may act for which role on this PR, resolved up front for every commenter who issued a command. */
 interface Authorization {
   /** As the rso role, in the words of a config without `signoff:`. */
@@ -499,7 +550,8 @@ interface Authorization {
 /**
  * The rules of SPEC §5 for each role — `rso:` without `signoff:`, else each `signoff.roles` entry:
  * a listed user (by numeric id) or an active member of a listed team; never a bot, never the PR's
- * author unless `allow_author`, never someone who pushed commits to the PR.
+ * author unless `allow_author`, never someone who pushed commits to the PR. Only the commenters
+ * who issued a command are resolved (see holdsRole), never every login the config lists.
  */
 async function authorizer(
   ctx: Ctx,
@@ -509,16 +561,16 @@ async function authorizer(
   comments: CommentInfo[],
 ): Promise<Authorization> {
   const { approval, signoff } = policy.settings;
-  const roles: Record<string, RoleHolders> = signoff?.roles ?? { rso: policy.settings.rso };
-  const logins = [...new Set(Object.values(roles).flatMap((h) => h.users))];
-  const idOf = new Map(await Promise.all(logins.map(async (u) => [u, await userId(ctx, u)] as const)));
+  const roles = rolesOf(policy);
   // Each commenter with a command, and the roles their commands act for (ROLE left out: any role).
   const candidates = new Map<number, { login: string; roles: Set<string> }>();
   for (const c of comments) {
-    if (!c.user || c.user.type === 'Bot' || !/^\s{0,3}\/(rso|signoff)\b/m.test(c.body)) continue;
+    if (!c.user || c.user.type === 'Bot') continue;
+    const commands = parseCommands(c.body);
+    if (commands.length === 0) continue;
     const entry = candidates.get(c.user.id) ?? { login: c.user.login, roles: new Set<string>() };
     candidates.set(c.user.id, entry);
-    for (const cmd of parseCommands(c.body)) {
+    for (const cmd of commands) {
       if (cmd.name !== 'approve' && cmd.name !== 'reject' && cmd.name !== 'revoke') continue;
       const role = roleOf(cmd);
       for (const r of role !== undefined && Object.hasOwn(roles, role) ? [role] : Object.keys(roles))
@@ -530,21 +582,8 @@ async function authorizer(
   for (const [id, { login, roles: wanted }] of candidates) {
     const mine = new Set<string>();
     for (const [role, h] of Object.entries(roles)) {
-      // Team lookups only for the roles this commenter's commands act for: a request per role is the costly part.
-      if (!wanted.has(role)) continue;
-      if (h.users.some((u) => idOf.get(u) === id)) {
-        mine.add(role);
-        continue;
-      }
-      for (const team of h.teams) {
-        // One request per (team, commenter), however many roles name the team.
-        const k = `${team}\n${login}`;
-        if (!member.has(k)) member.set(k, await activeTeamMember(ctx, team, login));
-        if (member.get(k)) {
-          mine.add(role);
-          break;
-        }
-      }
+      // Lookups only for the roles this commenter's commands act for: a request per role is the costly part.
+      if (wanted.has(role) && (await holdsRole(ctx, h, { id, login }, member))) mine.add(role);
     }
     holds.set(id, mine);
   }

@@ -73,6 +73,24 @@ describe('config signoff: against the pack', () => {
     ]);
   });
 
+  it('who holds the roles is capped: 100 logins and 20 teams a role, 20 teams over all roles (attack review finding 7)', async () => {
+    const many = (p: string, n: number) => Array.from({ length: n }, (_, i) => `${p}${i}`).join(', ');
+    const messages = async (config: string) => {
+      const r = await policyOf(config);
+      return r.ok ? [] : r.findings.map((f) => `${f.code} ${f.message}`);
+    };
+    expect(await messages(CONFIG.replace('ceo: {users: [amodei]}', `ceo: {users: [${many('u', 100)}]}`))).toEqual([]);
+    expect(await messages(CONFIG.replace('ceo: {users: [amodei]}', `ceo: {users: [${many('u', 101)}]}`))).toEqual([
+      expect.stringMatching(/^schema\.invalid signoff\.roles\.ceo\.users: expected at most 100 logins/),
+    ]);
+    expect(await messages(CONFIG.replace('ceo: {users: [amodei]}', `ceo: {teams: [${many('t', 21)}]}`))).toEqual([
+      expect.stringMatching(/^schema\.invalid signoff\.roles\.ceo\.teams: expected at most 20 teams/),
+    ]);
+    expect(await messages(CONFIG.replace('ceo: {users: [amodei]}', `ceo: {teams: [${many('t', 20)}]}`))).toEqual([
+      expect.stringMatching(/^schema\.invalid signoff\.roles: expected at most 20 teams over all roles/),
+    ]);
+  });
+
   it('no rule at the level the pack demands, a role with no holders entry, a role no entry defines: each at its line', async () => {
     const late = await policyOf(
       CONFIG.replace(

@@ -230,9 +230,8 @@ const comment = (id: number, login: string, userId: number, body: string, at = '
 
 describe('App rules (nock)', () => {
   it('a release PR gets an in_progress check and one sticky comment naming the RSOs', async () => {
+    // No command in the thread: no login of the config is looked up (attack review finding 7).
     const scope = releasePr()
-      .get('/users/rso-kaplan')
-      .reply(200, { id: 99, login: 'rso-kaplan' })
       .post(
         '/repos/lab/models/check-runs',
         (b) =>
@@ -307,6 +306,9 @@ describe('App rules (nock)', () => {
       .get('/repos/lab/models/pulls/7/commits')
       .query(true)
       .reply(200, [{ sha: HEAD, author: { id: 11, login: 'dev-alice' }, committer: { id: 11, login: 'dev-alice' } }])
+      // The commenter's login is listed: whoever holds it now must be the commenter (by id).
+      .get('/users/rso-kaplan')
+      .reply(200, { id: 99, login: 'rso-kaplan' })
       // A recorded command goes into a new run of the same name, never over the newest one.
       .post(
         '/repos/lab/models/check-runs',

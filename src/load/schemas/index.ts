@@ -273,6 +273,34 @@ export type Assessment = z.infer<typeof assessmentSchema>;
 // --- Sign-off by several roles (SPEC §1.3 `signoff:`; issue 17) ----------------------------------
 // Kept in one block: the config's `signoff:` and the pack's `signoff:` (the roles a policy demands).
 
+/**
+ * Who holds a role: logins and team slugs. Capped, because the App looks up commenters against these
+ * lists on every event and a list on a base branch anyone can push to must not cost the
+ * installation's API quota (attack review finding 7).
+ */
+export const MAX_ROLE_USERS = 100;
+export const MAX_ROLE_TEAMS = 20;
+export const MAX_ROLES = 20;
+const loginList = (description: string) =>
+  doc(
+    z
+      .array(doc(text, 'A GitHub login'))
+      .check(
+        z.maxLength(
+          MAX_ROLE_USERS,
+          `expected at most ${MAX_ROLE_USERS} logins (name a team instead: teams are checked per commenter)`,
+        ),
+      ),
+    description,
+  );
+const teamList = (description: string) =>
+  doc(
+    z
+      .array(doc(text, 'A team slug'))
+      .check(z.maxLength(MAX_ROLE_TEAMS, `expected at most ${MAX_ROLE_TEAMS} teams (a team may hold many members)`)),
+    description,
+  );
+
 /** A role id: a command names it (`/signoff approve ceo`), so it never looks like a commit SHA. */
 const roleId = doc(
   z.string().check(
@@ -297,20 +325,23 @@ export const signoffConfigSchema = doc(
         roleId,
         doc(
           z.strictObject({
-            users: z.optional(
-              doc(z.array(doc(text, 'A GitHub login')), 'GitHub logins holding the role (compared by numeric user id)'),
-            ),
+            users: z.optional(loginList('GitHub logins holding the role (compared by numeric user id)')),
             teams: z.optional(
-              doc(
-                z.array(doc(text, 'A team slug')),
-                "Team slugs in the repository owner's organisation whose active members hold the role",
-              ),
+              teamList("Team slugs in the repository owner's organisation whose active members hold the role"),
             ),
           }),
           'Who holds the role',
         ),
       ),
       'Role id -> who holds it, e.g. rso: {users: [kaplan], teams: [responsible-scaling]}',
+    ).check(
+      z.refine((roles) => Object.keys(roles).length <= MAX_ROLES, {
+        error: `expected at most ${MAX_ROLES} roles`,
+      }),
+      // A commenter who names no role is checked against every role's teams: bound them together.
+      z.refine((roles) => new Set(Object.values(roles).flatMap((h) => h.teams ?? [])).size <= MAX_ROLE_TEAMS, {
+        error: `expected at most ${MAX_ROLE_TEAMS} teams over all roles (a team may hold several roles)`,
+      }),
     ),
     require: doc(
       z
@@ -381,17 +412,9 @@ export const configSchema = doc(
     rso: z.optional(
       doc(
         z.strictObject({
-          users: z.optional(
-            doc(
-              z.array(doc(text, 'A GitHub login')),
-              'GitHub logins of Responsible Scaling Officers (compared by numeric user id)',
-            ),
-          ),
+          users: z.optional(loginList('GitHub logins of Responsible Scaling Officers (compared by numeric user id)')),
           teams: z.optional(
-            doc(
-              z.array(doc(text, 'A team slug')),
-              "Team slugs in the repository owner's organisation whose active members are RSOs",
-            ),
+            teamList("Team slugs in the repository owner's organisation whose active members are RSOs"),
           ),
         }),
         'Who may approve a release in the RSO approval App',
