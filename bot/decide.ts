@@ -11,12 +11,17 @@ import { parseCommands, roleOf, type Command } from './commands.js';
  *   so a branch forced back to an older commit starts afresh).
  * - A command is bound when the App handles its `issue_comment.created`: to the full SHA of the
  *   PR's head at that moment, and only if the App can tell that H was already the head when the
- *   comment was written (the ledger of H says since < created_at, and the App's sticky comment was
- *   last drawn for H). A short SHA only selects that head. Otherwise a bare approval is refused and
- *   the reply asks for the full SHA: `/rso approve <40 hex>` naming the current head always binds.
- * - A decision replays H's ledger, plus full-SHA approvals of H in the comments, never the other
- *   comments: a later commit, one the branch returns to, another PR's base or a retarget never
- *   inherits an approval. Approvals need their comment untouched and their author still authorised;
+ *   comment was written: the run of (H, base) says since < created_at, `since` being GitHub's own
+ *   `started_at` of the run a head event created (never the App host's clock, never a comment
+ *   anyone with write access can edit), and GitHub's record of the PR's events shows no force-push,
+ *   retarget, close or reopen since then (the only ways a branch can return to H or a PR to a
+ *   base). A short SHA only selects that head. Otherwise a bare approval is refused and the reply
+ *   asks for the full SHA: `/rso approve <40 hex>` naming the current head binds, but only for the
+ *   base the PR had when the comment was written (no retarget since it, in GitHub's events).
+ * - A decision replays H's ledger for this base, plus full-SHA approvals of H in the comments that
+ *   were written after the App saw H become the head for this base (`since`, with no retarget
+ *   since), never the other comments: a later commit, one the branch returns to, another PR's base
+ *   or a retarget never inherits an approval. Approvals need their comment untouched and their author still authorised;
  *   rejections stay once recorded (editing or deleting the comment changes nothing) until a revoke
  *   or a new head.
  * - Roles (a config's `signoff:`): every entry carries the role it acts for (none: rso), and the
@@ -124,6 +129,12 @@ export interface DecideInput {
   blocked?: string;
   /** The config's `signoff:` roles for this head; absent: one role, rso, authorised by `authorize`. */
   roles?: RoleRules;
+  /**
+   * Full-SHA approvals of the head in the comments that the ledger lacks count only when written
+   * after this time (GitHub's clock): when the App saw the head become the PR's head for this base,
+   * with no retarget since. Absent: none count (only the ledger does).
+   */
+  fullShaAfter?: string;
 }
 
 const untouched = (c: CommentInfo) => c.updated_at === c.created_at;
@@ -161,8 +172,11 @@ export function decideRoles(input: DecideInput): { outcome: Outcome; roles: Role
   const byId = new Map(input.comments.map((c) => [c.id, c]));
   const items: Item[] = [...input.ledger];
   const recorded = new Set(input.ledger.map((e) => e.comment));
+  const after = input.fullShaAfter === undefined ? NaN : Date.parse(input.fullShaAfter);
   for (const c of input.comments) {
     if (recorded.has(c.id) || !c.user || c.user.type === 'Bot' || !untouched(c)) continue;
+    // Written for this base? Only when written after the App saw the head become the head for it.
+    if (!(Date.parse(c.created_at) > after)) continue;
     for (const cmd of parseCommands(c.body)) {
       if (cmd.name !== 'approve' || cmd.sha !== input.head) continue;
       const role = roleOf(cmd);
@@ -243,6 +257,11 @@ export interface BindInput extends DecideInput {
   comment: CommentInfo;
   /** Can the App tell that `head` was already the PR's head when the comment was written? */
   headKnown: boolean;
+  /**
+   * Can the App tell that the PR's base now is the one it had when the comment was written (no
+   * retarget since, in GitHub's events)? A full SHA binds only for the base it was written for.
+   */
+  baseKnown: boolean;
 }
 
 /**
@@ -318,6 +337,12 @@ export function bind(input: BindInput): { decisions: Decision[]; entries: Ledger
       }
       if (input.gate.verdict !== 'pass') {
         refuse(`the ASL gate fails on ${short}; an approval cannot be granted until it passes`);
+        continue;
+      }
+      if (!input.baseKnown && !input.headKnown) {
+        refuse(
+          `the base branch of this pull request changed after this comment was written (or the App cannot tell), and an approval counts only for the base it was given for; to ${cmd.name} the head for this base, comment again: \`${spell(role)} ${head}\``,
+        );
         continue;
       }
       // A short SHA only selects the head: it binds like a bare approval. The full SHA is explicit.

@@ -303,6 +303,10 @@ describe('App rules (nock)', () => {
       .get('/repos/lab/models/pulls/7/commits')
       .query(true)
       .reply(200, [{ sha: HEAD, author: { id: 11, login: 'dev-alice' }, committer: { id: 11, login: 'dev-alice' } }])
+      // GitHub's record of force-pushes and retargets since the App saw the head: none.
+      .get('/repos/lab/models/issues/7/events')
+      .query(true)
+      .reply(200, [])
       // A recorded command goes into a new run of the same name, never over the newest one.
       .post(
         '/repos/lab/models/check-runs',
@@ -370,6 +374,9 @@ describe('App rules (nock)', () => {
       .get('/repos/lab/models/pulls/7/commits')
       .query(true)
       .reply(200, [{ sha: HEAD, author: { id: 11, login: 'dev-alice' }, committer: { id: 11, login: 'dev-alice' } }])
+      .get('/repos/lab/models/issues/7/events')
+      .query(true)
+      .reply(200, [])
       .get('/orgs/lab/teams/responsible-scaling/memberships/dev-bob')
       .reply(404, { message: 'Not Found' })
       .patch('/repos/lab/models/check-runs/5', (b) => b.status === 'in_progress')
@@ -482,8 +489,25 @@ describe('approval decision (replay of what the App bound to the head)', () => {
   it('comments the App never bound to this head do not count; a full SHA of the head does', () => {
     expect(state([comment('/rso approve', '2026-01-02')], [])).toBe('waiting');
     expect(state([comment(`/rso approve ${head.slice(0, 12)}`, '2026-01-02')], [])).toBe('waiting');
-    expect(state([comment(`/rso approve ${head}`, '2026-01-02')], [])).toBe('approved');
-    expect(state([comment(`/rso approve ${'b'.repeat(40)}`, '2026-01-02')], [])).toBe('waiting');
+    const seen = { fullShaAfter: '2026-01-01T00:00:00Z' };
+    expect(state([comment(`/rso approve ${head}`, '2026-01-02')], [], seen)).toBe('approved');
+    expect(state([comment(`/rso approve ${'b'.repeat(40)}`, '2026-01-02')], [], seen)).toBe('waiting');
+  });
+
+  it('a full SHA in a comment counts only when written after the App saw the head become the head for this base', () => {
+    const c = comment(`/rso approve ${head}`, '2026-01-02');
+    expect(state([c], [])).toBe('waiting');
+    expect(state([c], [], { fullShaAfter: '2026-01-03T00:00:00Z' })).toBe('waiting');
+    expect(state([c], [], { fullShaAfter: '2026-01-02' })).toBe('waiting');
+  });
+
+  it('a full SHA binds only for the base the comment was written for', () => {
+    const c = comment(`/rso approve ${head}`, '2026-01-02');
+    const b = (baseKnown: boolean) =>
+      bind({ head, gate, comments: [c], ledger: [], authorize, comment: c, headKnown: false, baseKnown });
+    expect(b(true).entries).toHaveLength(1);
+    expect(b(false).entries).toEqual([]);
+    expect(b(false).decisions[0]!.reason).toMatch(/base branch of this pull request changed/);
   });
 
   it('a recorded rejection survives its comment being edited or deleted; an approval does not', () => {
@@ -507,7 +531,16 @@ describe('approval decision (replay of what the App bound to the head)', () => {
 
   it('binding: a short SHA selects the head only when the App knows the head; a full SHA always', () => {
     const bound = (body: string, headKnown: boolean) =>
-      bind({ head, gate, comments: [], ledger: [], authorize, comment: comment(body, '2026-01-02'), headKnown });
+      bind({
+        head,
+        gate,
+        comments: [],
+        ledger: [],
+        authorize,
+        comment: comment(body, '2026-01-02'),
+        headKnown,
+        baseKnown: true,
+      });
     expect(bound('/rso approve', true).entries.map((e) => e.kind)).toEqual(['approve']);
     expect(bound(`/rso approve ${head.slice(0, 8)}`, true).entries).toHaveLength(1);
     expect(bound('/rso approve', false).decisions[0]!.reason).toMatch(/name it in full: `\/rso approve a{40}`/);
