@@ -6,7 +6,7 @@ import { mapLimited, READ_CONCURRENCY } from '../src/load/concurrency.js';
 import { DEFAULT_CONFIG_PATH } from '../src/constants.js';
 import { judgeRelease } from '../src/engine/evaluate.js';
 import { error, sortFindings, verdictOf, type Finding } from '../src/findings.js';
-import type { Policy } from '../src/load/policy.js';
+import { loadPolicy, type Policy, type PolicyResult } from '../src/load/policy.js';
 import { DEFAULT_CAPS } from '../src/load/read-yaml.js';
 import { loadRelease, type LoadedRelease } from '../src/load/release.js';
 import { SafeStat } from '../src/load/safe-path.js';
@@ -126,14 +126,17 @@ async function releasesAt(snapshot: RepoSnapshot, globs: string[], side: 'base' 
 
 // --- Off the event loop --------------------------------------------------------------------------
 
-/** A task for a worker: one PR's change to judge. */
-export interface WorkerTask {
-  task: number;
-  changes: ChangedFile[];
-  policy: Policy;
-  today: string;
-  baseAt?: JudgeInput['baseAt'];
-}
+/** A task for a worker: one PR's change to judge, or the gate's config and pack at a base commit to load. */
+export type WorkerTask =
+  | {
+      task: number;
+      kind: 'judge';
+      changes: ChangedFile[];
+      policy: Policy;
+      today: string;
+      baseAt?: JudgeInput['baseAt'];
+    }
+  | { task: number; kind: 'policy' };
 /** A request from the worker for one snapshot operation of a task, answered by this thread. */
 export interface SnapshotCall {
   task: number;
@@ -146,6 +149,7 @@ export type SnapshotReply =
   { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string; status?: number };
 export type WorkerResult =
   | { task: number; done: true; ok: true; gate: GateSummary }
+  | { task: number; done: true; ok: true; policy: PolicyResult }
   | { task: number; done: true; ok: false; message: string; status?: number };
 
 const WORKER = fileURLToPath(new URL('./gate-worker.js', import.meta.url));
@@ -157,8 +161,8 @@ const waiting: Array<(w: Worker) => void> = [];
 let nextTask = 0;
 
 /** How long one PR's files may take to judge before the gate fails closed. */
-function budgetMs(): number {
-  const ms = Number(process.env.ASL_GATE_JUDGE_TIMEOUT_MS);
+function budgetMs(variable = 'ASL_GATE_JUDGE_TIMEOUT_MS'): number {
+  const ms = Number(process.env[variable]);
   return Number.isFinite(ms) && ms > 0 ? ms : 30_000;
 }
 
@@ -197,10 +201,69 @@ function release(w: Worker, healthy: boolean): void {
  */
 export async function judgeOffThread(input: JudgeInput): Promise<GateSummary> {
   if (!existsSync(WORKER)) return judgeChange(input);
-  const worker = await acquire();
   const { base, head, changes, policy, today, baseAt } = input;
-  const task = nextTask++;
   const ms = budgetMs();
+  const r = await offThread(
+    (task) => ({ task, kind: 'judge', changes, policy, today, ...(baseAt ? { baseAt } : {}) }),
+    { base, head },
+    ms,
+  );
+  if (r === 'timeout')
+    return {
+      relevant: true,
+      verdict: 'fail',
+      approvalRequired: true,
+      policyChanged: false,
+      releases: [],
+      findings: [
+        {
+          code: 'input.too_large',
+          where: '',
+          message: `the release files took longer than ${Math.round(ms / 1000)} s to read and judge; the gate fails closed (simplify or split them)`,
+        },
+      ],
+    };
+  if (!('gate' in r)) throw new Error('the gate worker answered a judge task without a verdict');
+  return r.gate;
+}
+
+/**
+ * The gate's config and the pack it names, as `base` (a base commit) holds them, loaded in a
+ * worker under the same budget: the base branch can be one that anyone with push access made, and
+ * a YAML file at the size cap can take seconds to parse. Past the budget: a finding (the config is
+ * then broken, and the check fails closed), marked `transient` so that it is not kept.
+ */
+export async function loadPolicyOffThread(base: RepoSnapshot): Promise<PolicyResult & { transient?: boolean }> {
+  if (!existsSync(WORKER)) return loadPolicy(base);
+  // Its own knob (the same 30 s by default), so a test can starve the judging alone.
+  const ms = budgetMs('ASL_GATE_POLICY_TIMEOUT_MS');
+  const r = await offThread((task) => ({ task, kind: 'policy' }), { base }, ms);
+  if (r === 'timeout')
+    return {
+      ok: false,
+      transient: true,
+      findings: [
+        error(
+          'input.too_large',
+          `the gate config and pack on the base branch took longer than ${Math.round(ms / 1000)} s to read and parse; the gate fails closed (simplify them)`,
+          { file: DEFAULT_CONFIG_PATH },
+        ),
+      ],
+    };
+  if (!('policy' in r)) throw new Error('the gate worker answered a policy task without a policy');
+  return r.policy;
+}
+
+type Done = Extract<WorkerResult, { ok: true }>;
+
+/** One task in a pooled worker, its snapshot calls answered here; 'timeout' past `ms` (the worker is then ended). */
+async function offThread(
+  message: (task: number) => WorkerTask,
+  snaps: Partial<Record<SnapshotCall['side'], RepoSnapshot>>,
+  ms: number,
+): Promise<Done | 'timeout'> {
+  const worker = await acquire();
+  const task = nextTask++;
   return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (healthy: boolean, fn: () => void) => {
@@ -213,39 +276,25 @@ export async function judgeOffThread(input: JudgeInput): Promise<GateSummary> {
       release(worker, healthy);
       fn();
     };
-    const timer = setTimeout(
-      () =>
-        finish(false, () =>
-          resolve({
-            relevant: true,
-            verdict: 'fail',
-            approvalRequired: true,
-            policyChanged: false,
-            releases: [],
-            findings: [
-              {
-                code: 'input.too_large',
-                where: '',
-                message: `the release files took longer than ${Math.round(ms / 1000)} s to read and judge; the gate fails closed (simplify or split them)`,
-              },
-            ],
-          }),
-        ),
-      ms,
-    );
+    const timer = setTimeout(() => finish(false, () => resolve('timeout')), ms);
     const onMessage = (m: SnapshotCall | WorkerResult) => {
       if (m.task !== task) return;
       if ('done' in m) {
         finish(true, () =>
           m.ok
-            ? resolve(m.gate)
+            ? resolve(m)
             : reject(Object.assign(new Error(m.message), m.status !== undefined ? { status: m.status } : {})),
         );
         return;
       }
-      const snap = m.side === 'base' ? base : head;
-      const call =
-        m.op === 'stat' ? snap.stat(m.path) : m.op === 'readFile' ? snap.readFile(m.path) : snap.list(m.path);
+      const snap = snaps[m.side];
+      const call = !snap
+        ? Promise.reject(new Error(`no ${m.side} snapshot for this task`))
+        : m.op === 'stat'
+          ? snap.stat(m.path)
+          : m.op === 'readFile'
+            ? snap.readFile(m.path)
+            : snap.list(m.path);
       call.then(
         (value) => !settled && worker.postMessage({ id: m.id, ok: true, value } satisfies SnapshotReply),
         (e: { message?: string; status?: number }) =>
@@ -263,6 +312,6 @@ export async function judgeOffThread(input: JudgeInput): Promise<GateSummary> {
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
-    worker.postMessage({ task, changes, policy, today, ...(baseAt ? { baseAt } : {}) } satisfies WorkerTask);
+    worker.postMessage(message(task));
   });
 }

@@ -16,7 +16,7 @@ import {
   type RoleState,
 } from './decide.js';
 import { parseCommands, roleOf } from './commands.js';
-import { judgeOffThread } from './gate.js';
+import { judgeOffThread, loadPolicyOffThread } from './gate.js';
 import { immutableReads, policyAt } from './immutable.js';
 import {
   CHECK_OUTPUT_MAX,
@@ -101,7 +101,8 @@ export async function reconcile(
   const head = pr.head.sha;
   const name = approvalCheckName(pr.base.ref);
   // The base's config and pack: read once per base commit (bot/immutable.ts).
-  const policy = await policyAt(ctx.api, ctx.owner, ctx.repo, pr.base.sha);
+  // Parsed in a worker, within the judging budget: a base branch is anyone's with push access.
+  const policy = await policyAt(ctx.api, ctx.owner, ctx.repo, pr.base.sha, loadPolicyOffThread);
   const key = { head, base: pr.base.sha, today: ctx.today ?? todayUtc() };
   // Outside a command the gate is judged afresh, before anything else is read: a PR that touches
   // nothing relevant then costs the changed-files listing, its head's tree (the base's reads are
