@@ -25,23 +25,41 @@ function prOf(changed: PullFile[], number = 7) {
 describe("the Action's touch rule", () => {
   it('removing a file in another release folder that nova-2 cites fails the gate (nova-2 is judged)', async () => {
     // At the base: nova-2's stress-test review lives in haiku-mini's folder (shared evidence).
-    const atBase = edit(exampleRepo('nova-2', 'haiku-mini'), 'releases/nova-2/asl.yml', 'evidence: reviews/stress-test.md', 'evidence: ../haiku-mini/shared/stress-test.md');
+    const atBase = edit(
+      exampleRepo('nova-2', 'haiku-mini'),
+      'releases/nova-2/asl.yml',
+      'evidence: reviews/stress-test.md',
+      'evidence: ../haiku-mini/shared/stress-test.md',
+    );
     atBase['releases/haiku-mini/shared/stress-test.md'] = atBase['releases/nova-2/reviews/stress-test.md']!;
     delete atBase['releases/nova-2/reviews/stress-test.md'];
     gh.commits.set(BASE, atBase);
     // The PR removes it: nothing of nova-2's folder changes.
     const head = { ...atBase };
     delete head['releases/haiku-mini/shared/stress-test.md'];
-    const run = await runAction({ workspace: head, event: prOf([{ filename: 'releases/haiku-mini/shared/stress-test.md', status: 'removed' }]), apiUrl: gh.url });
+    const run = await runAction({
+      workspace: head,
+      event: prOf([{ filename: 'releases/haiku-mini/shared/stress-test.md', status: 'removed' }]),
+      apiUrl: gh.url,
+    });
     expect(run.outputs.verdict).toBe('fail');
     expect(run.code).not.toBe(0);
   });
 
   it('(control, passes today) judged, nova-2 fails on that head with reference.missing', async () => {
-    const atBase = edit(exampleRepo('nova-2', 'haiku-mini'), 'releases/nova-2/asl.yml', 'evidence: reviews/stress-test.md', 'evidence: ../haiku-mini/shared/stress-test.md');
+    const atBase = edit(
+      exampleRepo('nova-2', 'haiku-mini'),
+      'releases/nova-2/asl.yml',
+      'evidence: reviews/stress-test.md',
+      'evidence: ../haiku-mini/shared/stress-test.md',
+    );
     delete atBase['releases/nova-2/reviews/stress-test.md'];
     gh.commits.set(BASE, atBase);
-    const run = await runAction({ workspace: atBase, event: prOf([{ filename: 'releases/nova-2/asl.yml', status: 'modified' }]), apiUrl: gh.url });
+    const run = await runAction({
+      workspace: atBase,
+      event: prOf([{ filename: 'releases/nova-2/asl.yml', status: 'modified' }]),
+      apiUrl: gh.url,
+    });
     expect(run.outputs.verdict).toBe('fail');
     expect(run.annotations.map((a) => a.props.title)).toContain('reference.missing');
   });
