@@ -1,17 +1,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { discover, releaseFolderMatcher } from '../src/engine/check.js';
-import { mapLimited, READ_CONCURRENCY } from '../src/load/concurrency.js';
+import { checkChange } from '../src/engine/check.js';
 import { DEFAULT_CONFIG_PATH } from '../src/constants.js';
-import { judgeRelease } from '../src/engine/evaluate.js';
-import { error, sortFindings, verdictOf, type Finding } from '../src/findings.js';
+import { error } from '../src/findings.js';
 import { loadPolicy, type Policy, type PolicyResult } from '../src/load/policy.js';
-import { DEFAULT_CAPS } from '../src/load/read-yaml.js';
-import { loadRelease, type LoadedRelease } from '../src/load/release.js';
-import { SafeStat } from '../src/load/safe-path.js';
 import type { RepoSnapshot } from '../src/snapshot/port.js';
-import { touches, type ChangedFile, type ReleaseFiles } from '../src/engine/touches.js';
+import type { ChangedFile } from '../src/engine/touches.js';
 import { baseReleasesAt } from './immutable.js';
 import type { GateSummary } from './render.js';
 
@@ -31,52 +26,70 @@ export interface JudgeInput {
 }
 
 /**
- * The gate verdict on a PR's head: which releases the change touches (SPEC §4, src/touches.ts: at
- * the base or the head, removed and renamed paths included), whether it changes the config or a
- * pack, and the engine's verdict on each touched release at the head.
+ * The gate verdict on a PR's head: the Action's rule (`checkChange()`, src/engine/check.ts): which
+ * releases the change touches (at the base or the head, removed and renamed paths included),
+ * whether it changes the config or a pack, and the engine's verdict on each touched release at the
+ * head; a release folder that lost its declaration is `declaration.missing`, not removed.
+ *
+ * The engine makes a file it cannot read a finding, which is right for a file that is not there
+ * but not for a request that failed: a release read without its references could hide what a
+ * change touches (and at the base no finding is ever shown). So any failed read fails the whole
+ * judgement, closed, and nothing half-read is kept.
  */
 export async function judgeChange({ base, head, changes, policy, today, baseAt }: JudgeInput): Promise<GateSummary> {
   const globs = policy.settings.releases;
-  // At the base only what each release references counts (the head is what is judged); it is kept
-  // per base commit.
-  const loadBase = async () =>
-    (await releasesAt(base, globs, 'base')).map((r): ReleaseFiles => ({ file: r.file, referenced: r.referenced }));
-  const [atBase, atHeadList] = await Promise.all([
-    baseAt ? baseReleasesAt(baseAt, globs, loadBase) : loadBase(),
-    releasesAt(head, globs, 'head'),
-  ]);
-  const packPath = policy.pack.file.startsWith('built-in:') ? undefined : policy.pack.file;
-  const touched = touches({
+  const failed: Partial<Record<'base' | 'head', Error>> = {};
+  const check = (side: 'base' | 'head') => {
+    const e = failed[side];
+    if (!e) return;
+    const status = (e as { status?: number }).status;
+    throw Object.assign(
+      new Error(
+        `a file at the ${side} commit could not be read (${e.message}), so the gate cannot tell which releases the change touches`,
+      ),
+      status !== undefined ? { status } : {},
+    );
+  };
+  const report = await checkChange({
+    base: watched(base, (e) => (failed.base ??= e)),
+    head: watched(head, (e) => (failed.head ??= e)),
     changes,
-    base: atBase,
-    head: atHeadList,
-    policyFiles: [policy.settings.file ?? DEFAULT_CONFIG_PATH, ...(packPath ? [packPath] : [])],
+    policy,
+    today,
     policyFolders: ['packs/'],
-    releaseFolderOf: releaseFolderMatcher(globs),
+    // Kept per base commit (bot/immutable.ts), and only when every read succeeded.
+    baseReleases: (read) => {
+      const clean = async () => {
+        const r = await read();
+        check('base');
+        return r;
+      };
+      return baseAt ? baseReleasesAt(baseAt, globs, clean) : clean();
+    },
   });
-  const policyChanged = touched.policy.length > 0;
-  const atHead = new Map(atHeadList.map((r) => [r.file, r]));
-  const judged = touched.releases.filter((f) => atHead.has(f)).map((f) => judgeRelease(atHead.get(f)!, policy, today));
-  const removed = touched.releases.filter((f) => !atHead.has(f));
-  const undeclared: Finding[] = touched.undeclared.map((dir) =>
-    error('declaration.missing', `release files changed in ${dir}/ but no declaration covers them`, { file: dir }),
-  );
-  const findings = sortFindings([...undeclared, ...judged.flatMap((r) => r.findings)]);
+  check('base');
+  check('head');
+  const policyChanged = report.policyChanged.length > 0;
+  const findings = report.findings;
   return {
-    relevant: policyChanged || touched.releases.length > 0 || touched.undeclared.length > 0,
-    verdict: verdictOf(findings),
+    relevant:
+      policyChanged ||
+      report.releases.length > 0 ||
+      report.removed.length > 0 ||
+      findings.some((f) => f.code === 'declaration.missing'),
+    verdict: report.verdict,
     // Removing a release, or changing the gate's policy, is a release decision too.
-    approvalRequired: policyChanged || removed.length > 0 || judged.some((r) => r.approvalRequired),
+    approvalRequired: policyChanged || report.removed.length > 0 || report.releases.some((r) => r.approvalRequired),
     policyChanged,
     releases: [
-      ...judged.map((r) => ({
+      ...report.releases.map((r) => ({
         declaration: r.declaration,
         model: r.model ?? null,
         declared: r.declared ?? {},
         verdict: r.verdict,
         noncompliance: r.noncompliance,
       })),
-      ...removed.map((declaration) => ({
+      ...report.removed.map((declaration) => ({
         declaration,
         model: null,
         declared: {},
@@ -93,35 +106,15 @@ export async function judgeChange({ base, head, changes, policy, today, baseAt }
   };
 }
 
-/**
- * Every release declared at one commit, read as the engine reads it (the references included).
- * The engine makes a file it cannot read a finding, which is right for a file that is not there
- * but not for a request that failed: a release read without its references could hide what a
- * change touches (and at the base no finding is ever shown). So any failed read fails the whole
- * judgement, closed, and nothing half-read is kept.
- */
-async function releasesAt(snapshot: RepoSnapshot, globs: string[], side: 'base' | 'head'): Promise<LoadedRelease[]> {
-  let failed: Error | undefined;
-  const watch = <T>(p: Promise<T>) => p.catch((e: Error) => ((failed ??= e), Promise.reject(e)));
-  const watched: RepoSnapshot = {
+/** `snapshot`, telling `onFail` of every read that failed (a request, not an answer). */
+function watched(snapshot: RepoSnapshot, onFail: (e: Error) => void): RepoSnapshot {
+  const watch = <T>(p: Promise<T>) => p.catch((e: Error) => (onFail(e), Promise.reject(e)));
+  return {
     resolvesOnlyRealFolders: snapshot.resolvesOnlyRealFolders ?? false,
     stat: (p) => watch(snapshot.stat(p)),
     readFile: (p) => watch(snapshot.readFile(p)),
     list: (p) => watch(snapshot.list(p)),
   };
-  const safe = new SafeStat(watched);
-  const { declarations } = await discover(watched, globs, safe);
-  const releases = await mapLimited(declarations, READ_CONCURRENCY, (d) => loadRelease(watched, d, DEFAULT_CAPS, safe));
-  if (failed) {
-    const status = (failed as { status?: number }).status;
-    throw Object.assign(
-      new Error(
-        `a file at the ${side} commit could not be read (${failed.message}), so the gate cannot tell which releases the change touches`,
-      ),
-      status !== undefined ? { status } : {},
-    );
-  }
-  return releases;
 }
 
 // --- Off the event loop --------------------------------------------------------------------------

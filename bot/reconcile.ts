@@ -1,8 +1,7 @@
-import { approvalCheckName, MAX_PULL_COMMITS, MAX_PULL_FILES } from '../src/constants.js';
+import { approvalCheckName, MAX_PULL_COMMITS } from '../src/constants.js';
 import { todayUtc } from '../src/dates.js';
 import { rolesRequired, type Policy, type RoleHolders } from '../src/load/policy.js';
-import { GitTreeSnapshot, type GitHubApi } from '../github/snapshot.js';
-import type { ChangedFile } from '../src/engine/touches.js';
+import { GitTreeSnapshot, listPullFiles, type GitHubApi } from '../github/snapshot.js';
 import {
   bind,
   decideRoles,
@@ -403,17 +402,21 @@ async function writeCheckOrFallback(
  * thread, so a costly file never holds up this process's other webhooks.
  */
 async function computeGate(ctx: Ctx, pr: PullInfo, policy: Policy, today: string): Promise<GateSummary> {
-  const changes = await listChanges(ctx, pr);
-  if (!changes) {
-    // GitHub lists at most 3,000 files: past that the change cannot be seen whole. Fail closed.
-    const message = `the pull request changes more than ${MAX_PULL_FILES} files, or GitHub listed fewer than it changes, so the gate cannot see the whole change: split it`;
+  // GitHub's entries, as the Action lists them (github/snapshot.ts): fails closed past 3,000 files,
+  // on an empty listing and on one shorter than the PR's `changed_files`.
+  // A PR that changes nothing (both GitHub's count and its listing say so) touches nothing; an
+  // empty listing against any other count fails closed.
+  const listed = (await changesNothing(ctx, pr))
+    ? { ok: true as const, files: [] }
+    : await listPullFiles(ctx.api, ctx.owner, ctx.repo, pr.number, pr.changed_files);
+  if (!listed.ok) {
     return {
       relevant: true,
       verdict: 'fail',
       approvalRequired: true,
       policyChanged: false,
       releases: [],
-      findings: [{ code: 'input.too_large', where: '', message }],
+      findings: [{ code: 'input.too_large', where: '', message: listed.problem }],
     };
   }
   // Trees and blobs are named by SHA: each commit's tree is read once, and a file the head shares
@@ -424,42 +427,23 @@ async function computeGate(ctx: Ctx, pr: PullInfo, policy: Policy, today: string
   return judgeOffThread({
     base,
     head,
-    changes,
+    changes: listed.files,
     policy,
     today,
     baseAt: { sha: pr.base.sha, repo: `${ctx.owner}/${ctx.repo}` },
   });
 }
 
-/**
- * The PR's changed files as GitHub lists them, removed files and renames (with their old path)
- * included; undefined when the listing cannot be whole: past GitHub's 3,000 files, or shorter than
- * the PR's `changed_files`.
- */
-async function listChanges(ctx: Ctx, pr: PullInfo): Promise<ChangedFile[] | undefined> {
-  const expected = pr.changed_files;
-  if (expected !== undefined && expected > MAX_PULL_FILES) return undefined;
-  const out: ChangedFile[] = [];
-  for (let page = 1; page * 100 <= MAX_PULL_FILES; page++) {
-    const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
-      owner: ctx.owner,
-      repo: ctx.repo,
-      pull_number: pr.number,
-      per_page: 100,
-      page,
-    });
-    const files = data as ChangedFile[];
-    out.push(
-      ...files.map((f) => ({
-        status: f.status,
-        filename: f.filename,
-        ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}),
-      })),
-    );
-    if (files.length < 100 || (expected !== undefined && page * 100 >= expected))
-      return expected !== undefined && out.length < expected ? undefined : out;
-  }
-  return undefined;
+/** GitHub's pull request says it changes no file, and its listing agrees. */
+async function changesNothing(ctx: Ctx, pr: PullInfo): Promise<boolean> {
+  if (pr.changed_files !== 0) return false;
+  const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    pull_number: pr.number,
+    per_page: 100,
+  });
+  return Array.isArray(data) && data.length === 0;
 }
 
 /** This App's runs named `name` on `head`, newest first (the newest is what branch protection reads). */
