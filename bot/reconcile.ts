@@ -311,9 +311,9 @@ function stateOf(runs: CheckRunInfo[], key: { head: string; base: string; today:
   const states = runs.map((r) => decodeState(r.output?.text, key, r.started_at));
   const newest = states[0] ?? { ledger: [] };
   const sealed = states.find((s) => s.sealed)?.sealed;
-  const { sealed: _, ...rest } = newest;
   return {
-    ...rest,
+    ...(newest.gate ? { gate: newest.gate } : {}),
+    ...(newest.since ? { since: newest.since } : {}),
     ...(sealed ? { sealed } : {}),
     ledger: states.reduce<LedgerEntry[]>((l, s) => mergeLedgers(l, s.ledger), []),
   };
