@@ -14,8 +14,8 @@ import { parseCommands, roleOf, type Command } from './commands.js';
  *   comment was written: the run of (H, base) says since < created_at, `since` being GitHub's own
  *   `started_at` of the run a head event created (never the App host's clock, never a comment
  *   anyone with write access can edit), and GitHub's record of the PR's events shows no force-push,
- *   retarget, close or reopen since then (the only ways a branch can return to H or a PR to a
- *   base). A short SHA only selects that head. Otherwise a bare approval is refused and the reply
+ *   retarget, close or reopen from the comment on (the only ways a branch can return to H, or a
+ *   PR to a base, after the comment). A short SHA only selects that head. Otherwise a bare approval is refused and the reply
  *   asks for the full SHA: `/rso approve <40 hex>` naming the current head binds, but only for the
  *   base the PR had when the comment was written (no retarget since it, in GitHub's events).
  * - A decision replays H's ledger for this base, plus full-SHA approvals of H in the comments that

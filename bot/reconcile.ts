@@ -215,7 +215,7 @@ export async function reconcile(
     opts.comment !== undefined &&
     parseCommands(opts.comment.body).some((cmd) => cmd.name === 'approve' || cmd.name === 'revoke');
   const events = binds || fullShaPending ? await listEvents(ctx, pr.number) : undefined;
-  /** No force-push, retarget, close or reopen at or after `t` (and GitHub listed them all). */
+  /** No event of `kinds` at or after `t` (GitHub's seconds: a tie counts), and GitHub listed them all. */
   const quietSince = (t: string, kinds: ReadonlySet<string>) =>
     events !== undefined && !events.some((e) => kinds.has(e.event) && !(Date.parse(e.created_at) < Date.parse(t)));
   // Unrecorded full-SHA approvals count when written after `since` for this base, with no retarget since.
@@ -228,13 +228,15 @@ export async function reconcile(
   if (opts.comment) {
     // Was `head` already the head (for this base) when the comment was written? The App saw it
     // become the head before the comment (GitHub's clock on both sides), and GitHub records no
-    // force-push, retarget, close or reopen since: the only ways back to an earlier head or base.
-    // Nothing anyone else can edit (the sticky comment) is evidence.
+    // force-push, retarget, close or reopen from the comment on: a head or base that changed before
+    // the comment and is `head` again came back by one of those, after it. (A change before the
+    // comment that stayed is not `head` now.) Nothing anyone else can edit (the sticky comment)
+    // is evidence.
     const headKnown =
       stored.since !== undefined &&
       !opts.headEvent &&
       Date.parse(stored.since) < Date.parse(opts.comment.created_at) &&
-      quietSince(stored.since, HEAD_CHANGES);
+      quietSince(opts.comment.created_at, HEAD_CHANGES);
     // Was the base the same when the comment was written? No retarget since it.
     const baseKnown = quietSince(opts.comment.created_at, RETARGETS);
     const bound = bind({
