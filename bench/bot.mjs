@@ -116,6 +116,7 @@ for (let i = 0; i < APPROVALS; i++) {
   const t0 = performance.now();
   await deliver(bot, 'issue_comment', commentEvent(gh, c));
   latencies.push(performance.now() - t0);
+  if (i === 0 && process.env.BENCH_SHOW) console.log(gh.requests.slice(before).map((r) => `${r.method} ${r.path}`));
   calls += gh.requests.length - before;
   if (gh.latestCheck(pr.head)?.conclusion !== 'success') throw new Error('approval did not land');
 }
@@ -143,7 +144,8 @@ const roleLatencies = [];
 let roleCalls = 0;
 for (let i = 0; i < APPROVALS; i++) {
   const n = 3000 + i;
-  const pr = gh.openPull(n, 'dev-alice', BASE2, `${n}`.padEnd(40, 'c'), files, changed);
+  const added = Object.keys(files).map((filename) => ({ filename, status: 'added' }));
+  const pr = gh.openPull(n, 'dev-alice', BASE2, `${n}`.padEnd(40, 'c'), files, added);
   await deliver(bot, 'pull_request', pullRequestEvent(gh, pr));
   for (const [who, body] of [
     ['rso-kaplan', '/rso approve'],

@@ -11,9 +11,13 @@ import { parseCommands, roleOf, type Command } from './commands.js';
  *   so a branch forced back to an older commit starts afresh).
  * - A command is bound when the App handles its `issue_comment.created`: to the full SHA of the
  *   PR's head at that moment, and only if the App can tell that H was already the head when the
- *   comment was written (the ledger of H says since < created_at, and the App's sticky comment was
- *   last drawn for H). A short SHA only selects that head. Otherwise a bare approval is refused and
- *   the reply asks for the full SHA: `/rso approve <40 hex>` naming the current head always binds.
+ *   comment was written: the run of (H, base) says since < created_at, `since` being GitHub's own
+ *   `started_at` of the run a head event created (never the App host's clock, never a comment
+ *   anyone with write access can edit), and GitHub's record of the PR's events shows no force-push,
+ *   retarget, close or reopen from the comment on (the only ways a branch can return to H, or a
+ *   PR to a base, after the comment). A short SHA only selects that head. Otherwise a bare approval is refused and the reply
+ *   asks for the full SHA: `/rso approve <40 hex>` naming the current head binds, but only for the
+ *   base the PR had when the comment was written (no retarget since it, in GitHub's events).
  * - A decision replays (H, base)'s ledger only, never the comments (a full SHA included): a later
  *   commit, one the branch returns to, another PR's base or a retarget never inherits an approval.
  *   Approvals need their comment untouched and their author still authorised; rejections stay once
@@ -238,6 +242,11 @@ export interface BindInput extends DecideInput {
   comment: CommentInfo;
   /** Can the App tell that `head` was already the PR's head when the comment was written? */
   headKnown: boolean;
+  /**
+   * Can the App tell that the PR's base now is the one it had when the comment was written (no
+   * retarget since, in GitHub's events)? A full SHA binds only for the base it was written for.
+   */
+  baseKnown: boolean;
 }
 
 /**
@@ -313,6 +322,12 @@ export function bind(input: BindInput): { decisions: Decision[]; entries: Ledger
       }
       if (input.gate.verdict !== 'pass') {
         refuse(`the ASL gate fails on ${short}; an approval cannot be granted until it passes`);
+        continue;
+      }
+      if (!input.baseKnown && !input.headKnown) {
+        refuse(
+          `the base branch of this pull request changed after this comment was written (or the App cannot tell), and an approval counts only for the base it was given for; to ${cmd.name} the head for this base, comment again: \`${spell(role)} ${head}\``,
+        );
         continue;
       }
       if (now().roles.find((r) => r.role === role)?.state === 'rejected') {

@@ -1,6 +1,7 @@
 // A gate worker (see judgeOffThread in gate.ts): judges PR changes off the App's event loop, one
 // task at a time, reading both commits through the parent thread, which holds the API client.
 import { parentPort } from 'node:worker_threads';
+import { loadPolicy } from '../src/load/policy.js';
 import type { Entry, EntryType, RepoSnapshot } from '../src/snapshot/port.js';
 import { judgeChange, type SnapshotCall, type SnapshotReply, type WorkerResult, type WorkerTask } from './gate.js';
 
@@ -35,7 +36,30 @@ class RemoteSnapshot implements RepoSnapshot {
 
 port.on('message', (m: SnapshotReply | WorkerTask) => {
   if ('task' in m) {
-    const { task, changes, policy, today, baseAt } = m;
+    const { task } = m;
+    const fail = (e: { message?: string; status?: number }) =>
+      port.postMessage({
+        task,
+        done: true,
+        ok: false,
+        message: e.message ?? String(e),
+        ...(e.status !== undefined ? { status: e.status } : {}),
+      } satisfies WorkerResult);
+    if (m.kind === 'policy') {
+      loadPolicy(new RemoteSnapshot(task, 'base')).then(
+        // A broken config's result may carry the parsed document (with functions): send its findings only.
+        (policy) =>
+          port.postMessage({
+            task,
+            done: true,
+            ok: true,
+            policy: policy.ok ? policy : { ok: false, findings: policy.findings },
+          } satisfies WorkerResult),
+        fail,
+      );
+      return;
+    }
+    const { changes, policy, today, baseAt } = m;
     judgeChange({
       base: new RemoteSnapshot(task, 'base'),
       head: new RemoteSnapshot(task, 'head'),
@@ -43,17 +67,7 @@ port.on('message', (m: SnapshotReply | WorkerTask) => {
       policy,
       today,
       ...(baseAt ? { baseAt } : {}),
-    }).then(
-      (gate) => port.postMessage({ task, done: true, ok: true, gate } satisfies WorkerResult),
-      (e: { message?: string; status?: number }) =>
-        port.postMessage({
-          task,
-          done: true,
-          ok: false,
-          message: e.message ?? String(e),
-          ...(e.status !== undefined ? { status: e.status } : {}),
-        } satisfies WorkerResult),
-    );
+    }).then((gate) => port.postMessage({ task, done: true, ok: true, gate } satisfies WorkerResult), fail);
     return;
   }
   const p = pending.get(m.id);

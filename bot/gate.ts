@@ -1,17 +1,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { discover, releaseFolderMatcher } from '../src/engine/check.js';
-import { mapLimited, READ_CONCURRENCY } from '../src/load/concurrency.js';
+import { checkChange } from '../src/engine/check.js';
 import { DEFAULT_CONFIG_PATH } from '../src/constants.js';
-import { judgeRelease } from '../src/engine/evaluate.js';
-import { error, sortFindings, verdictOf, type Finding } from '../src/findings.js';
-import type { Policy } from '../src/load/policy.js';
-import { DEFAULT_CAPS } from '../src/load/read-yaml.js';
-import { loadRelease, type LoadedRelease } from '../src/load/release.js';
-import { SafeStat } from '../src/load/safe-path.js';
+import { error } from '../src/findings.js';
+import { loadPolicy, type Policy, type PolicyResult } from '../src/load/policy.js';
 import type { RepoSnapshot } from '../src/snapshot/port.js';
-import { touches, type ChangedFile, type ReleaseFiles } from '../src/engine/touches.js';
+import type { ChangedFile } from '../src/engine/touches.js';
 import { baseReleasesAt } from './immutable.js';
 import type { GateSummary } from './render.js';
 
@@ -31,52 +26,70 @@ export interface JudgeInput {
 }
 
 /**
- * The gate verdict on a PR's head: which releases the change touches (SPEC §4, src/touches.ts: at
- * the base or the head, removed and renamed paths included), whether it changes the config or a
- * pack, and the engine's verdict on each touched release at the head.
+ * The gate verdict on a PR's head: the Action's rule (`checkChange()`, src/engine/check.ts): which
+ * releases the change touches (at the base or the head, removed and renamed paths included),
+ * whether it changes the config or a pack, and the engine's verdict on each touched release at the
+ * head; a release folder that lost its declaration is `declaration.missing`, not removed.
+ *
+ * The engine makes a file it cannot read a finding, which is right for a file that is not there
+ * but not for a request that failed: a release read without its references could hide what a
+ * change touches (and at the base no finding is ever shown). So any failed read fails the whole
+ * judgement, closed, and nothing half-read is kept.
  */
 export async function judgeChange({ base, head, changes, policy, today, baseAt }: JudgeInput): Promise<GateSummary> {
   const globs = policy.settings.releases;
-  // At the base only what each release references counts (the head is what is judged); it is kept
-  // per base commit.
-  const loadBase = async () =>
-    (await releasesAt(base, globs, 'base')).map((r): ReleaseFiles => ({ file: r.file, referenced: r.referenced }));
-  const [atBase, atHeadList] = await Promise.all([
-    baseAt ? baseReleasesAt(baseAt, globs, loadBase) : loadBase(),
-    releasesAt(head, globs, 'head'),
-  ]);
-  const packPath = policy.pack.file.startsWith('built-in:') ? undefined : policy.pack.file;
-  const touched = touches({
+  const failed: Partial<Record<'base' | 'head', Error>> = {};
+  const check = (side: 'base' | 'head') => {
+    const e = failed[side];
+    if (!e) return;
+    const status = (e as { status?: number }).status;
+    throw Object.assign(
+      new Error(
+        `a file at the ${side} commit could not be read (${e.message}), so the gate cannot tell which releases the change touches`,
+      ),
+      status !== undefined ? { status } : {},
+    );
+  };
+  const report = await checkChange({
+    base: watched(base, (e) => (failed.base ??= e)),
+    head: watched(head, (e) => (failed.head ??= e)),
     changes,
-    base: atBase,
-    head: atHeadList,
-    policyFiles: [policy.settings.file ?? DEFAULT_CONFIG_PATH, ...(packPath ? [packPath] : [])],
+    policy,
+    today,
     policyFolders: ['packs/'],
-    releaseFolderOf: releaseFolderMatcher(globs),
+    // Kept per base commit (bot/immutable.ts), and only when every read succeeded.
+    baseReleases: (read) => {
+      const clean = async () => {
+        const r = await read();
+        check('base');
+        return r;
+      };
+      return baseAt ? baseReleasesAt(baseAt, globs, clean) : clean();
+    },
   });
-  const policyChanged = touched.policy.length > 0;
-  const atHead = new Map(atHeadList.map((r) => [r.file, r]));
-  const judged = touched.releases.filter((f) => atHead.has(f)).map((f) => judgeRelease(atHead.get(f)!, policy, today));
-  const removed = touched.releases.filter((f) => !atHead.has(f));
-  const undeclared: Finding[] = touched.undeclared.map((dir) =>
-    error('declaration.missing', `release files changed in ${dir}/ but no declaration covers them`, { file: dir }),
-  );
-  const findings = sortFindings([...undeclared, ...judged.flatMap((r) => r.findings)]);
+  check('base');
+  check('head');
+  const policyChanged = report.policyChanged.length > 0;
+  const findings = report.findings;
   return {
-    relevant: policyChanged || touched.releases.length > 0 || touched.undeclared.length > 0,
-    verdict: verdictOf(findings),
+    relevant:
+      policyChanged ||
+      report.releases.length > 0 ||
+      report.removed.length > 0 ||
+      findings.some((f) => f.code === 'declaration.missing'),
+    verdict: report.verdict,
     // Removing a release, or changing the gate's policy, is a release decision too.
-    approvalRequired: policyChanged || removed.length > 0 || judged.some((r) => r.approvalRequired),
+    approvalRequired: policyChanged || report.removed.length > 0 || report.releases.some((r) => r.approvalRequired),
     policyChanged,
     releases: [
-      ...judged.map((r) => ({
+      ...report.releases.map((r) => ({
         declaration: r.declaration,
         model: r.model ?? null,
         declared: r.declared ?? {},
         verdict: r.verdict,
         noncompliance: r.noncompliance,
       })),
-      ...removed.map((declaration) => ({
+      ...report.removed.map((declaration) => ({
         declaration,
         model: null,
         declared: {},
@@ -93,47 +106,30 @@ export async function judgeChange({ base, head, changes, policy, today, baseAt }
   };
 }
 
-/**
- * Every release declared at one commit, read as the engine reads it (the references included).
- * The engine makes a file it cannot read a finding, which is right for a file that is not there
- * but not for a request that failed: a release read without its references could hide what a
- * change touches (and at the base no finding is ever shown). So any failed read fails the whole
- * judgement, closed, and nothing half-read is kept.
- */
-async function releasesAt(snapshot: RepoSnapshot, globs: string[], side: 'base' | 'head'): Promise<LoadedRelease[]> {
-  let failed: Error | undefined;
-  const watch = <T>(p: Promise<T>) => p.catch((e: Error) => ((failed ??= e), Promise.reject(e)));
-  const watched: RepoSnapshot = {
+/** `snapshot`, telling `onFail` of every read that failed (a request, not an answer). */
+function watched(snapshot: RepoSnapshot, onFail: (e: Error) => void): RepoSnapshot {
+  const watch = <T>(p: Promise<T>) => p.catch((e: Error) => (onFail(e), Promise.reject(e)));
+  return {
     resolvesOnlyRealFolders: snapshot.resolvesOnlyRealFolders ?? false,
     stat: (p) => watch(snapshot.stat(p)),
     readFile: (p) => watch(snapshot.readFile(p)),
     list: (p) => watch(snapshot.list(p)),
   };
-  const safe = new SafeStat(watched);
-  const { declarations } = await discover(watched, globs, safe);
-  const releases = await mapLimited(declarations, READ_CONCURRENCY, (d) => loadRelease(watched, d, DEFAULT_CAPS, safe));
-  if (failed) {
-    const status = (failed as { status?: number }).status;
-    throw Object.assign(
-      new Error(
-        `a file at the ${side} commit could not be read (${failed.message}), so the gate cannot tell which releases the change touches`,
-      ),
-      status !== undefined ? { status } : {},
-    );
-  }
-  return releases;
 }
 
 // --- Off the event loop --------------------------------------------------------------------------
 
-/** A task for a worker: one PR's change to judge. */
-export interface WorkerTask {
-  task: number;
-  changes: ChangedFile[];
-  policy: Policy;
-  today: string;
-  baseAt?: JudgeInput['baseAt'];
-}
+/** A task for a worker: one PR's change to judge, or the gate's config and pack at a base commit to load. */
+export type WorkerTask =
+  | {
+      task: number;
+      kind: 'judge';
+      changes: ChangedFile[];
+      policy: Policy;
+      today: string;
+      baseAt?: JudgeInput['baseAt'];
+    }
+  | { task: number; kind: 'policy' };
 /** A request from the worker for one snapshot operation of a task, answered by this thread. */
 export interface SnapshotCall {
   task: number;
@@ -146,6 +142,7 @@ export type SnapshotReply =
   { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string; status?: number };
 export type WorkerResult =
   | { task: number; done: true; ok: true; gate: GateSummary }
+  | { task: number; done: true; ok: true; policy: PolicyResult }
   | { task: number; done: true; ok: false; message: string; status?: number };
 
 const WORKER = fileURLToPath(new URL('./gate-worker.js', import.meta.url));
@@ -157,8 +154,8 @@ const waiting: Array<(w: Worker) => void> = [];
 let nextTask = 0;
 
 /** How long one PR's files may take to judge before the gate fails closed. */
-function budgetMs(): number {
-  const ms = Number(process.env.ASL_GATE_JUDGE_TIMEOUT_MS);
+function budgetMs(variable = 'ASL_GATE_JUDGE_TIMEOUT_MS'): number {
+  const ms = Number(process.env[variable]);
   return Number.isFinite(ms) && ms > 0 ? ms : 30_000;
 }
 
@@ -197,10 +194,69 @@ function release(w: Worker, healthy: boolean): void {
  */
 export async function judgeOffThread(input: JudgeInput): Promise<GateSummary> {
   if (!existsSync(WORKER)) return judgeChange(input);
-  const worker = await acquire();
   const { base, head, changes, policy, today, baseAt } = input;
-  const task = nextTask++;
   const ms = budgetMs();
+  const r = await offThread(
+    (task) => ({ task, kind: 'judge', changes, policy, today, ...(baseAt ? { baseAt } : {}) }),
+    { base, head },
+    ms,
+  );
+  if (r === 'timeout')
+    return {
+      relevant: true,
+      verdict: 'fail',
+      approvalRequired: true,
+      policyChanged: false,
+      releases: [],
+      findings: [
+        {
+          code: 'input.too_large',
+          where: '',
+          message: `the release files took longer than ${Math.round(ms / 1000)} s to read and judge; the gate fails closed (simplify or split them)`,
+        },
+      ],
+    };
+  if (!('gate' in r)) throw new Error('the gate worker answered a judge task without a verdict');
+  return r.gate;
+}
+
+/**
+ * The gate's config and the pack it names, as `base` (a base commit) holds them, loaded in a
+ * worker under the same budget: the base branch can be one that anyone with push access made, and
+ * a YAML file at the size cap can take seconds to parse. Past the budget: a finding (the config is
+ * then broken, and the check fails closed), marked `transient` so that it is not kept.
+ */
+export async function loadPolicyOffThread(base: RepoSnapshot): Promise<PolicyResult & { transient?: boolean }> {
+  if (!existsSync(WORKER)) return loadPolicy(base);
+  // Its own knob (the same 30 s by default), so a test can starve the judging alone.
+  const ms = budgetMs('ASL_GATE_POLICY_TIMEOUT_MS');
+  const r = await offThread((task) => ({ task, kind: 'policy' }), { base }, ms);
+  if (r === 'timeout')
+    return {
+      ok: false,
+      transient: true,
+      findings: [
+        error(
+          'input.too_large',
+          `the gate config and pack on the base branch took longer than ${Math.round(ms / 1000)} s to read and parse; the gate fails closed (simplify them)`,
+          { file: DEFAULT_CONFIG_PATH },
+        ),
+      ],
+    };
+  if (!('policy' in r)) throw new Error('the gate worker answered a policy task without a policy');
+  return r.policy;
+}
+
+type Done = Extract<WorkerResult, { ok: true }>;
+
+/** One task in a pooled worker, its snapshot calls answered here; 'timeout' past `ms` (the worker is then ended). */
+async function offThread(
+  message: (task: number) => WorkerTask,
+  snaps: Partial<Record<SnapshotCall['side'], RepoSnapshot>>,
+  ms: number,
+): Promise<Done | 'timeout'> {
+  const worker = await acquire();
+  const task = nextTask++;
   return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (healthy: boolean, fn: () => void) => {
@@ -213,39 +269,25 @@ export async function judgeOffThread(input: JudgeInput): Promise<GateSummary> {
       release(worker, healthy);
       fn();
     };
-    const timer = setTimeout(
-      () =>
-        finish(false, () =>
-          resolve({
-            relevant: true,
-            verdict: 'fail',
-            approvalRequired: true,
-            policyChanged: false,
-            releases: [],
-            findings: [
-              {
-                code: 'input.too_large',
-                where: '',
-                message: `the release files took longer than ${Math.round(ms / 1000)} s to read and judge; the gate fails closed (simplify or split them)`,
-              },
-            ],
-          }),
-        ),
-      ms,
-    );
+    const timer = setTimeout(() => finish(false, () => resolve('timeout')), ms);
     const onMessage = (m: SnapshotCall | WorkerResult) => {
       if (m.task !== task) return;
       if ('done' in m) {
         finish(true, () =>
           m.ok
-            ? resolve(m.gate)
+            ? resolve(m)
             : reject(Object.assign(new Error(m.message), m.status !== undefined ? { status: m.status } : {})),
         );
         return;
       }
-      const snap = m.side === 'base' ? base : head;
-      const call =
-        m.op === 'stat' ? snap.stat(m.path) : m.op === 'readFile' ? snap.readFile(m.path) : snap.list(m.path);
+      const snap = snaps[m.side];
+      const call = !snap
+        ? Promise.reject(new Error(`no ${m.side} snapshot for this task`))
+        : m.op === 'stat'
+          ? snap.stat(m.path)
+          : m.op === 'readFile'
+            ? snap.readFile(m.path)
+            : snap.list(m.path);
       call.then(
         (value) => !settled && worker.postMessage({ id: m.id, ok: true, value } satisfies SnapshotReply),
         (e: { message?: string; status?: number }) =>
@@ -263,6 +305,6 @@ export async function judgeOffThread(input: JudgeInput): Promise<GateSummary> {
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
-    worker.postMessage({ task, changes, policy, today, ...(baseAt ? { baseAt } : {}) } satisfies WorkerTask);
+    worker.postMessage(message(task));
   });
 }

@@ -9,6 +9,7 @@
 import { loadPolicy, type PolicyResult } from '../src/load/policy.js';
 import { GitHubSnapshot, type Requester } from '../github/snapshot.js';
 import type { ReleaseFiles } from '../src/engine/touches.js';
+import type { RepoSnapshot } from '../src/snapshot/port.js';
 import { ShaCache } from './cache.js';
 
 /** Most bytes of trees and blobs kept; the least recently used go first. */
@@ -48,11 +49,20 @@ export function immutableReads(api: Requester, owner: string, repo: string): Req
   };
 }
 
+/** Loads config and pack from a snapshot; `transient` results (a time budget ran out) are not kept. */
+export type PolicyLoader = (snapshot: RepoSnapshot) => Promise<PolicyResult & { transient?: boolean }>;
+
 /**
  * The gate's config and the pack it names, as committed at `sha` (a PR's base commit), read once per
- * base commit and repository.
+ * base commit and repository; `parse` loads them (the App: in a worker, bot/gate.ts).
  */
-export function policyAt(api: Requester, owner: string, repo: string, sha: string): Promise<PolicyResult> {
+export function policyAt(
+  api: Requester,
+  owner: string,
+  repo: string,
+  sha: string,
+  parse: PolicyLoader = loadPolicy,
+): Promise<PolicyResult> {
   const load = async () => {
     let clean = true;
     // A 404 is an answer (no config at that commit); any other error is not.
@@ -60,8 +70,8 @@ export function policyAt(api: Requester, owner: string, repo: string, sha: strin
       request: (route, params) =>
         api.request(route, params).catch((e: { status?: number }) => ((clean &&= e.status === 404), Promise.reject(e))),
     };
-    const value = await loadPolicy(new GitHubSnapshot(watched, owner, repo, sha));
-    return { value, clean };
+    const { transient, ...value } = await parse(new GitHubSnapshot(watched, owner, repo, sha));
+    return { value: value as PolicyResult, clean: clean && !transient };
   };
   // A base named otherwise than by a full SHA is read every time (the API always sends full SHAs).
   if (!/^[0-9a-f]{40}$/.test(sha)) return load().then((r) => r.value);

@@ -1,8 +1,7 @@
-import { approvalCheckName, MAX_PULL_COMMITS, MAX_PULL_FILES } from '../src/constants.js';
+import { approvalCheckName, MAX_PULL_COMMITS } from '../src/constants.js';
 import { todayUtc } from '../src/dates.js';
 import { rolesRequired, type Policy, type RoleHolders } from '../src/load/policy.js';
-import { GitTreeSnapshot, type GitHubApi } from '../github/snapshot.js';
-import type { ChangedFile } from '../src/engine/touches.js';
+import { GitTreeSnapshot, listPullFiles, type GitHubApi } from '../github/snapshot.js';
 import {
   bind,
   decideRoles,
@@ -16,15 +15,18 @@ import {
   type RoleState,
 } from './decide.js';
 import { parseCommands, roleOf } from './commands.js';
-import { judgeOffThread } from './gate.js';
+import { judgeOffThread, loadPolicyOffThread } from './gate.js';
 import { immutableReads, policyAt } from './immutable.js';
 import {
+  CHECK_OUTPUT_MAX,
   decodeState,
-  encodeState,
+  fit,
   renderCheck,
   renderSticky,
-  stickyHead,
+  sealedCheck,
+  stateBlock,
   STICKY_MARKER,
+  type GateKey,
   type GateSummary,
   type RunState,
 } from './render.js';
@@ -98,15 +100,15 @@ export async function reconcile(
   const head = pr.head.sha;
   const name = approvalCheckName(pr.base.ref);
   // The base's config and pack: read once per base commit (bot/immutable.ts).
-  const policy = await policyAt(ctx.api, ctx.owner, ctx.repo, pr.base.sha);
+  // Parsed in a worker, within the judging budget: a base branch is anyone's with push access.
+  const policy = await policyAt(ctx.api, ctx.owner, ctx.repo, pr.base.sha, loadPolicyOffThread);
   const key = { head, base: pr.base.sha, today: ctx.today ?? todayUtc() };
-  const now = new Date().toISOString();
   // Outside a command the gate is judged afresh, before anything else is read: a PR that touches
   // nothing relevant then costs the changed-files listing, its head's tree (the base's reads are
   // kept per base commit, blobs per SHA) and one new check run, no more. The new
   // run carries no ledger, and needs none: the ledger of (head, base) is the union over every run
   // of ours (stateOf), and a later event that finds the PR relevant reads them all. Its `since` is
-  // now, which only ever makes a bare command's binding stricter.
+  // its own `started_at` (GitHub's clock), which only ever makes a bare command's binding stricter.
   let fresh: GateSummary | undefined;
   if (!opts.comment && policy.ok) {
     fresh = await computeGate(ctx, pr, policy.policy, key.today);
@@ -117,29 +119,45 @@ export async function reconcile(
         name,
         head,
         undefined,
-        renderCheck({ outcome, gate: fresh, head, policy: policy.policy, key, state: { since: now, ledger: [] } }),
+        renderCheck({ outcome, gate: fresh, head, policy: policy.policy, key, state: { sinceRun: true, ledger: [] } }),
       );
-      await followHead(ctx, pr, outcome, fresh, policy.policy);
       return { outcome, decisions: [], comments: [], gate: fresh, head };
     }
   }
   let runs = await findCheckRuns(ctx, head, name);
   const stored = stateOf(runs, key);
-  // A head event restarts `since`: a branch that returns to a commit starts afresh.
-  let since = opts.headEvent ? now : (stored.since ?? now);
+  // A head event restarts `since`: a branch that returns to a commit starts afresh. It writes a new
+  // run, whose `started_at` (GitHub's clock, never this host's) is the new `since`.
+  const sinceState: Pick<RunState, 'since' | 'sinceRun' | 'sealed'> = {
+    ...(opts.headEvent ? { sinceRun: true } : stored.since ? { since: stored.since } : {}),
+    ...(stored.sealed ? { sealed: stored.sealed } : {}),
+  };
+  const target = (recorded: boolean) => (opts.headEvent || recorded ? undefined : runs[0]);
   if (!policy.ok) {
     const msg = policy.findings
       .map((f) => `${f.file ?? ''}${f.line ? `:${f.line}` : ''} ${f.code}: ${f.message}`)
       .join('\n');
-    await writeCheck(ctx, name, head, runs[0], {
-      status: 'completed',
-      conclusion: 'failure',
-      output: {
-        title: 'The gate configuration on the base branch is broken',
-        summary: `Approval cannot be granted until it is fixed:\n\n\`\`\`\n${msg}\n\`\`\``,
-        text: encodeState({ since, ledger: stored.ledger }, key),
-      },
-    });
+    const state = { ...sinceState, ledger: stored.ledger };
+    const block = stateBlock(state, key);
+    await writeCheckOrFallback(
+      ctx,
+      name,
+      head,
+      target(false),
+      block === undefined
+        ? sealedCheck(state, key, 'the record of decisions outgrew the check run')
+        : {
+            status: 'completed',
+            conclusion: 'failure',
+            output: {
+              title: 'The gate configuration on the base branch is broken',
+              summary: fit(`Approval cannot be granted until it is fixed:\n\n\`\`\`\n${msg}\n\`\`\``, CHECK_OUTPUT_MAX),
+              text: block,
+            },
+          },
+      state,
+      key,
+    );
     throw new ConfigBroken(`base config broken: ${policy.findings[0]!.code}`);
   }
 
@@ -149,14 +167,16 @@ export async function reconcile(
 
   if (!gate.relevant) {
     const outcome: Outcome = { state: 'not_release' };
-    await writeCheck(
+    const state = { ...sinceState, ledger: stored.ledger };
+    await writeCheckOrFallback(
       ctx,
       name,
       head,
-      runs[0],
-      renderCheck({ outcome, gate, head, policy: policy.policy, key, state: { since, ledger: stored.ledger } }),
+      target(false),
+      renderCheck({ outcome, gate, head, policy: policy.policy, key, state }),
+      state,
+      key,
     );
-    await followHead(ctx, pr, outcome, gate, policy.policy);
     return { outcome, decisions: [], comments: [], gate, head };
   }
 
@@ -170,15 +190,6 @@ export async function reconcile(
     commands || pr.commits === undefined
       ? await listPushers(ctx, pr)
       : { ids: new Set<number>(), unlisted: pr.commits > MAX_PULL_COMMITS };
-  // The sticky comment drawn for another head or base: the head moved and the App has not handled that push
-  // yet (a late or lost webhook). That is a head event too: `since` restarts, or a `since` left from
-  // an earlier time this commit was the head would vouch for comments written while it was not.
-  const drawn = comments
-    .filter((c) => c.body.startsWith(STICKY_MARKER) && byThisApp(c, ctx))
-    .sort((a, b) => a.id - b.id)[0];
-  // (Drawn for the same head on another base counts too: a retarget the App has not handled yet.)
-  const moved = drawn !== undefined && stickyHead(drawn.body) !== `${head} ${pr.base.ref}`;
-  if (moved) since = now;
   // The comment being handled counts as the webhook carried it: edited or deleted since, its author is still resolved.
   const auth = await authorizer(
     ctx,
@@ -192,23 +203,36 @@ export async function reconcile(
   const roles = signoff ? { roles: signoff.rules } : {};
   const blocked = commits.unlisted
     ? `this pull request has ${pr.commits ?? 'more'} commits and GitHub lists only the first ${MAX_PULL_COMMITS}, so the App cannot tell who authored the others (an RSO may not approve their own work); squash or split it`
-    : undefined;
+    : stored.sealed
+      ? `the App could not keep the record of decisions on this commit whole (${stored.sealed}); push a new commit`
+      : undefined;
+  // GitHub's record of the PR's force-pushes, retargets, closes and reopens: read only when a
+  // command needs to know what happened since the App saw the head (the App's own runs cannot say
+  // what happened while it was not looking).
+  const binds =
+    opts.comment !== undefined &&
+    parseCommands(opts.comment.body).some((cmd) => cmd.name === 'approve' || cmd.name === 'revoke');
+  const events = binds ? await listEvents(ctx, pr.number) : undefined;
+  /** No event of `kinds` at or after `t` (GitHub's seconds: a tie counts), and GitHub listed them all. */
+  const quietSince = (t: string, kinds: ReadonlySet<string>) =>
+    events !== undefined && !events.some((e) => kinds.has(e.event) && !(Date.parse(e.created_at) < Date.parse(t)));
   let ledger = stored.ledger;
   let decisions: Decision[] = [];
   let added: LedgerEntry[] = [];
   if (opts.comment) {
-    // Was `head` already the head when the comment was written? Only this App's own records say:
-    // it saw `head` become the head before the comment, and its sticky comment was last drawn for it.
-    const sticky = comments
-      .filter((c) => c.body.startsWith(STICKY_MARKER) && byThisApp(c, ctx))
-      .sort((a, b) => a.id - b.id)[0];
+    // Was `head` already the head (for this base) when the comment was written? The App saw it
+    // become the head before the comment (GitHub's clock on both sides), and GitHub records no
+    // force-push, retarget, close or reopen from the comment on: a head or base that changed before
+    // the comment and is `head` again came back by one of those, after it. (A change before the
+    // comment that stayed is not `head` now.) Nothing anyone else can edit (the sticky comment)
+    // is evidence.
     const headKnown =
       stored.since !== undefined &&
       !opts.headEvent &&
-      !moved &&
       Date.parse(stored.since) < Date.parse(opts.comment.created_at) &&
-      sticky !== undefined &&
-      stickyHead(sticky.body) === `${head} ${pr.base.ref}`;
+      quietSince(opts.comment.created_at, HEAD_CHANGES);
+    // Was the base the same when the comment was written? No retarget since it.
+    const baseKnown = quietSince(opts.comment.created_at, RETARGETS);
     const bound = bind({
       head,
       gate,
@@ -219,6 +243,7 @@ export async function reconcile(
       ...(blocked ? { blocked } : {}),
       comment: opts.comment,
       headKnown,
+      baseKnown,
     });
     decisions = bound.decisions;
     added = bound.entries.filter((e) => !ledger.some((l) => sameEntry(l, e)));
@@ -242,13 +267,14 @@ export async function reconcile(
       head,
       policy: policy.policy,
     };
-    return { outcome: decided.outcome, view, check: renderCheck({ ...view, key, state: { since, ledger: l } }) };
+    const state = { ...sinceState, ledger: l };
+    return { outcome: decided.outcome, view, state, check: renderCheck({ ...view, key, state }) };
   };
-  let { outcome, view, check } = render(ledger);
+  let { outcome, view, state, check } = render(ledger);
   // A command recorded goes into a new run, never over the newest one: a replica writing what it
   // read before this run existed then only overwrites an older run, which nobody reads but for its
   // ledger (the ledger is the union over every run of ours on (head, base)).
-  await writeCheck(ctx, name, head, added.length > 0 ? undefined : runs[0], check);
+  await writeCheckOrFallback(ctx, name, head, target(added.length > 0), check, state, key);
   // Two replicas recording at once each write a run without the other's entry: read back, and
   // redraw the newest run until it holds every entry any run holds.
   for (let attempt = 0; added.length > 0 && attempt < 3; attempt++) {
@@ -257,28 +283,11 @@ export async function reconcile(
     const shown = decodeState(runs[0]?.output?.text, key).ledger;
     if (union.every((e) => shown.some((l) => sameEntry(l, e)))) break;
     ledger = mergeLedgers(union, ledger);
-    ({ outcome, view, check } = render(ledger));
-    await writeCheck(ctx, name, head, runs[0], check);
+    ({ outcome, view, state, check } = render(ledger));
+    await writeCheckOrFallback(ctx, name, head, runs[0], check, state, key);
   }
   await upsertSticky(ctx, pr.number, comments, renderSticky({ ...view, owner: ctx.owner, base: pr.base.ref }));
   return { outcome, decisions, comments, gate, head, ...(signoff ? { roles: view.roles } : {}) };
-}
-
-/**
- * A sticky comment this PR already has follows the head through heads that touch no release too:
- * it is how a later comment tells that the head moved (see `moved` in reconcile). This costs a
- * non-release event one request (the comments); without it, a bare approval written while such a
- * head was current could bind to a release head the branch is force-pushed back to.
- */
-async function followHead(ctx: Ctx, pr: PullInfo, outcome: Outcome, gate: GateSummary, policy: Policy): Promise<void> {
-  const comments = await listComments(ctx, pr.number);
-  if (!comments.some((c) => c.body.startsWith(STICKY_MARKER) && byThisApp(c, ctx))) return;
-  await upsertSticky(
-    ctx,
-    pr.number,
-    comments,
-    renderSticky({ outcome, gate, head: pr.head.sha, policy, owner: ctx.owner, base: pr.base.ref }),
-  );
 }
 
 const sameEntry = (a: LedgerEntry, b: LedgerEntry) =>
@@ -288,11 +297,98 @@ function mergeLedgers(a: LedgerEntry[], b: LedgerEntry[]): LedgerEntry[] {
   return [...a, ...b.filter((e) => !a.some((x) => sameEntry(x, e)))];
 }
 
-/** The state of every run of ours on (head, base), merged: a ledger entry written to any of them counts. */
+/**
+ * The state of every run of ours on (head, base), merged: a ledger entry written to any of them
+ * counts, and so does any run's seal; `since` is the newest run's.
+ */
 function stateOf(runs: CheckRunInfo[], key: { head: string; base: string; today: string }): RunState {
-  const states = runs.map((r) => decodeState(r.output?.text, key));
+  const states = runs.map((r) => decodeState(r.output?.text, key, r.started_at));
   const newest = states[0] ?? { ledger: [] };
-  return { ...newest, ledger: states.reduce<LedgerEntry[]>((l, s) => mergeLedgers(l, s.ledger), []) };
+  const sealed = states.find((s) => s.sealed)?.sealed;
+  return {
+    ...(newest.gate ? { gate: newest.gate } : {}),
+    ...(newest.since ? { since: newest.since } : {}),
+    ...(sealed ? { sealed } : {}),
+    ledger: states.reduce<LedgerEntry[]>((l, s) => mergeLedgers(l, s.ledger), []),
+  };
+}
+
+/** Events that can bring a PR back to an earlier head or base, or that change its base. */
+const HEAD_CHANGES: ReadonlySet<string> = new Set([
+  'head_ref_force_pushed',
+  'head_ref_deleted',
+  'head_ref_restored',
+  'base_ref_changed',
+  'closed',
+  'reopened',
+]);
+const RETARGETS: ReadonlySet<string> = new Set(['base_ref_changed', 'closed', 'reopened']);
+/** Most pages of a PR's events read; past them the App cannot tell, and binds nothing bare. */
+const MAX_EVENT_PAGES = 10;
+
+/** GitHub's record of a PR's events (its clock), or undefined when it lists more than the App reads. */
+async function listEvents(ctx: Ctx, issue: number): Promise<Array<{ event: string; created_at: string }> | undefined> {
+  const out: Array<{ event: string; created_at: string }> = [];
+  for (let page = 1; page <= MAX_EVENT_PAGES; page++) {
+    const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/issues/{issue_number}/events', {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue_number: issue,
+      per_page: 100,
+      page,
+    });
+    const list = data as Array<{ event?: unknown; created_at?: unknown }>;
+    for (const e of list) {
+      // An event the App cannot read is one it cannot rule out: take it as a change, now.
+      const ok = typeof e.event === 'string' && typeof e.created_at === 'string' && !isNaN(Date.parse(e.created_at));
+      out.push(
+        ok
+          ? { event: e.event as string, created_at: e.created_at as string }
+          : { event: 'base_ref_changed', created_at: '9999-12-31T23:59:59Z' },
+      );
+    }
+    if (list.length < 100) return out;
+  }
+  return undefined;
+}
+
+/**
+ * Write the check; when that fails (a 422 on an output GitHub will not take, a 5xx), write a new,
+ * minimal run that is never `success`, so an earlier approval never stays the newest run, and that
+ * keeps the ledger (or, when even the ledger cannot be kept, seals (head, base)). Then rethrow.
+ */
+async function writeCheckOrFallback(
+  ctx: Ctx,
+  name: string,
+  head: string,
+  existing: CheckRunInfo | undefined,
+  fields: CheckFields,
+  state: RunState,
+  key: GateKey,
+): Promise<void> {
+  try {
+    await writeCheck(ctx, name, head, existing, fields);
+  } catch (e) {
+    const block = stateBlock({ ...state, gate: undefined } as RunState, key);
+    const minimal: CheckFields =
+      block === undefined
+        ? sealedCheck(state, key, 'the record of decisions outgrew the check run')
+        : {
+            status: 'in_progress',
+            output: {
+              title: 'The App could not write this check',
+              summary: `Writing the check for ${head.slice(0, 7)} failed${(e as { status?: number }).status ? ` (HTTP ${(e as { status?: number }).status})` : ''}; it is held until the next event redraws it (comment \`/rso recheck\`).`,
+              text: block,
+            },
+          };
+    try {
+      await writeCheck(ctx, name, head, undefined, minimal);
+    } catch {
+      if (block !== undefined)
+        await writeCheck(ctx, name, head, undefined, sealedCheck(state, key, 'the check could not be written'));
+    }
+    throw e;
+  }
 }
 
 /**
@@ -300,17 +396,21 @@ function stateOf(runs: CheckRunInfo[], key: { head: string; base: string; today:
  * thread, so a costly file never holds up this process's other webhooks.
  */
 async function computeGate(ctx: Ctx, pr: PullInfo, policy: Policy, today: string): Promise<GateSummary> {
-  const changes = await listChanges(ctx, pr);
-  if (!changes) {
-    // GitHub lists at most 3,000 files: past that the change cannot be seen whole. Fail closed.
-    const message = `the pull request changes more than ${MAX_PULL_FILES} files, or GitHub listed fewer than it changes, so the gate cannot see the whole change: split it`;
+  // GitHub's entries, as the Action lists them (github/snapshot.ts): fails closed past 3,000 files,
+  // on an empty listing and on one shorter than the PR's `changed_files`.
+  // A PR that changes nothing (both GitHub's count and its listing say so) touches nothing; an
+  // empty listing against any other count fails closed.
+  const listed = (await changesNothing(ctx, pr))
+    ? { ok: true as const, files: [] }
+    : await listPullFiles(ctx.api, ctx.owner, ctx.repo, pr.number, pr.changed_files);
+  if (!listed.ok) {
     return {
       relevant: true,
       verdict: 'fail',
       approvalRequired: true,
       policyChanged: false,
       releases: [],
-      findings: [{ code: 'input.too_large', where: '', message }],
+      findings: [{ code: 'input.too_large', where: '', message: listed.problem }],
     };
   }
   // Trees and blobs are named by SHA: each commit's tree is read once, and a file the head shares
@@ -321,42 +421,23 @@ async function computeGate(ctx: Ctx, pr: PullInfo, policy: Policy, today: string
   return judgeOffThread({
     base,
     head,
-    changes,
+    changes: listed.files,
     policy,
     today,
     baseAt: { sha: pr.base.sha, repo: `${ctx.owner}/${ctx.repo}` },
   });
 }
 
-/**
- * The PR's changed files as GitHub lists them, removed files and renames (with their old path)
- * included; undefined when the listing cannot be whole: past GitHub's 3,000 files, or shorter than
- * the PR's `changed_files`.
- */
-async function listChanges(ctx: Ctx, pr: PullInfo): Promise<ChangedFile[] | undefined> {
-  const expected = pr.changed_files;
-  if (expected !== undefined && expected > MAX_PULL_FILES) return undefined;
-  const out: ChangedFile[] = [];
-  for (let page = 1; page * 100 <= MAX_PULL_FILES; page++) {
-    const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
-      owner: ctx.owner,
-      repo: ctx.repo,
-      pull_number: pr.number,
-      per_page: 100,
-      page,
-    });
-    const files = data as ChangedFile[];
-    out.push(
-      ...files.map((f) => ({
-        status: f.status,
-        filename: f.filename,
-        ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}),
-      })),
-    );
-    if (files.length < 100 || (expected !== undefined && page * 100 >= expected))
-      return expected !== undefined && out.length < expected ? undefined : out;
-  }
-  return undefined;
+/** GitHub's pull request says it changes no file, and its listing agrees. */
+async function changesNothing(ctx: Ctx, pr: PullInfo): Promise<boolean> {
+  if (pr.changed_files !== 0) return false;
+  const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    pull_number: pr.number,
+    per_page: 100,
+  });
+  return Array.isArray(data) && data.length === 0;
 }
 
 /** This App's runs named `name` on `head`, newest first (the newest is what branch protection reads). */

@@ -54,10 +54,103 @@ export interface GateKey {
 export interface RunState {
   /** The gate verdict, reusable while head, base commit and day are the same. */
   gate?: GateSummary;
-  /** When this App saw the head become the PR's head (ISO time). */
+  /**
+   * When this App saw the head become the PR's head for this base, on GitHub's clock (a run's
+   * `started_at` as GitHub recorded it), never the App host's.
+   */
   since?: string;
+  /** `since` is the `started_at` of the run carrying this state (a run a head event created). */
+  sinceRun?: boolean;
   /** The commands this App accepted for (head, base). */
   ledger: LedgerEntry[];
+  /**
+   * Why no approval can count on (head, base) any more: its record could not be kept whole (the
+   * ledger outgrew the check run's output). Any run of ours saying so holds it for good.
+   */
+  sealed?: string;
+}
+
+/** GitHub's limit on a check run's `output.summary` and `output.text` (422 past it). */
+export const CHECK_OUTPUT_MAX = 65_535;
+/** GitHub's limit on a comment's body. */
+export const COMMENT_MAX = 65_536;
+/** The most of `output.text` the state may take; the readable part gets what it leaves. */
+export const STATE_MAX = 56_000;
+const TRUNCATED = '\n\n…(truncated)';
+/** Most characters of user text (a reason, a model name, a finding's message) the state keeps. */
+const TEXT_MAX = 300;
+
+/**
+ * `s` cut to at most `max` UTF-8 bytes (never more characters than GitHub counts, however it
+ * counts them), with a note when cut.
+ */
+export function fit(s: string, max: number): string {
+  if (Buffer.byteLength(s, 'utf8') <= max) return s;
+  const room = max - Buffer.byteLength(TRUNCATED, 'utf8');
+  let out = '';
+  let bytes = 0;
+  for (const ch of s) {
+    const b = Buffer.byteLength(ch, 'utf8');
+    if (bytes + b > room) break;
+    out += ch;
+    bytes += b;
+  }
+  return out + TRUNCATED;
+}
+
+const clip = (s: string, max = TEXT_MAX) => (s.length <= max ? s : `${[...s].slice(0, max).join('')}…`);
+
+/** The gate as the state keeps it: the verdict bits and the summary, with user text cut short. */
+function compactGate(g: GateSummary): GateSummary {
+  return {
+    relevant: g.relevant,
+    verdict: g.verdict,
+    approvalRequired: g.approvalRequired,
+    policyChanged: g.policyChanged,
+    releases: g.releases.map((r) => ({
+      declaration: clip(r.declaration),
+      model: r.model === null ? null : clip(r.model),
+      declared: Object.fromEntries(Object.entries(r.declared).map(([k, v]) => [clip(k, 100), clip(v, 100)])),
+      verdict: r.verdict,
+      noncompliance: r.noncompliance.map((n) => ({
+        finding: clip(n.finding, 100),
+        ...(n.assessment !== undefined ? { assessment: clip(n.assessment) } : {}),
+        reason: clip(n.reason),
+      })),
+      ...(r.removed ? { removed: true } : {}),
+    })),
+    findings: g.findings.map((f) => ({ code: clip(f.code, 100), where: clip(f.where), message: clip(f.message) })),
+  };
+}
+
+/** A ledger entry as the state keeps it: a reject's reason cut short. */
+function compactEntry(e: LedgerEntry): LedgerEntry {
+  return { ...e, ...(e.reason !== undefined ? { reason: clip(e.reason) } : {}) };
+}
+
+/**
+ * The state block for a run, within STATE_MAX: the gate is only a cache, so it goes first when
+ * space runs short; the ledger is never cut. Undefined when even the ledger alone does not fit.
+ */
+export function stateBlock(state: RunState, key: GateKey): string | undefined {
+  const ledger = state.ledger.map(compactEntry);
+  const base: RunState = {
+    ...(state.since ? { since: state.since } : {}),
+    ...(state.sinceRun ? { sinceRun: true } : {}),
+    ...(state.sealed ? { sealed: clip(state.sealed) } : {}),
+    ledger,
+  };
+  if (state.gate) {
+    const full = encodeState({ ...base, gate: compactGate(state.gate) }, key);
+    if (full.length <= STATE_MAX) return full;
+  }
+  const bare = encodeState(base, key);
+  return bare.length <= STATE_MAX ? bare : undefined;
+}
+
+/** A check run's output.text: the readable part cut to leave room for the state, which is never cut. */
+export function withState(readable: string, block: string): string {
+  return `${fit(readable, CHECK_OUTPUT_MAX - block.length - 2)}\n\n${block}`;
 }
 
 /**
@@ -69,8 +162,11 @@ export function encodeState(state: RunState, key: GateKey): string {
   return `${STATE_PREFIX}${Buffer.from(JSON.stringify({ v: 3, ...key, ...state })).toString('base64')} -->`;
 }
 
-/** The state a run carries; the gate only when computed for `key`, the ledger only when for `key.head`. */
-export function decodeState(text: string | null | undefined, key: GateKey): RunState {
+/**
+ * The state a run carries; the gate only when computed for `key`, the ledger only when for
+ * `key.head`; `since` resolved to the run's `startedAt` (GitHub's) when the state says so.
+ */
+export function decodeState(text: string | null | undefined, key: GateKey, startedAt?: string | null): RunState {
   const i = text?.lastIndexOf(STATE_PREFIX) ?? -1;
   if (!text || i < 0) return { ledger: [] };
   try {
@@ -78,9 +174,11 @@ export function decodeState(text: string | null | undefined, key: GateKey): RunS
     const state = JSON.parse(Buffer.from(raw, 'base64').toString('utf8')) as GateKey & { v: number } & RunState;
     if (state.v !== 3 || state.head !== key.head) return { ledger: [] };
     const gate = state.base === key.base && state.today === key.today ? state.gate : undefined;
+    const since = state.sinceRun ? startedAt : state.since;
     return {
       ...(gate ? { gate } : {}),
-      ...(state.since ? { since: state.since } : {}),
+      ...(typeof since === 'string' && since ? { since } : {}),
+      ...(typeof state.sealed === 'string' ? { sealed: state.sealed } : {}),
       ledger: Array.isArray(state.ledger) ? state.ledger : [],
     };
   } catch {
@@ -140,11 +238,45 @@ function findingsList(gate: GateSummary): string {
   return gate.findings.map((f) => `- \`${f.code}\` ${cell(f.where)}: ${cell(f.message)}`).join('\n');
 }
 
-/** The `RSO approval` check run for the head: its conclusion and its audit record. */
+/**
+ * The `RSO approval` check run for the head: its conclusion and its audit record, within GitHub's
+ * limits on the output whatever the author wrote (the state is never cut; see stateBlock).
+ */
 export function renderCheck(view: CheckView): CheckFields {
-  if (view.why) return renderSignoffCheck(view);
-  const { outcome, gate, head, policy, key, state } = view;
-  const text = `${releasesTable(gate)}\n\n${encodeState({ ...state, gate }, key)}`;
+  const block = stateBlock({ ...view.state, gate: view.gate }, view.key);
+  if (block === undefined) return sealedCheck(view.state, view.key, 'the record of decisions outgrew the check run');
+  const text = withState(releasesTable(view.gate), block);
+  const fields = view.why ? renderSignoffCheck(view, text) : renderRsoCheck(view, text);
+  return {
+    ...fields,
+    output: {
+      title: fit(fields.output.title, 1_000),
+      summary: fit(fields.output.summary, CHECK_OUTPUT_MAX),
+      ...(fields.output.text !== undefined ? { text: fields.output.text } : {}),
+    },
+  };
+}
+
+/**
+ * The smallest run that still records what must hold: no approval counts on (head, base) any more.
+ * Its state has no ledger (the older runs keep theirs), only `since` and why it is sealed.
+ */
+export function sealedCheck(state: RunState, key: GateKey, why: string): CheckFields {
+  return {
+    status: 'in_progress',
+    output: {
+      title: 'No approval can count on this commit',
+      summary: `The App could not keep the record of decisions for ${short(key.head)} whole (${why}), so no approval counts on it: push a new commit.`,
+      text: encodeState(
+        { ...(state.since ? { since: state.since } : {}), sealed: clip(state.sealed ?? why), ledger: [] },
+        key,
+      ),
+    },
+  };
+}
+
+function renderRsoCheck(view: CheckView, text: string): CheckFields {
+  const { outcome, gate, head, policy } = view;
   const from = policy.settings.approval.fromLevel;
   switch (outcome.state) {
     case 'not_release':
@@ -206,8 +338,7 @@ export function renderCheck(view: CheckView): CheckFields {
 }
 
 /** The check under a config's `signoff:`: its output is the audit record of every required role. */
-function renderSignoffCheck({ outcome, gate, head, key, state, roles = [], why }: CheckView): CheckFields {
-  const text = `${releasesTable(gate)}\n\n${encodeState({ ...state, gate }, key)}`;
+function renderSignoffCheck({ outcome, gate, head, roles = [], why }: CheckView, text: string): CheckFields {
   const audit = roleAudit(roles, why);
   switch (outcome.state) {
     case 'not_release':
@@ -332,7 +463,11 @@ function rolesTable({ outcome, head, policy, roles = [], why }: View, owner: str
 
 /** The one comment the App keeps on a release PR: who must do what next. */
 export function renderSticky(view: View & { owner?: string; base?: string }): string {
-  if (view.why) return renderSignoffSticky(view);
+  // The author writes much of it (model names, reasons): keep it within GitHub's limit on a comment.
+  return fit(view.why ? renderSignoffSticky(view) : renderRsoSticky(view), COMMENT_MAX - 100);
+}
+
+function renderRsoSticky(view: View & { owner?: string; base?: string }): string {
   const { outcome, gate, head, policy, owner, base } = view;
   const { users, teams } = policy.settings.rso;
   const mentions =

@@ -9,7 +9,7 @@ import { DEFAULT_CAPS, type Caps } from '../load/read-yaml.js';
 import { loadRelease, type LoadedRelease } from '../load/release.js';
 import { SafeStat } from '../load/safe-path.js';
 import type { RepoSnapshot } from '../snapshot/port.js';
-import { touches, type ChangedFile } from './touches.js';
+import { touches, type ChangedFile, type ReleaseFiles } from './touches.js';
 
 export interface CheckOptions {
   /** The release files: a working tree (CLI, Action) or a commit (bot). */
@@ -174,6 +174,11 @@ export interface ChangeOptions {
   /** Folders whose every file is policy (`touches()`'s `policyFolders`); none by default. */
   policyFolders?: readonly string[];
   caps?: Caps;
+  /**
+   * Reads the releases at the base through `read`, or answers them from elsewhere (the App keeps
+   * them per base commit). Only their declaration and references matter there.
+   */
+  baseReleases?: (read: () => Promise<ReleaseFiles[]>) => Promise<ReleaseFiles[]>;
 }
 
 export interface ChangeReport extends CheckReport {
@@ -199,8 +204,10 @@ export async function checkChange(opts: ChangeOptions): Promise<ChangeReport> {
   const caps = opts.caps ?? DEFAULT_CAPS;
   const globs = opts.policy.settings.releases;
   const headSafe = new SafeStat(opts.head);
+  const readBase = async () =>
+    (await releasesAt(opts.base, globs, caps)).map((r): ReleaseFiles => ({ file: r.file, referenced: r.referenced }));
   const [atBase, atHead] = await Promise.all([
-    releasesAt(opts.base, globs, caps),
+    opts.baseReleases ? opts.baseReleases(readBase) : readBase(),
     releasesAt(opts.head, globs, caps, headSafe),
   ]);
   const packPath = opts.policy.pack.file.startsWith('built-in:') ? undefined : opts.policy.pack.file;

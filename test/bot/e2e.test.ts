@@ -271,7 +271,7 @@ describe('RSO approval App (end to end)', () => {
     expect(repliesTo(c.id)[0]!.body).toMatch(/touches no release/);
   });
 
-  it('PRs that touch no release, on one base: its config is read once; each costs the listing, its head tree, one check and the comments (the sticky follows the head)', async () => {
+  it('PRs that touch no release, on one base: its config is read once; each costs the listing, its head tree and one check', async () => {
     const costs: string[][] = [];
     for (let i = 0; i < 3; i++) {
       const n = next++;
@@ -290,13 +290,11 @@ describe('RSO approval App (end to end)', () => {
       );
       expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'completed', conclusion: 'success' });
     }
-    // No check-runs lookup or commits; the base's config, tree and releases come from memory. The
-    // comments are read so that a sticky comment, where the PR has one, follows the head.
+    // No check-runs lookup, comments or commits; the base's config, tree and releases come from memory.
     const steady = [
       'GET /repos/lab/models/pulls/N/files',
       'GET /repos/lab/models/git/trees/HEAD',
       'POST /repos/lab/models/check-runs',
-      'GET /repos/lab/models/issues/N/comments',
     ];
     expect(costs[1]).toStrictEqual(steady);
     expect(costs[2]).toStrictEqual(steady);

@@ -208,6 +208,7 @@ describe('per-role decision', () => {
       roles,
       comment: comment('/signoff approve ceo', both),
       headKnown: true,
+      baseKnown: true,
     });
     expect(bound.entries).toEqual([]);
     expect(bound.decisions[0]!.reason).toMatch(/two-person rule/);
@@ -226,7 +227,17 @@ describe('per-role decision', () => {
 
   it('ROLE left out: the one role still needed, else a reply listing the roles', () => {
     const bare = (c: CommentInfo, ledger: LedgerEntry[] = [], comments: CommentInfo[] = []) =>
-      bind({ head, gate, comments, ledger, authorize: () => undefined, roles, comment: c, headKnown: true });
+      bind({
+        head,
+        gate,
+        comments,
+        ledger,
+        authorize: () => undefined,
+        roles,
+        comment: c,
+        headKnown: true,
+        baseKnown: true,
+      });
     expect(bare(comment('/signoff approve', amodei)).entries.map((e) => e.role)).toEqual(['ceo']);
     expect(bare(comment('/signoff approve', both)).decisions[0]!.reason).toMatch(
       /@both holds `ceo`, `rso`, each still open/,

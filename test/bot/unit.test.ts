@@ -64,11 +64,7 @@ describe('App handlers (nock)', () => {
           body.conclusion === 'success' &&
           body.output.title === 'Not a release',
       )
-      .reply(201, { id: 1 })
-      // A sticky comment this PR already had would follow the head (here there is none: none is made).
-      .get('/repos/lab/models/issues/7/comments')
-      .query(true)
-      .reply(200, []);
+      .reply(201, { id: 1 });
     await probot.receive({
       id: '1',
       name: 'pull_request',
@@ -309,6 +305,10 @@ describe('App rules (nock)', () => {
       // The commenter's login is listed: whoever holds it now must be the commenter (by id).
       .get('/users/rso-kaplan')
       .reply(200, { id: 99, login: 'rso-kaplan' })
+      // GitHub's record of force-pushes and retargets since the App saw the head: none.
+      .get('/repos/lab/models/issues/7/events')
+      .query(true)
+      .reply(200, [])
       // A recorded command goes into a new run of the same name, never over the newest one.
       .post(
         '/repos/lab/models/check-runs',
@@ -376,6 +376,9 @@ describe('App rules (nock)', () => {
       .get('/repos/lab/models/pulls/7/commits')
       .query(true)
       .reply(200, [{ sha: HEAD, author: { id: 11, login: 'dev-alice' }, committer: { id: 11, login: 'dev-alice' } }])
+      .get('/repos/lab/models/issues/7/events')
+      .query(true)
+      .reply(200, [])
       .get('/orgs/lab/teams/responsible-scaling/memberships/dev-bob')
       .reply(404, { message: 'Not Found' })
       .patch('/repos/lab/models/check-runs/5', (b) => b.status === 'in_progress')
@@ -492,6 +495,15 @@ describe('approval decision (replay of what the App bound to the head)', () => {
     expect(state([comment(`/rso approve ${'b'.repeat(40)}`, '2026-01-02')], [])).toBe('waiting');
   });
 
+  it('a full SHA binds only for the base the comment was written for', () => {
+    const c = comment(`/rso approve ${head}`, '2026-01-02');
+    const b = (baseKnown: boolean) =>
+      bind({ head, gate, comments: [c], ledger: [], authorize, comment: c, headKnown: false, baseKnown });
+    expect(b(true).entries).toHaveLength(1);
+    expect(b(false).entries).toEqual([]);
+    expect(b(false).decisions[0]!.reason).toMatch(/base branch of this pull request changed/);
+  });
+
   it('a recorded rejection survives its comment being edited or deleted; an approval does not', () => {
     const r = comment('/rso reject no', '2026-01-03');
     expect(state([], [entry(r, 'reject', 'no')])).toBe('rejected');
@@ -513,7 +525,16 @@ describe('approval decision (replay of what the App bound to the head)', () => {
 
   it('binding: a short SHA selects the head only when the App knows the head; a full SHA always', () => {
     const bound = (body: string, headKnown: boolean) =>
-      bind({ head, gate, comments: [], ledger: [], authorize, comment: comment(body, '2026-01-02'), headKnown });
+      bind({
+        head,
+        gate,
+        comments: [],
+        ledger: [],
+        authorize,
+        comment: comment(body, '2026-01-02'),
+        headKnown,
+        baseKnown: true,
+      });
     expect(bound('/rso approve', true).entries.map((e) => e.kind)).toEqual(['approve']);
     expect(bound(`/rso approve ${head.slice(0, 8)}`, true).entries).toHaveLength(1);
     expect(bound('/rso approve', false).decisions[0]!.reason).toMatch(/name it in full: `\/rso approve a{40}`/);

@@ -144,6 +144,8 @@ export function livenessFullSha(f: Facts, c: CommentFacts): { H: number; B: numb
   const [H, B] = [pr.head, pr.base];
   const gate = gateOf(f.kinds[H], B);
   if (c.cmd.v !== 'approve' || !c.full || c.named !== H || c.edited || c.deleted) return undefined;
+  // An approval counts only for the base it was written for: after a retarget the App asks again.
+  if (c.at.base !== B) return undefined;
   if (gate !== 'pass_required' && gate !== 'pass_not_required') return undefined;
   if (!authorised(c.by, pr, B)) return undefined;
   if (

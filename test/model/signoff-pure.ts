@@ -107,7 +107,10 @@ export function pureApp(mod: DecideModule = { bind: bindNow, decide: decideNow }
         Date.parse(stored.since) < Date.parse(c.created_at) &&
         sticky.get(prIdx) === key;
       w.handled(opts.comment.id, headKnown);
-      const bound = mod.bind({ head: sha, gate, comments, ledger, authorize, comment: c, headKnown });
+      // reconcile.ts reads GitHub's events for retargets since the comment; here the comment's own
+      // record of its base stands for that (a retarget away and back is stricter in the App).
+      const baseKnown = opts.comment.at.base === base;
+      const bound = mod.bind({ head: sha, gate, comments, ledger, authorize, comment: c, headKnown, baseKnown });
       ledger = [
         ...ledger,
         ...bound.entries.filter((e) => !ledger.some((l) => l.comment === e.comment && l.kind === e.kind)),

@@ -118,6 +118,8 @@ export class GitHubStandIn {
   readonly comments: Comment[] = [];
   readonly checkRuns: CheckRun[] = [];
   readonly reactions: Array<{ comment: number; content: string; user: string }> = [];
+  /** A PR's events as GitHub records them (force-pushes, retargets): `GET …/issues/{n}/events`. */
+  readonly events: Array<{ issue: number; event: string; created_at: string }> = [];
   /** commit sha -> when GitHub created its first check suite (the push time). */
   readonly suites = new Map<string, string>();
   /** Repositories that exist (owner/name). */
@@ -314,9 +316,14 @@ export class GitHubStandIn {
     return pr;
   }
 
-  /** `author` pushes a new head to PR `number`. */
-  push(number: number, sha: string, files: TreeFiles, author: string, changed?: PullFile[]): void {
+  /**
+   * `author` pushes a new head to PR `number`. Going back to a commit the PR already had is a force
+   * push (GitHub records `head_ref_force_pushed`), as is any push with `force`.
+   */
+  push(number: number, sha: string, files: TreeFiles, author: string, changed?: PullFile[], force = false): void {
     const pr = this.pulls.get(number)!;
+    if (force || pr.commits.some((c) => c.sha === sha))
+      this.events.push({ issue: number, event: 'head_ref_force_pushed', created_at: this.now() });
     this.commits.set(sha, files);
     // GitHub makes a commit's check suite when it first sees the commit, not when a branch returns to it.
     if (!this.suites.has(sha)) this.suites.set(sha, this.now());
@@ -331,6 +338,7 @@ export class GitHubStandIn {
     const from = { ref: { from: pr.baseRef }, sha: { from: pr.base } };
     pr.base = base;
     pr.baseRef = baseRef;
+    this.events.push({ issue: number, event: 'base_ref_changed', created_at: this.now() });
     return from;
   }
 
@@ -524,7 +532,22 @@ export class GitHubStandIn {
         query,
       ).map((c) => this.commentJson(c)),
     }));
+    this.get(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/events$/, ({ params, query }) => ({
+      status: 200,
+      body: page(
+        this.events.filter((e) => e.issue === Number(params[2])),
+        query,
+      ).map((e, i) =>
+        documented('issue-event-for-issue-items', {
+          id: i + 1,
+          event: e.event,
+          created_at: e.created_at,
+          actor: userJson(this.user('dev-mallory')),
+        }),
+      ),
+    }));
     this.on('POST', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/, ({ params, body }) => {
+      if (tooLong((body as { body?: string }).body, COMMENT_MAX)) return unprocessable(COMMENT_MAX);
       const c = this.comment(Number(params[2]), installationUser().login, (body as { body: string }).body);
       c.performed_via_github_app = { ...this.app };
       return { status: 201, body: this.commentJson(c) };
@@ -532,6 +555,7 @@ export class GitHubStandIn {
     this.on('PATCH', /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/, ({ params, body }) => {
       const c = this.comments.find((x) => x.id === Number(params[2]));
       if (!c) return { status: 404, body: { message: 'Not Found' } };
+      if (tooLong((body as { body?: string }).body, COMMENT_MAX)) return unprocessable(COMMENT_MAX);
       c.body = (body as { body: string }).body;
       c.updated_at = this.now();
       return { status: 200, body: this.commentJson(c) };
@@ -587,6 +611,7 @@ export class GitHubStandIn {
     });
     this.on('POST', /^\/repos\/([^/]+)\/([^/]+)\/check-runs$/, ({ body }) => {
       const b = body as Record<string, unknown>;
+      if (outputTooLong(b.output)) return unprocessable(CHECK_OUTPUT_MAX);
       const at = this.now();
       const run: CheckRun = {
         id: this.nextId++,
@@ -606,6 +631,7 @@ export class GitHubStandIn {
       const run = this.checkRuns.find((r) => r.id === Number(params[2]));
       if (!run) return { status: 404, body: { message: 'Not Found' } };
       const b = body as Record<string, unknown>;
+      if (outputTooLong(b.output)) return unprocessable(CHECK_OUTPUT_MAX);
       if (b.status) run.status = b.status as string;
       run.conclusion = b.status === 'completed' ? ((b.conclusion as string) ?? null) : null;
       run.completed_at = b.status === 'completed' ? this.now() : null;
@@ -853,6 +879,24 @@ export class GitHubStandIn {
       })),
     };
   }
+}
+
+/** GitHub's documented limits: a check run's output.summary and output.text, a comment's body. */
+const CHECK_OUTPUT_MAX = 65_535;
+const COMMENT_MAX = 65_536;
+const tooLong = (s: unknown, max: number) => typeof s === 'string' && [...s].length > max;
+function outputTooLong(output: unknown): boolean {
+  const o = output as { summary?: unknown; text?: unknown } | undefined;
+  return tooLong(o?.summary, CHECK_OUTPUT_MAX) || tooLong(o?.text, CHECK_OUTPUT_MAX);
+}
+function unprocessable(max: number) {
+  return {
+    status: 422,
+    body: {
+      message: `Invalid request.\n\nOnly ${max} characters are allowed.`,
+      documentation_url: 'https://docs.github.com/rest',
+    },
+  };
 }
 
 let examples: Record<string, { value: unknown }> | undefined;
