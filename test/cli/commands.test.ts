@@ -118,7 +118,13 @@ describe('init', () => {
     });
     const r = asl(['init', '--model', 'm1', '--level', 'ASL-2'], root);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).not.toContain('.github/asl-gate.yml');
+    expect(r.stdout).not.toMatch(/^ {2}\.github\/asl-gate\.yml$/m); // not written: it exists
+    // The config names no RSO: the first release PR would wait for an approval nobody may give.
+    expect(r.stdout).toContain(
+      'Before installing the RSO approval App, set rso.users or rso.teams in .github/asl-gate.yml (on the base branch)',
+    );
+    const withRso = writeRepo({ '.github/asl-gate.yml': 'policy: anthropic-rsp-2.2\nrso:\n  users: [kaplan]\n' });
+    expect(asl(['init', '--model', 'm1', '--level', 'ASL-2'], withRso).stdout).not.toContain('Before installing');
     expect(existsSync(join(root, 'models/m1/release.yml'))).toBe(true);
     const before = readFileSync(join(root, 'models/m1/release.yml'), 'utf8');
     const again = asl(['init', '--model', 'm1', '--level', 'ASL-3'], root);
