@@ -66,7 +66,7 @@ the repository has none. Existing files are never overwritten.`,
     const level = pack.pack.levels.find((l) => l === levelOption);
     if (!level)
       throw new UsageError(
-        `--level ${JSON.stringify(levelOption)} is not a level of ${pack.pack.id} (${pack.pack.levels.join(', ')})${didYouMean(levelOption, pack.pack.levels)}`,
+        `--level ${JSON.stringify(levelOption)} is not a level of ${pack.pack.id} (${pack.pack.levels.join(', ')})${didYouMean(levelOption, sameNumber(levelOption, pack.pack.levels))}`,
       );
 
     const declaration = declarationPath(releases[0]!, model);
@@ -107,6 +107,15 @@ the repository has none. Existing files are never overwritten.`,
     return EXIT.pass;
   },
 };
+
+/**
+ * The levels a mistyped `--level` may have meant: those with its digits (ASL3 → ASL-3), never another
+ * number (ASL-5 is no typo of ASL-1; the message lists the levels).
+ */
+function sameNumber(option: string, levels: readonly string[]): string[] {
+  const digits = (s: string) => s.replace(/\D/g, '');
+  return levels.filter((l) => digits(l) === digits(option));
+}
 
 /** Where the config's releases glob puts the declaration of `model`. */
 function declarationPath(glob: string, model: string): string {

@@ -141,6 +141,12 @@ describe('init', () => {
     expect(asl(['init', '--model', 'm', '--level', 'ASL3'], root).stderr).toMatch(
       /^asl-gate: --level "ASL3" is not a level of anthropic-rsp-2\.2 \(ASL-1, ASL-2, ASL-3, ASL-4\); did you mean "ASL-3"\?\n/,
     );
+    // A level out of range is no typo: the levels are listed, with no guess.
+    expect(asl(['init', '--model', 'm', '--level', 'ASL-5'], root).stderr).toMatch(
+      /^asl-gate: --level "ASL-5" is not a level of anthropic-rsp-2\.2 \(ASL-1, ASL-2, ASL-3, ASL-4\)\n/,
+    );
+    // A --repo that is given but is not OWNER/NAME is said to be so.
+    expect(asl(['protect', '--repo', 'lab'], root).stderr).toMatch(/^asl-gate: --repo "lab" is not OWNER\/NAME\n/);
     expect(asl(['init', '--model', 'm', '--level', 'ASL-3', '--pack', 'anthropic-rsp-2.3'], root).stderr).toMatch(
       /did you mean "anthropic-rsp-2\.2"\?/,
     );
