@@ -1,6 +1,6 @@
 // The conventions every command shares, and init / explain / packs, through the bin as a process.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_PACKS } from '../../src/packs/builtin.generated.js';
@@ -82,6 +82,22 @@ describe('check finds nothing', () => {
 });
 
 describe('init', () => {
+  it('the reviews template stays YAML when its comment is followed: a `[]` line replaced by the block below it', () => {
+    const root = writeRepo({});
+    expect(asl(['init', '--model', 'nova-3', '--level', 'ASL-3', '--release-date', '2026-12-01'], root).code).toBe(0);
+    const path = join(root, 'releases/nova-3/asl.yml');
+    const filled = readFileSync(path, 'utf8').replace(
+      /^ {2}(internal|external): \[\].*\n((?: {2}#.*\n)+)/gm,
+      (_, _key: string, block: string) => block.replace(/^ {2}# /gm, '  '),
+    );
+    expect(filled).toMatch(/^ {2}internal:\n {4}- by: /m);
+    writeFileSync(path, filled);
+    const check = asl(['check', '--format', 'json', '--now', '2026-11-20'], root);
+    const codes = JSON.parse(check.stdout).findings.map((f: { code: string }) => f.code);
+    expect(codes).not.toContain('yaml.invalid');
+    expect(codes).not.toContain('schema.invalid');
+  });
+
   it.each(PACK.levels)(
     'init --level %s, then check: only evidence to fill in, never a schema or YAML finding',
     (level) => {
