@@ -18,12 +18,15 @@ import { didYouMean } from '../src/suggest.js';
 
 /**
  * The PATH arguments grouped by repository root, as `check` and `due` read them: a folder is a
- * root (every release its config finds), a file is a declaration in the nearest root above it.
+ * root (every release its config finds), a file is a declaration in the nearest root above it;
+ * with none, the repository around `cwd` (the nearest folder up with `.git` or a gate config).
  * `undefined` means the whole root.
  */
 export function targetsOf(paths: readonly string[], cwd: string): Map<string, string[] | undefined> {
   const targets = new Map<string, string[] | undefined>();
-  for (const p of paths.length > 0 ? paths : ['.']) {
+  // No PATH: the repository around the working folder, as `init` finds it.
+  if (paths.length === 0) return targets.set(findRoot(cwd, cwd), undefined);
+  for (const p of paths) {
     const abs = resolve(cwd, p);
     let st;
     try {

@@ -13,7 +13,8 @@ export const checkCommand: Command = {
   name: 'check',
   summary: 'Check release declarations against the policy pack.',
   synopsis: 'check [PATH...] [--config FILE] [--now YYYY-MM-DD] [--format text|json|markdown]',
-  details: `PATH is a declaration file or a repository root (default: .); for a root, the config's
+  details: `PATH is a declaration file or a repository root (default: the repository around the working
+folder, the nearest one up with .git or .github/asl-gate.yml, else .); for a root, the config's
 \`releases\` globs find the declarations. A folder with no declaration and no config is a usage
 error; a config whose globs match nothing passes, with a notice on standard error.
 

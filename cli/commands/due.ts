@@ -15,7 +15,7 @@ export const dueCommand: Command = {
   synopsis: 'due [PATH...] [--config FILE] [--now YYYY-MM-DD] [--within DAYS] [--format text|json|ics|markdown]',
   details: `Every assessment not completed (due on its \`due\`; overdue after due + grace_days), and per
 threshold the next comprehensive assessment the pack's cadence requires. PATH is a declaration file
-or a repository root (default: .). --format ics writes an iCalendar file whose event UIDs stay the
+or a repository root (default: the repository around the working folder, as for check). --format ics writes an iCalendar file whose event UIDs stay the
 same across runs, so a calendar that re-imports it updates its events.
 
 Exit codes: 0 nothing overdue, 1 something overdue, 2 usage or configuration error.`,

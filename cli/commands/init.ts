@@ -43,6 +43,8 @@ the repository has none. Existing files are never overwritten.`,
     const packOption = stringOption(args, 'pack');
     let releases = DEFAULT_RELEASES;
     let pack: PackIndex;
+    // The config init writes names no RSO; an existing one may not either.
+    let noApprover = true;
     if (hasConfig) {
       // The config decides: a declaration naming another pack would be policy.mismatch.
       const { result, configPath } = await policyOf(root, undefined, io);
@@ -55,6 +57,7 @@ the repository has none. Existing files are never overwritten.`,
         );
       }
       releases = settings.releases;
+      noApprover = settings.rso.users.length === 0 && settings.rso.teams.length === 0;
     } else {
       const loaded = await packOf(root, packOption ?? DEFAULT_POLICY, undefined, io);
       if (!loaded.ok) return loaded.code;
@@ -63,7 +66,7 @@ the repository has none. Existing files are never overwritten.`,
     const level = pack.pack.levels.find((l) => l === levelOption);
     if (!level)
       throw new UsageError(
-        `--level ${JSON.stringify(levelOption)} is not a level of ${pack.pack.id} (${pack.pack.levels.join(', ')})${didYouMean(levelOption, pack.pack.levels)}`,
+        `--level ${JSON.stringify(levelOption)} is not a level of ${pack.pack.id} (${pack.pack.levels.join(', ')})${didYouMean(levelOption, sameNumber(levelOption, pack.pack.levels))}`,
       );
 
     const declaration = declarationPath(releases[0], model);
@@ -95,11 +98,24 @@ the repository has none. Existing files are never overwritten.`,
         .map((p) => `  ${shown(io, join(root, p))}\n`)
         .join(
           '',
-        )}Next: fill in the assessments, evidence, reports and reviews, then run\n  asl-gate check ${shown(io, join(root, declaration))}\n`,
+        )}Next: fill in the assessments, evidence, reports and reviews, then run\n  asl-gate check ${shown(io, join(root, declaration))}\n` +
+        (noApprover
+          ? `Before installing the RSO approval App, set rso.users or rso.teams in ${DEFAULT_CONFIG_PATH} (on the base branch):\n` +
+            `  every release needs RSO approval, and the App waits until someone may give it.\n`
+          : ''),
     );
     return EXIT.pass;
   },
 };
+
+/**
+ * The levels a mistyped `--level` may have meant: those with its digits (ASL3 → ASL-3), never another
+ * number (ASL-5 is no typo of ASL-1; the message lists the levels).
+ */
+function sameNumber(option: string, levels: readonly string[]): string[] {
+  const digits = (s: string) => s.replace(/\D/g, '');
+  return levels.filter((l) => digits(l) === digits(option));
+}
 
 /** Where the config's releases glob puts the declaration of `model`. */
 function declarationPath(glob: string, model: string): string {
@@ -227,16 +243,19 @@ export function skeleton(pack: PackIndex, o: SkeletonOptions): Record<string, st
   }
   lines.push(
     '',
-    '# Reviews of the capability case. Uncomment and fill in once they have happened.',
+    '# Reviews of the capability case, once they have happened: replace a `[]` line with the',
+    '# commented block below it, uncommented and filled in (`[]` is an empty list; entries cannot follow it).',
     'reviews:',
     `  internal: []${docs.internalReview ? '                       # required: at least one' : ''}`,
-    '  #  - by: alignment-stress-testing',
-    `  #    date: ${o.releaseDate}`,
-    '  #    evidence: reviews/internal.md',
+    '  # internal:',
+    '  #   - by: alignment-stress-testing',
+    `  #     date: ${o.releaseDate}`,
+    '  #     evidence: reviews/internal.md',
     `  external: []${docs.externalReview ? '                       # required: at least one, with a receipt' : ''}`,
-    '  #  - org: US AISI',
-    `  #    shared_on: ${o.releaseDate}`,
-    '  #    receipt: reviews/external-receipt.md',
+    '  # external:',
+    '  #   - org: US AISI',
+    `  #     shared_on: ${o.releaseDate}`,
+    '  #     receipt: reviews/external-receipt.md',
     '',
     'assessments:',
     ...[...assessmentIds.values()].map((s) => `  - assessments/${s}.yml`),

@@ -27,7 +27,10 @@ Exit codes: 0 done (or nothing to change), 2 usage or API error.`,
   async run(args, io) {
     const repo = stringOption(args, 'repo');
     const m = /^([^/\s]+)\/([^/\s]+)$/.exec(repo ?? '');
-    if (!m) throw new UsageError('protect needs --repo OWNER/NAME');
+    if (!m)
+      throw new UsageError(
+        repo === undefined ? 'protect needs --repo OWNER/NAME' : `--repo ${JSON.stringify(repo)} is not OWNER/NAME`,
+      );
     const id = (name: string, v: string | undefined) => {
       if (v === undefined || v === '') return undefined;
       if (!/^\d+$/.test(v)) throw new UsageError(`--${name} must be a numeric App id, not ${JSON.stringify(v)}`);

@@ -4,7 +4,7 @@ import { error, type Finding, type Where } from '../findings.js';
 import { kib, loadYamlFile, type Caps } from './read-yaml.js';
 import { isLink, resolveReference, SafeStat } from './safe-path.js';
 import type { ZodMiniType } from 'zod/mini';
-import type { Assessment, Declaration } from './schemas/index.js';
+import { declarationSchema, type Assessment, type Declaration } from './schemas/index.js';
 import type { RepoSnapshot } from '../snapshot/port.js';
 import type { ParsedYaml, YamlPath } from './yaml/safe-yaml.js';
 
@@ -79,7 +79,7 @@ export async function loadRelease(
   if (!loaded.ok) out.findings.push(...loaded.findings);
   const decl = loaded.ok
     ? { data: loaded.data, parsed: loaded.parsed }
-    : loaded.parsed && (await readableFields(loaded.parsed));
+    : loaded.parsed && readableFields(loaded.parsed);
   if (!decl) return out;
   out.declaration = decl;
   const d = decl.data;
@@ -186,9 +186,9 @@ export async function loadRelease(
  * rules that need only those still run in the same pass (one wave of findings). Undefined when
  * the document is not a mapping.
  */
-async function readableFields(parsed: ParsedYaml): Promise<LoadedDeclaration | undefined> {
-  // zod is loaded only when a file fails the fast check, as validate() does.
-  const { declarationSchema } = await import('./schemas/index.js');
+function readableFields(parsed: ParsedYaml): LoadedDeclaration | undefined {
+  // A static import: the rules import validate.js, which imports the schemas, so a dynamic import
+  // here would load nothing later (and made the bundler warn INEFFECTIVE_DYNAMIC_IMPORT).
   const value = parsed.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const data: Record<string, unknown> = {};

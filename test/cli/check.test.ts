@@ -41,6 +41,18 @@ describe('asl-gate check (process)', () => {
     expect(asl(['check', 'examples']).stdout).toBe(shown);
   });
 
+  it('with no PATH, check and due read the repository around the working folder', () => {
+    const root = writeRepo(exampleRepo('nova-2'));
+    const inside = join(root, 'releases/nova-2/assessments');
+    const check = asl(['check', '--now', '2026-11-28'], inside);
+    expect(check.stderr).toBe('');
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/PASS {2}nova-2/);
+    const due = asl(['due', '--now', '2026-11-28', '--format', 'json'], inside);
+    expect(due.stderr).toBe('');
+    expect(JSON.stringify(JSON.parse(due.stdout))).toContain('nova-2');
+  });
+
   it('json output has the SPEC shape', () => {
     const r = asl(['check', 'examples', '--format', 'json', '--now', '2026-11-28']);
     const report = JSON.parse(r.stdout);

@@ -1,6 +1,6 @@
 // The conventions every command shares, and init / explain / packs, through the bin as a process.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_PACKS } from '../../src/packs/builtin.generated.js';
@@ -82,6 +82,22 @@ describe('check finds nothing', () => {
 });
 
 describe('init', () => {
+  it('the reviews template stays YAML when its comment is followed: a `[]` line replaced by the block below it', () => {
+    const root = writeRepo({});
+    expect(asl(['init', '--model', 'nova-3', '--level', 'ASL-3', '--release-date', '2026-12-01'], root).code).toBe(0);
+    const path = join(root, 'releases/nova-3/asl.yml');
+    const filled = readFileSync(path, 'utf8').replace(
+      /^ {2}(internal|external): \[\].*\n((?: {2}#.*\n)+)/gm,
+      (_, _key: string, block: string) => block.replace(/^ {2}# /gm, '  '),
+    );
+    expect(filled).toMatch(/^ {2}internal:\n {4}- by: /m);
+    writeFileSync(path, filled);
+    const check = asl(['check', '--format', 'json', '--now', '2026-11-20'], root);
+    const codes = JSON.parse(check.stdout).findings.map((f: { code: string }) => f.code);
+    expect(codes).not.toContain('yaml.invalid');
+    expect(codes).not.toContain('schema.invalid');
+  });
+
   it.each(PACK.levels)(
     'init --level %s, then check: only evidence to fill in, never a schema or YAML finding',
     (level) => {
@@ -118,7 +134,13 @@ describe('init', () => {
     });
     const r = asl(['init', '--model', 'm1', '--level', 'ASL-2'], root);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).not.toContain('.github/asl-gate.yml');
+    expect(r.stdout).not.toMatch(/^ {2}\.github\/asl-gate\.yml$/m); // not written: it exists
+    // The config names no RSO: the first release PR would wait for an approval nobody may give.
+    expect(r.stdout).toContain(
+      'Before installing the RSO approval App, set rso.users or rso.teams in .github/asl-gate.yml (on the base branch)',
+    );
+    const withRso = writeRepo({ '.github/asl-gate.yml': 'policy: anthropic-rsp-2.2\nrso:\n  users: [kaplan]\n' });
+    expect(asl(['init', '--model', 'm1', '--level', 'ASL-2'], withRso).stdout).not.toContain('Before installing');
     expect(existsSync(join(root, 'models/m1/release.yml'))).toBe(true);
     const before = readFileSync(join(root, 'models/m1/release.yml'), 'utf8');
     const again = asl(['init', '--model', 'm1', '--level', 'ASL-3'], root);
@@ -135,6 +157,12 @@ describe('init', () => {
     expect(asl(['init', '--model', 'm', '--level', 'ASL3'], root).stderr).toMatch(
       /^asl-gate: --level "ASL3" is not a level of anthropic-rsp-2\.2 \(ASL-1, ASL-2, ASL-3, ASL-4\); did you mean "ASL-3"\?\n/,
     );
+    // A level out of range is no typo: the levels are listed, with no guess.
+    expect(asl(['init', '--model', 'm', '--level', 'ASL-5'], root).stderr).toMatch(
+      /^asl-gate: --level "ASL-5" is not a level of anthropic-rsp-2\.2 \(ASL-1, ASL-2, ASL-3, ASL-4\)\n/,
+    );
+    // A --repo that is given but is not OWNER/NAME is said to be so.
+    expect(asl(['protect', '--repo', 'lab'], root).stderr).toMatch(/^asl-gate: --repo "lab" is not OWNER\/NAME\n/);
     expect(asl(['init', '--model', 'm', '--level', 'ASL-3', '--pack', 'anthropic-rsp-2.3'], root).stderr).toMatch(
       /did you mean "anthropic-rsp-2\.2"\?/,
     );

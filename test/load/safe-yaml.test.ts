@@ -10,6 +10,25 @@ describe('safe YAML', () => {
     expect(Object.keys(v)).toEqual(['__proto__', 'ok']);
     expect((v as { polluted?: unknown }).polluted).toBeUndefined();
   });
+  it('entries below a line ending in [] are one finding at the [], saying to remove it', async () => {
+    const text = 'reviews:\n  internal: []   # required\n  # a comment\n  - by: x\n    date: 2026-11-30\nother: 1\n';
+    const r = await parseYaml(text, 'asl.yml');
+    if (r.ok) throw new Error('should not parse');
+    expect(r.findings).toEqual([
+      {
+        code: 'yaml.invalid',
+        severity: 'error',
+        message:
+          'not valid YAML: line 2 ends with `[]` (an empty list), so nothing may follow under it: remove the `[]` to start the list below',
+        file: 'asl.yml',
+        line: 2,
+        column: 13,
+      },
+    ]);
+    const fixed = await parseYaml(text.replace(': []', ':'), 'asl.yml');
+    expect(fixed.ok).toBe(true);
+  });
+
   it('points at a key or a value', async () => {
     const r = await parseYaml('a:\n  b: 1\n', 'f.yml');
     if (!r.ok) throw new Error('should parse');

@@ -36,9 +36,11 @@ export function indexAssessments(
         bad(['completed'], `completed: ${a.data.completed} is in the future (today is ${today})`);
       for (const t of a.data.thresholds) {
         if (a.data.result?.[t] === undefined)
+          // At the `result` key when the file has one (even empty), else at `completed`.
           bad(
-            a.data.result ? ['result'] : ['completed'],
+            a.data.result !== undefined ? ['result'] : ['completed'],
             `result: a completed assessment needs a result for ${quote(t)}`,
+            a.data.result === null,
           );
       }
     }

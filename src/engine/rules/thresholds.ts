@@ -66,10 +66,19 @@ export function levelsAndThresholds(
         const noComprehensive = newestComprehensive(ctx.assessments.values(), threshold.id)
           ? ''
           : ', nor does any completed comprehensive assessment of the release';
+        // Name the cited assessments that would cover it once completed: the stubs `init` writes.
+        const pending = cited
+          .filter((a): a is LoadedAssessment => a !== undefined && a.data.thresholds.includes(threshold.id))
+          .map((a) => `${a.data.id} (${a.file})`);
+        const toComplete =
+          pending.length === 0
+            ? ''
+            : `; it cites ${pending.join(', ')}, which ${pending.length === 1 ? 'is' : 'are'} not completed: ` +
+              `set \`completed\` and \`result\` there (see \`asl-gate explain ${threshold.id}\`)`;
         findings.push(
           error(
             'threshold.unassessed',
-            `threshold ${threshold.id} is declared ${entry.status} but no completed assessment it cites covers it${noComprehensive}`,
+            `threshold ${threshold.id} is declared ${entry.status} but no completed assessment it cites covers it${noComprehensive}${toComplete}`,
             status,
           ),
         );

@@ -23,8 +23,10 @@ const text = z.string().check(z.minLength(1, 'expected a non-empty string'));
 const id = z
   .string()
   .check(z.minLength(1, 'expected a non-empty id'), z.maxLength(200, 'expected an id of at most 200 characters'));
+/** The message of a date that is not YYYY-MM-DD at all (validate.ts rewords it, with the value). */
+export const DATE_FORMAT_MESSAGE = 'expected a date as YYYY-MM-DD';
 const isoDate = z.string().check(
-  z.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD'),
+  z.regex(/^\d{4}-\d{2}-\d{2}$/, DATE_FORMAT_MESSAGE),
   z.refine(isIsoDate, {
     error: (issue) =>
       String(issue.input) < EARLIEST_DATE

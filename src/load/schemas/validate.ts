@@ -1,7 +1,7 @@
 import { error, type Finding } from '../../findings.js';
 import { closest } from '../../suggest.js';
 import type { ParsedYaml, YamlPath } from '../yaml/safe-yaml.js';
-import { SCHEMAS, type Assessment, type Config, type Declaration, type Pack } from './index.js';
+import { DATE_FORMAT_MESSAGE, SCHEMAS, type Assessment, type Config, type Declaration, type Pack } from './index.js';
 
 /** The file kinds of SPEC §1, by the name findings and `asl-gate schema` use. */
 export const FILE_KINDS = ['declaration', 'assessment', 'config', 'pack'] as const;
@@ -30,8 +30,26 @@ export async function validate<K extends FileKind>(kind: K, parsed: ParsedYaml):
     if (findings.length < MAX_SCHEMA_FINDINGS) findings.push(make());
     else beyond++;
   };
-  for (const issue of result.error.issues) {
-    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  const issues = result.error.issues.map((issue) => ({
+    issue,
+    path: issue.path.filter((p): p is string | number => typeof p !== 'symbol'),
+  }));
+  // One finding per root cause. A mistyped key (`releasedate`) is reported once, as the unknown key
+  // with its suggestion, not again as the required key it misspells; a value that is not a date
+  // at all is not also said to be no real calendar day.
+  const misspelt = new Set<string>();
+  const notDates = new Set<string>();
+  for (const { issue, path } of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const known = keysAt(SCHEMAS[kind], path).filter((k) => !Object.hasOwn(valueAt(parsed.value, path) ?? {}, k));
+      for (const key of issue.keys) {
+        const near = closest(key, known);
+        if (near !== undefined) misspelt.add(JSON.stringify([...path, near]));
+      }
+    }
+    if (issue.code === 'invalid_format' && issue.message === DATE_FORMAT_MESSAGE) notDates.add(JSON.stringify(path));
+  }
+  for (const { issue, path } of issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const known = keysAt(SCHEMAS[kind], path).filter((k) => !Object.hasOwn(valueAt(parsed.value, path) ?? {}, k));
@@ -49,12 +67,19 @@ export async function validate<K extends FileKind>(kind: K, parsed: ParsedYaml):
     const found = valueAt(parsed.value, path);
     let message: string;
     if (issue.code === 'invalid_type' && found === undefined) {
+      if (misspelt.has(JSON.stringify(path))) continue;
       message = `${describePath(kind, path.slice(0, -1))} is missing required key ${quote(String(path.at(-1)))}`;
       add(() => schemaError(parsed, path.slice(0, -1), message, false));
       continue;
     }
-    if (issue.code === 'invalid_type') {
-      message = `expected ${issue.expected}, found ${kindOf(found)}${hintFor(issue.expected, found)}`;
+    if (issue.code === 'invalid_format' && issue.message === DATE_FORMAT_MESSAGE) {
+      message = `${quote(String(found))} is not a YYYY-MM-DD date (e.g. 2026-11-30)`;
+    } else if (issue.code === 'custom' && notDates.has(JSON.stringify(path))) {
+      continue;
+    } else if (issue.code === 'invalid_type' && kind === 'assessment' && path.length === 1 && path[0] === 'result') {
+      message = `expected a mapping of threshold to outcome, found ${kindOf(found)}, e.g. \`result: {CBRN-4: ruled_out}\``;
+    } else if (issue.code === 'invalid_type') {
+      message = `expected ${EXPECTED[issue.expected] ?? issue.expected}, found ${kindOf(found)}${hintFor(issue.expected, found)}`;
     } else if (issue.code === 'invalid_value') {
       message = `expected one of ${issue.values.map((v) => quote(String(v))).join(', ')}`;
       if (typeof found === 'string') message += suggestion(found, issue.values.map(String));
@@ -139,6 +164,9 @@ function kindOf(v: unknown): string {
   // Parsed YAML holds no other kind of value (and `found` is never undefined here).
   return typeof v;
 }
+
+/** Zod's names for the expected kinds, in the words the rest of the messages use. */
+const EXPECTED: Record<string, string> = { record: 'a mapping', object: 'a mapping', array: 'a list' };
 
 function hintFor(expected: string, found: unknown): string {
   if (expected === 'string' && (typeof found === 'number' || typeof found === 'boolean'))

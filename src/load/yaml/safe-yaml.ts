@@ -42,7 +42,7 @@ export async function parseYaml(text: string, file: string): Promise<ParseResult
   for (const e of [...doc.errors, ...doc.warnings]) {
     findings.push(error('yaml.invalid', describeYamlError(e.code, e.message), at(e.pos[0])));
   }
-  if (findings.length > 0) return { ok: false, findings: dedupe(findings) };
+  if (findings.length > 0) return { ok: false, findings: emptyCollectionCause(dedupe(findings), text, file) };
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     return {
       ok: false,
@@ -106,6 +106,37 @@ function describeYamlError(code: string, message: string): string {
       // yaml's own messages name the problem without quoting the file (prettyErrors is off).
       return `not valid YAML: ${message.split('\n')[0]}`;
   }
+}
+
+/**
+ * Entries under a key whose line ends with `[]` or `{}` (say, a template's `internal: []` with the
+ * example below it uncommented) make the parser report the entries' line in its own words, never the
+ * `[]`. Such errors become one finding at the line with the empty collection, saying what to remove.
+ */
+function emptyCollectionCause(findings: Finding[], text: string, file: string): Finding[] {
+  const lines = text.split(/\r?\n/);
+  const causes = new Set<number>();
+  const out: Finding[] = [];
+  for (const f of findings) {
+    let n = (f.line ?? 1) - 2; // the line before, 0-based
+    while (n >= 0 && /^\s*(?:#.*)?$/.test(lines[n])) n--;
+    const m = n >= 0 ? /:\s*(\[\]|\{\})\s*(?:#.*)?$/.exec(lines[n]) : null;
+    if (!m) {
+      out.push(f);
+      continue;
+    }
+    if (causes.has(n)) continue;
+    causes.add(n);
+    const what = m[1] === '[]' ? 'an empty list' : 'an empty mapping';
+    out.push(
+      error(
+        'yaml.invalid',
+        `not valid YAML: line ${n + 1} ends with \`${m[1]}\` (${what}), so nothing may follow under it: remove the \`${m[1]}\` to start the ${m[1] === '[]' ? 'list' : 'mapping'} below`,
+        { file, line: n + 1, column: lines[n].lastIndexOf(m[1]) + 1 },
+      ),
+    );
+  }
+  return out;
 }
 
 function dedupe(findings: Finding[]): Finding[] {
