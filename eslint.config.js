@@ -6,8 +6,6 @@ export default tseslint.config(
   // TypeScript program.
   ...tseslint.configs.recommended,
   {
-    // bot/ is linted type-aware once the App's hardening lands (the lead removes this ignore)
-    ignores: ['bot/**', 'test/bot/**'],
     extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

@@ -167,7 +167,7 @@ function scan(body: string): ParsedCommand[] {
       continue;
     }
     if (quoted || indent >= 4 || first !== '/' || line.length > MAX_COMMAND_LINE) continue;
-    const cmd = commandOf(line.slice(indent).split(LINE_BREAKS, 1)[0]!);
+    const cmd = commandOf(line.slice(indent).split(LINE_BREAKS, 1)[0]);
     if (cmd) out.push(cmd);
   }
   return out;
@@ -213,10 +213,10 @@ function signoffCommand(line: string, verb: string, rest: string): ParsedCommand
     case 'approve': {
       const [a, b] = words;
       if (words.length === 0) return { name: 'approve', signoff: true };
-      if (words.length === 1 && SHA.test(a!)) return { name: 'approve', signoff: true, sha: a!.toLowerCase() };
-      if (words.length === 1 && ROLE.test(a!)) return { name: 'approve', signoff: true, role: a!.toLowerCase() };
-      if (words.length === 2 && ROLE.test(a!) && SHA.test(b!))
-        return { name: 'approve', signoff: true, role: a!.toLowerCase(), sha: b!.toLowerCase() };
+      if (words.length === 1 && SHA.test(a)) return { name: 'approve', signoff: true, sha: a.toLowerCase() };
+      if (words.length === 1 && ROLE.test(a)) return { name: 'approve', signoff: true, role: a.toLowerCase() };
+      if (words.length === 2 && ROLE.test(a) && SHA.test(b))
+        return { name: 'approve', signoff: true, role: a.toLowerCase(), sha: b.toLowerCase() };
       return {
         name: 'invalid',
         text: line,
@@ -232,20 +232,20 @@ function signoffCommand(line: string, verb: string, rest: string): ParsedCommand
         };
       const [first] = words;
       // The first word is the role when the config has a role of that name (decided when bound).
-      if (words.length > 1 && ROLE.test(first!))
+      if (words.length > 1 && ROLE.test(first))
         return {
           name: 'reject',
           signoff: true,
-          role: first!.toLowerCase(),
-          reason: rest.slice(first!.length).trim().slice(0, 500),
+          role: first.toLowerCase(),
+          reason: rest.slice(first.length).trim().slice(0, 500),
           reasonWithRole: rest.slice(0, 500),
         };
       return { name: 'reject', signoff: true, reason: rest.slice(0, 500) };
     }
     case 'revoke':
       if (words.length === 0) return { name: 'revoke', signoff: true };
-      if (words.length === 1 && ROLE.test(words[0]!))
-        return { name: 'revoke', signoff: true, role: words[0]!.toLowerCase() };
+      if (words.length === 1 && ROLE.test(words[0]))
+        return { name: 'revoke', signoff: true, role: words[0].toLowerCase() };
       return { name: 'invalid', text: line, why: '`/signoff revoke` takes an optional role: `/signoff revoke [ROLE]`' };
     case 'status':
     case 'recheck':

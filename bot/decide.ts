@@ -387,7 +387,7 @@ function inferRole(
     if (!s) return false;
     return verb === 'approve' ? s.state !== 'approved' : verb === 'revoke' ? s.state !== 'waiting' : true;
   });
-  if (open.length === 1) return { role: open[0]! };
+  if (open.length === 1) return { role: open[0] };
   const list = (rs: string[]) => rs.map((r) => `\`${r}\``).join(', ');
   if (held.length === 0)
     return {

@@ -28,7 +28,7 @@ class RemoteSnapshot implements RepoSnapshot {
   private call<T>(op: SnapshotCall['op'], path: string): Promise<T> {
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      pending.set(id, { resolve: resolve, reject });
       port.postMessage({ task: this.task, id, side: this.side, op, path } satisfies SnapshotCall);
     });
   }
@@ -42,7 +42,7 @@ port.on('message', (m: SnapshotReply | WorkerTask) => {
         task,
         done: true,
         ok: false,
-        message: e.message ?? String(e),
+        message: e.message ?? 'the gate worker failed',
         ...(e.status !== undefined ? { status: e.status } : {}),
       } satisfies WorkerResult);
     if (m.kind === 'policy') {

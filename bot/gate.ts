@@ -295,7 +295,7 @@ async function offThread(
           worker.postMessage({
             id: m.id,
             ok: false,
-            message: e.message ?? String(e),
+            message: e.message ?? 'the snapshot request failed',
             ...(e.status !== undefined ? { status: e.status } : {}),
           } satisfies SnapshotReply),
       );

@@ -40,7 +40,7 @@ export function immutableReads(api: Requester, owner: string, repo: string): Req
       const m = GIT_OBJECT.exec(route);
       const sha = m ? String(params.tree_sha ?? params.file_sha) : '';
       if (!m || !/^[0-9a-f]{40}$/.test(sha)) return api.request(route, params);
-      const what = `${repoKey(owner, repo)}:${m[1]!.split('/')[0]}${params.recursive ? ':recursive' : ''}`;
+      const what = `${repoKey(owner, repo)}:${m[1].split('/')[0]}${params.recursive ? ':recursive' : ''}`;
       return objects.get(ShaCache.key(sha, what), async () => {
         const { status, data } = await api.request(route, params);
         return { status, data };
@@ -68,10 +68,13 @@ export function policyAt(
     // A 404 is an answer (no config at that commit); any other error is not.
     const watched: Requester = {
       request: (route, params) =>
-        api.request(route, params).catch((e: { status?: number }) => ((clean &&= e.status === 404), Promise.reject(e))),
+        api.request(route, params).catch((e: unknown) => {
+          clean &&= (e as { status?: number }).status === 404;
+          throw e;
+        }),
     };
     const { transient, ...value } = await parse(new GitHubSnapshot(watched, owner, repo, sha));
-    return { value: value as PolicyResult, clean: clean && !transient };
+    return { value: value, clean: clean && !transient };
   };
   // A base named otherwise than by a full SHA is read every time (the API always sends full SHAs).
   if (!/^[0-9a-f]{40}$/.test(sha)) return load().then((r) => r.value);
@@ -98,8 +101,10 @@ interface Loaded<V> {
 }
 
 /** Carries a value out of a load that must not be kept. */
-class NotKept<V> {
-  constructor(readonly value: V) {}
+class NotKept<V> extends Error {
+  constructor(readonly value: V) {
+    super('a load that met a failed request is not kept');
+  }
 }
 
 /** `cache.get`, except that a load that met a failed request answers its callers and is forgotten. */

@@ -43,20 +43,26 @@ export function tunedOctokit(t: OctokitTuning = {}): typeof ProbotOctokit {
   };
   const Base = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
     ...options,
-    ...(t.throttling ? {} : { throttle: { ...((options.throttle as object) ?? {}), enabled: false } }),
+    ...(t.throttling
+      ? {}
+      : { throttle: { ...(typeof options.throttle === 'object' ? options.throttle : {}), enabled: false } }),
     retry: { enabled: false },
   }));
-  return Base.plugin((octokit) => {
-    const log = (octokit as unknown as { log?: { warn(m: string): void } }).log;
+  // Typed as Probot's own class: the plugin adds a hook, not an API.
+  const Tuned: typeof ProbotOctokit = Base.plugin((octokit) => {
+    const log = octokit.log as { warn(message: string): void } | undefined;
     octokit.hook.wrap('request', (request, options) => {
       const send = () =>
         guardedRequest(request, options, {
           attempts: 4,
           baseDelayMs: t.retryBaseMs ?? 1000,
           ...(t.deadlineMs !== undefined ? { deadlineMs: t.deadlineMs } : {}),
-          onRetry: (why, ms) => log?.warn(`asl-gate: ${options.method} ${options.url}: ${why}; retrying in ${ms} ms`),
+          onRetry: (why, ms) => {
+            log?.warn(`asl-gate: ${options.method} ${options.url}: ${why}; retrying in ${ms} ms`);
+          },
         });
       return options.method === 'GET' || options.method === 'HEAD' ? send() : serialised(send);
     });
-  }) as typeof ProbotOctokit;
+  });
+  return Tuned;
 }

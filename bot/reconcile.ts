@@ -158,7 +158,7 @@ export async function reconcile(
       state,
       key,
     );
-    throw new ConfigBroken(`base config broken: ${policy.findings[0]!.code}`);
+    throw new ConfigBroken(`base config broken: ${policy.findings[0].code}`);
   }
 
   // The gate verdict on this head: reused from this App's own check run unless asked to recompute.
@@ -369,7 +369,7 @@ async function writeCheckOrFallback(
   try {
     await writeCheck(ctx, name, head, existing, fields);
   } catch (e) {
-    const block = stateBlock({ ...state, gate: undefined } as RunState, key);
+    const block = stateBlock({ ...state, gate: undefined }, key);
     const minimal: CheckFields =
       block === undefined
         ? sealedCheck(state, key, 'the record of decisions outgrew the check run')
@@ -624,7 +624,7 @@ interface Authorization {
   /** As the rso role, in the words of a config without `signoff:`. */
   authorize: Authorize;
   forRole: AuthorizeRole;
-  held(user: { id: number }): string[];
+  held: (user: { id: number }) => string[];
   known: string[];
 }
 
@@ -731,7 +731,7 @@ async function upsertSticky(ctx: Ctx, issue: number, comments: CommentInfo[], bo
     if (again[0] && again[0].body !== body) await editComment(ctx, again[0].id, body);
     return;
   }
-  if (mine[0]!.body !== body) await editComment(ctx, mine[0]!.id, body);
+  if (mine[0].body !== body) await editComment(ctx, mine[0].id, body);
   for (const dup of mine.slice(1)) await deleteComment(ctx, dup.id);
 }
 

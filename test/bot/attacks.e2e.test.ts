@@ -11,7 +11,7 @@ const MAIN = 'b'.repeat(40);
 const WEAK = 'd'.repeat(40);
 /** main with nova-2 already released, its stress-test review kept outside the release folder. */
 const MAIN_NOVA = '9'.repeat(40);
-const config = exampleRepo()['.github/asl-gate.yml']!;
+const config = exampleRepo()['.github/asl-gate.yml'];
 const novaShared = (() => {
   const files = edit(
     exampleRepo('nova-2'),
@@ -192,7 +192,7 @@ describe('2. force-push back', () => {
     await say(other.number, 'rso-kaplan', '/rso approve');
     expect(check(x, 'release-2')).toMatchObject({ conclusion: 'success' });
     const pr = await open();
-    await push(pr, x, gh.commits.get(x)!);
+    await push(pr, x, gh.commits.get(x));
     expect(check(x, 'main')).toMatchObject({ status: 'in_progress' });
     expect(check(x, 'release-2')).toMatchObject({ conclusion: 'success' });
   });
@@ -203,7 +203,7 @@ describe('2. force-push back', () => {
     await say(other.number, 'rso-kaplan', '/rso approve');
     expect(check(x)).toMatchObject({ conclusion: 'success' });
     const pr = await open();
-    await push(pr, x, gh.commits.get(x)!);
+    await push(pr, x, gh.commits.get(x));
     // One check per (commit, base): judged for this PR it is not approved (the other PR is re-asked).
     expect(check(x)?.conclusion).not.toBe('success');
   });
@@ -359,7 +359,7 @@ describe('6. removed and renamed files', () => {
       changed: [...releaseChanges(files), { filename: '.github/asl-gate.yml', status: 'removed' }],
     });
     expect(check(pr.head)).toMatchObject({ status: 'in_progress' });
-    expect(gh.stickyComments(pr.number)[0]!.body).toContain('also changes the gate configuration or a pack');
+    expect(gh.stickyComments(pr.number)[0].body).toContain('also changes the gate configuration or a pack');
   });
 
   it("deleting a release's review receipt is a release change, and the gate fails on it", async () => {
@@ -402,7 +402,7 @@ describe('7. cited files outside release folders', () => {
       changed: [{ filename: 'evals/stress-test.md', status: 'modified' }],
     });
     expect(check(pr.head)).toMatchObject({ status: 'in_progress' });
-    expect(gh.stickyComments(pr.number)[0]!.body).toContain('| nova-2 |');
+    expect(gh.stickyComments(pr.number)[0].body).toContain('| nova-2 |');
   });
 });
 

@@ -14,7 +14,7 @@ let bot: BotProcess;
 beforeAll(async () => {
   gh = new GitHubStandIn();
   await gh.start();
-  gh.commits.set(MAIN, { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml']!, 'README.md': '# models\n' });
+  gh.commits.set(MAIN, { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml'], 'README.md': '# models\n' });
   gh.user('rso-kaplan');
   bot = await startBot(gh);
 });

@@ -14,7 +14,7 @@ let next = 100;
 beforeAll(async () => {
   gh = new GitHubStandIn();
   await gh.start();
-  gh.commits.set(BASE, { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml']!, 'README.md': '# models\n' });
+  gh.commits.set(BASE, { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml'], 'README.md': '# models\n' });
   gh.user('rso-kaplan');
   gh.teams.set('responsible-scaling', new Set(['rso-deputy']));
   bot = await startBot(gh);
@@ -58,9 +58,9 @@ describe('RSO approval App (end to end)', () => {
     expect(waiting.output.title).toBe(`Waiting for RSO approval of ${pr.head.slice(0, 7)}`);
     const sticky = gh.stickyComments(pr.number);
     expect(sticky).toHaveLength(1);
-    expect(sticky[0]!.body).toContain('@rso-kaplan @lab/responsible-scaling');
-    expect(sticky[0]!.body).toContain(`/rso approve ${pr.head.slice(0, 7)}`);
-    expect(sticky[0]!.body).toContain('| nova-2 | deployment ASL-3, security ASL-3 | ✅ pass |');
+    expect(sticky[0].body).toContain('@rso-kaplan @lab/responsible-scaling');
+    expect(sticky[0].body).toContain(`/rso approve ${pr.head.slice(0, 7)}`);
+    expect(sticky[0].body).toContain('| nova-2 | deployment ASL-3, security ASL-3 | ✅ pass |');
 
     const c = await say(pr.number, 'rso-kaplan', 'Looked at the capability report.\n/rso approve');
     const done = gh.latestCheck(pr.head)!;
@@ -71,7 +71,7 @@ describe('RSO approval App (end to end)', () => {
     expect(done.output.summary).toContain(`(user id ${gh.user('rso-kaplan').id})`);
     expect(reactionsOn(c.id)).toEqual(['+1']);
     expect(gh.stickyComments(pr.number)).toHaveLength(1);
-    expect(gh.stickyComments(pr.number)[0]!.body).toContain('✅ Approved by @rso-kaplan');
+    expect(gh.stickyComments(pr.number)[0].body).toContain('✅ Approved by @rso-kaplan');
   });
 
   it('an active member of an RSO team may approve, naming the SHA', async () => {
@@ -84,14 +84,14 @@ describe('RSO approval App (end to end)', () => {
     const pr = await openRelease('nova-2');
     const c = await say(pr.number, 'dev-bob', '/rso approve');
     expect(reactionsOn(c.id)).toEqual(['-1']);
-    expect(repliesTo(c.id)[0]!.body).toMatch(/@dev-bob is not a Responsible Scaling Officer/);
+    expect(repliesTo(c.id)[0].body).toMatch(/@dev-bob is not a Responsible Scaling Officer/);
     expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'in_progress' });
   });
 
   it('an RSO who authored the PR is refused', async () => {
     const pr = await openRelease('nova-2', 'rso-kaplan');
     const c = await say(pr.number, 'rso-kaplan', '/rso approve');
-    expect(repliesTo(c.id)[0]!.body).toMatch(/opened this pull request/);
+    expect(repliesTo(c.id)[0].body).toMatch(/opened this pull request/);
     expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'in_progress' });
   });
 
@@ -101,7 +101,7 @@ describe('RSO approval App (end to end)', () => {
     gh.push(pr.number, sha(pr.number, 1), files, 'rso-kaplan');
     await deliver(bot, 'pull_request', pullRequestEvent(gh, pr, 'synchronize'));
     const c = await say(pr.number, 'rso-kaplan', '/rso approve');
-    expect(repliesTo(c.id)[0]!.body).toMatch(/authored or committed commits/);
+    expect(repliesTo(c.id)[0].body).toMatch(/authored or committed commits/);
     expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'in_progress' });
   });
 
@@ -141,7 +141,7 @@ describe('RSO approval App (end to end)', () => {
     expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'in_progress', conclusion: null });
     expect(gh.latestCheck(first)).toMatchObject({ conclusion: 'success' }); // the old commit keeps its record
     expect(gh.stickyComments(pr.number)).toHaveLength(1);
-    expect(gh.stickyComments(pr.number)[0]!.body).toContain(`/rso approve ${pr.head.slice(0, 7)}`);
+    expect(gh.stickyComments(pr.number)[0].body).toContain(`/rso approve ${pr.head.slice(0, 7)}`);
   });
 
   it('a bare approve made before a push does not carry over to the new head', async () => {
@@ -156,8 +156,8 @@ describe('RSO approval App (end to end)', () => {
     );
     await deliver(bot, 'issue_comment', commentEvent(gh, c));
     expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'in_progress' });
-    expect(repliesTo(c.id)[0]!.body).toMatch(/cannot tell which commit was the head when this comment was written/);
-    expect(repliesTo(c.id)[0]!.body).toContain(`/rso approve ${pr.head}`);
+    expect(repliesTo(c.id)[0].body).toMatch(/cannot tell which commit was the head when this comment was written/);
+    expect(repliesTo(c.id)[0].body).toContain(`/rso approve ${pr.head}`);
   });
 
   it('a bare approve written before the App saw the head does not count; the full SHA of the head does', async () => {
@@ -168,7 +168,7 @@ describe('RSO approval App (end to end)', () => {
     c.created_at = c.updated_at = new Date(Date.parse(gh.suites.get(pr.head)!) + 1).toISOString();
     await deliver(bot, 'issue_comment', commentEvent(gh, c));
     expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'in_progress' });
-    expect(repliesTo(c.id)[0]!.body).toContain(`/rso approve ${pr.head}`);
+    expect(repliesTo(c.id)[0].body).toContain(`/rso approve ${pr.head}`);
     await say(pr.number, 'rso-kaplan', `/rso approve ${pr.head}`);
     expect(gh.latestCheck(pr.head)).toMatchObject({ conclusion: 'success' });
   });
@@ -184,7 +184,7 @@ describe('RSO approval App (end to end)', () => {
     );
     await deliver(bot, 'pull_request', pullRequestEvent(gh, pr, 'synchronize'));
     const c = await say(pr.number, 'rso-kaplan', `/rso approve ${old.slice(0, 7)}`);
-    expect(repliesTo(c.id)[0]!.body).toMatch(/is not the head of this pull request/);
+    expect(repliesTo(c.id)[0].body).toMatch(/is not the head of this pull request/);
     expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'in_progress' });
   });
 
@@ -193,14 +193,14 @@ describe('RSO approval App (end to end)', () => {
     expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'completed', conclusion: 'failure' });
     expect(gh.latestCheck(pr.head)!.output.summary).toContain('evaluation.late');
     const c = await say(pr.number, 'rso-kaplan', '/rso approve');
-    expect(repliesTo(c.id)[0]!.body).toMatch(/the ASL gate fails/);
+    expect(repliesTo(c.id)[0].body).toMatch(/the ASL gate fails/);
     expect(gh.latestCheck(pr.head)).toMatchObject({ conclusion: 'failure' });
   });
 
   it('acknowledged noncompliance passes the gate but still needs the RSO', async () => {
     const pr = await openRelease('orion-1-ack');
     expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'in_progress' });
-    expect(gh.stickyComments(pr.number)[0]!.body).toContain('Completed 3 days after its due date');
+    expect(gh.stickyComments(pr.number)[0].body).toContain('Completed 3 days after its due date');
   });
 
   it('reject concludes failure; revoke returns to in_progress', async () => {
@@ -215,7 +215,7 @@ describe('RSO approval App (end to end)', () => {
   it('/rso status replies with the state; /rso recheck rebuilds', async () => {
     const pr = await openRelease('nova-2');
     const c = await say(pr.number, 'dev-alice', '/rso status');
-    expect(repliesTo(c.id)[0]!.body).toContain('**waiting**');
+    expect(repliesTo(c.id)[0].body).toContain('**waiting**');
     await say(pr.number, 'rso-kaplan', '/rso recheck');
     expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'in_progress' });
   });
@@ -268,21 +268,16 @@ describe('RSO approval App (end to end)', () => {
     await deliver(bot, 'issue_comment', commentEvent(gh, c));
     expect(reactionsOn(c.id)).toEqual(['-1']);
     expect(repliesTo(c.id)).toHaveLength(1);
-    expect(repliesTo(c.id)[0]!.body).toMatch(/touches no release/);
+    expect(repliesTo(c.id)[0].body).toMatch(/touches no release/);
   });
 
   it('PRs that touch no release, on one base: its config is read once; each costs the listing, its head tree and one check', async () => {
     const costs: string[][] = [];
     for (let i = 0; i < 3; i++) {
       const n = next++;
-      const pr = gh.openPull(
-        n,
-        'dev-alice',
-        BASE,
-        sha(n),
-        { ...gh.commits.get(BASE)!, [`src/f${i}.py`]: 'pass\n' } as Record<string, string>,
-        [{ filename: `src/f${i}.py`, status: 'added' }],
-      );
+      const pr = gh.openPull(n, 'dev-alice', BASE, sha(n), { ...gh.commits.get(BASE)!, [`src/f${i}.py`]: 'pass\n' }, [
+        { filename: `src/f${i}.py`, status: 'added' },
+      ]);
       const before = gh.requests.length;
       await deliver(bot, 'pull_request', pullRequestEvent(gh, pr));
       costs.push(

@@ -13,7 +13,7 @@ let bot: BotProcess;
 beforeAll(async () => {
   gh = new GitHubStandIn();
   await gh.start();
-  gh.commits.set(BASE, { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml']!, 'README.md': '# models\n' });
+  gh.commits.set(BASE, { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml'], 'README.md': '# models\n' });
   gh.user('rso-kaplan');
   gh.teams.set('responsible-scaling', new Set());
   bot = await startBot(gh);
@@ -63,7 +63,7 @@ describe('decision logs', () => {
       decision: { pr: 7, head, base: BASE, verdict: 'pass', state: 'waiting', check: 'in_progress' },
       msg: `asl-gate: RSO approval in_progress on PR #7 head ${head.slice(0, 7)} (base ${BASE.slice(0, 7)}): waiting; gate pass`,
     });
-    expect(opened[0]!.decision).not.toHaveProperty('who');
+    expect(opened[0].decision).not.toHaveProperty('who');
 
     const c = gh.comment(7, 'rso-kaplan', '/rso approve');
     expect(await deliver(bot, 'issue_comment', commentEvent(gh, c), { id: 'delivery-approve' })).toBe(200);
@@ -81,7 +81,7 @@ describe('decision logs', () => {
         who: { login: 'rso-kaplan', id: gh.user('rso-kaplan').id },
       },
     });
-    expect(approved[0]!.msg).toContain('by @rso-kaplan');
+    expect(approved[0].msg).toContain('by @rso-kaplan');
   });
 
   it('a non-release PR: one decision line, success', async () => {

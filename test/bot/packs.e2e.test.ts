@@ -36,7 +36,7 @@ describe.each(CASES)('RSO approval App with the built-in pack $pack', ({ pack, p
     const files = readTree(join(ROOT, 'examples/packs', pack));
     const n = next++;
     const base = `${n.toString(16)}`.padStart(40, 'b');
-    gh.commits.set(base, { '.github/asl-gate.yml': files['.github/asl-gate.yml']!, 'README.md': '# models\n' });
+    gh.commits.set(base, { '.github/asl-gate.yml': files['.github/asl-gate.yml'], 'README.md': '# models\n' });
     const changed = Object.keys(files).filter((p) => p.startsWith(`releases/${model}/`));
     const pr = gh.openPull(
       n,
@@ -53,7 +53,7 @@ describe.each(CASES)('RSO approval App with the built-in pack $pack', ({ pack, p
   it(`${pass} waits for the RSO and is approved; ${fail} fails with ${code}`, async () => {
     const ok = await open(pass);
     expect(gh.latestCheck(ok.head)).toMatchObject({ status: 'in_progress', conclusion: null });
-    expect(gh.stickyComments(ok.number)[0]!.body).toContain(`| ${pass} |`);
+    expect(gh.stickyComments(ok.number)[0].body).toContain(`| ${pass} |`);
     const c = gh.comment(ok.number, 'rso-example', '/rso approve');
     expect(await deliver(bot, 'issue_comment', commentEvent(gh, c))).toBe(200);
     expect(gh.latestCheck(ok.head)).toMatchObject({ status: 'completed', conclusion: 'success' });

@@ -16,7 +16,7 @@ let bot: BotProcess;
 beforeAll(async () => {
   gh = new GitHubStandIn();
   await gh.start();
-  gh.commits.set(MAIN, { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml']!, 'README.md': '# models\n' });
+  gh.commits.set(MAIN, { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml'], 'README.md': '# models\n' });
   gh.user('rso-kaplan');
   bot = await startBot(gh, { ASL_GATE_JUDGE_TIMEOUT_MS: '2000' });
 });
@@ -60,7 +60,7 @@ describe('the shared judging pool', () => {
     expect(answered).toEqual([200, 200, 200, 200, 200, 200]);
     const mine = gh.comments.filter((c) => c.body.includes('`/rso recheck` asks for the gate'));
     expect(mine).toHaveLength(6);
-    expect(mine[0]!.body).toContain('@dev-mallory holds none');
+    expect(mine[0].body).toContain('@dev-mallory holds none');
   });
 
   it("the RSO's recheck judges the head again", async () => {

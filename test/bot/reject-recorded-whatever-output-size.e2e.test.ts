@@ -19,7 +19,7 @@ beforeAll(async () => {
   gh = new GitHubStandIn();
   // The stand-in enforces GitHub's documented 65,535-character limit on output.summary/output.text (422).
   await gh.start();
-  gh.commits.set(MAIN, { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml']!, 'README.md': '# models\n' });
+  gh.commits.set(MAIN, { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml'], 'README.md': '# models\n' });
   gh.user('rso-kaplan');
   bot = await startBot(gh);
 });

@@ -15,7 +15,7 @@ let bot: BotProcess;
 beforeAll(async () => {
   gh = new GitHubStandIn();
   await gh.start();
-  const config = exampleRepo()['.github/asl-gate.yml']!;
+  const config = exampleRepo()['.github/asl-gate.yml'];
   gh.commits.set(MAIN, { '.github/asl-gate.yml': config, 'README.md': '# models\n' });
   // Same policy on a staging branch: an RSO approval is needed there too.
   gh.commits.set(STAGING, { '.github/asl-gate.yml': config, 'README.md': '# models\n' });

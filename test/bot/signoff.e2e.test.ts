@@ -40,7 +40,7 @@ beforeAll(async () => {
   gh.commits.set(MAIN, { '.github/asl-gate.yml': SIGNOFF, 'packs/lab.yml': LAB_PACK, 'README.md': '# models\n' });
   gh.commits.set(BROKEN, { '.github/asl-gate.yml': DROPS_CEO, 'packs/lab.yml': LAB_PACK, 'README.md': '# models\n' });
   gh.commits.set(PLAIN, {
-    '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml']!.replace(
+    '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml'].replace(
       'policy: anthropic-rsp-2.2',
       'policy: packs/lab.yml',
     ),
@@ -87,7 +87,7 @@ async function say(n: number, login: string, body: string) {
 }
 
 const check = (pr: Pull) => gh.latestCheck(pr.head, 'RSO approval: main')!;
-const sticky = (pr: Pull) => gh.stickyComments(pr.number)[0]!.body;
+const sticky = (pr: Pull) => gh.stickyComments(pr.number)[0].body;
 const replyTo = (id: number) => gh.comments.find((c) => c.body.includes(`<!-- asl-gate:reply:${id} -->`))?.body ?? '';
 const reactionsOn = (id: number) => gh.reactions.filter((r) => r.comment === id).map((r) => r.content);
 

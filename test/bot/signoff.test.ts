@@ -211,7 +211,7 @@ describe('per-role decision', () => {
       baseKnown: true,
     });
     expect(bound.entries).toEqual([]);
-    expect(bound.decisions[0]!.reason).toMatch(/two-person rule/);
+    expect(bound.decisions[0].reason).toMatch(/two-person rule/);
   });
 
   it('a rejection by either role rejects; revoke lifts only that role', () => {
@@ -239,7 +239,7 @@ describe('per-role decision', () => {
         baseKnown: true,
       });
     expect(bare(comment('/signoff approve', amodei)).entries.map((e) => e.role)).toEqual(['ceo']);
-    expect(bare(comment('/signoff approve', both)).decisions[0]!.reason).toMatch(
+    expect(bare(comment('/signoff approve', both)).decisions[0].reason).toMatch(
       /@both holds `ceo`, `rso`, each still open/,
     );
     const a = comment('/signoff approve ceo', amodei);
@@ -255,7 +255,7 @@ describe('per-role decision', () => {
         head,
         gate,
         comments: [a],
-        ledger: [{ ...entry(a, 'approve', 'rso'), role: undefined } as unknown as LedgerEntry],
+        ledger: [{ ...entry(a, 'approve', 'rso'), role: undefined }],
         authorize: () => undefined,
       }),
     ).toEqual({

@@ -18,7 +18,7 @@ beforeAll(async () => {
   const now = gh.now.bind(gh);
   gh.now = () => new Date(Date.parse(now()) + SKEW_MS).toISOString();
   await gh.start();
-  gh.commits.set(MAIN, { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml']!, 'README.md': '# models\n' });
+  gh.commits.set(MAIN, { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml'], 'README.md': '# models\n' });
   gh.user('rso-kaplan');
   bot = await startBot(gh);
 });

@@ -17,7 +17,7 @@ let bot: BotProcess;
 beforeAll(async () => {
   gh = new GitHubStandIn();
   await gh.start();
-  gh.commits.set(MAIN, { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml']!, 'README.md': '# models\n' });
+  gh.commits.set(MAIN, { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml'], 'README.md': '# models\n' });
   gh.user('rso-kaplan');
   bot = await startBot(gh);
 });
@@ -41,12 +41,12 @@ describe("the App's sticky comment, edited by the author", () => {
     const aFiles = gh.commits.get(a)!;
     gh.push(pr.number, b, { ...files, 'releases/nova-2/reports/extra.md': '# B\n' }, 'dev-mallory');
     await deliver(bot, 'pull_request', pullRequestEvent(gh, pr, 'synchronize'));
-    expect(gh.stickyComments(pr.number)[0]!.body).toContain(`<!-- asl-gate:head ${b} `);
+    expect(gh.stickyComments(pr.number)[0].body).toContain(`<!-- asl-gate:head ${b} `);
     // The RSO reviews B and approves "the head".
     const c = gh.comment(pr.number, 'rso-kaplan', '/rso approve');
     // The author force-pushes back to A and edits the App's sticky comment (write access suffices).
     gh.push(pr.number, a, aFiles, 'dev-mallory');
-    const sticky = gh.stickyComments(pr.number)[0]!;
+    const sticky = gh.stickyComments(pr.number)[0];
     sticky.body = sticky.body.replace(b, a);
     sticky.updated_at = gh.now();
     // The comment's delivery is handled before the force-push's.

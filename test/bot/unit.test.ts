@@ -26,7 +26,7 @@ beforeEach(() => {
     privateKey: privateKey(),
     Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
   });
-  probot.load((app) => aslGateApp(app, { appId: 4242, today: () => '2026-11-28' }));
+  void probot.load((app) => aslGateApp(app, { appId: 4242, today: () => '2026-11-28' }));
 });
 afterEach(() => nock.cleanAll());
 
@@ -162,7 +162,7 @@ function releasePr(opts: { comments?: unknown[]; checkRun?: unknown; files?: boo
       name: 'asl-gate.yml',
       size: 10,
       encoding: 'base64',
-      content: b64(files['.github/asl-gate.yml']!),
+      content: b64(files['.github/asl-gate.yml']),
     })
     .get(`/repos/lab/models/commits/${HEAD}/check-runs`)
     .query(true)
@@ -291,7 +291,7 @@ describe('App rules (nock)', () => {
         name: 'asl-gate.yml',
         size: 10,
         encoding: 'base64',
-        content: b64(exampleRepo()['.github/asl-gate.yml']!),
+        content: b64(exampleRepo()['.github/asl-gate.yml']),
       })
       .get(`/repos/lab/models/commits/${HEAD}/check-runs`)
       .query(true)
@@ -365,7 +365,7 @@ describe('App rules (nock)', () => {
         name: 'asl-gate.yml',
         size: 10,
         encoding: 'base64',
-        content: b64(exampleRepo()['.github/asl-gate.yml']!),
+        content: b64(exampleRepo()['.github/asl-gate.yml']),
       })
       .get(`/repos/lab/models/commits/${HEAD}/check-runs`)
       .query(true)
@@ -501,7 +501,7 @@ describe('approval decision (replay of what the App bound to the head)', () => {
       bind({ head, gate, comments: [c], ledger: [], authorize, comment: c, headKnown: false, baseKnown });
     expect(b(true).entries).toHaveLength(1);
     expect(b(false).entries).toEqual([]);
-    expect(b(false).decisions[0]!.reason).toMatch(/base branch of this pull request changed/);
+    expect(b(false).decisions[0].reason).toMatch(/base branch of this pull request changed/);
   });
 
   it('a recorded rejection survives its comment being edited or deleted; an approval does not', () => {
@@ -537,11 +537,11 @@ describe('approval decision (replay of what the App bound to the head)', () => {
       });
     expect(bound('/rso approve', true).entries.map((e) => e.kind)).toEqual(['approve']);
     expect(bound(`/rso approve ${head.slice(0, 8)}`, true).entries).toHaveLength(1);
-    expect(bound('/rso approve', false).decisions[0]!.reason).toMatch(/name it in full: `\/rso approve a{40}`/);
+    expect(bound('/rso approve', false).decisions[0].reason).toMatch(/name it in full: `\/rso approve a{40}`/);
     expect(bound(`/rso approve ${head.slice(0, 8)}`, false).entries).toEqual([]);
     expect(bound(`/rso approve ${head}`, false).entries).toHaveLength(1);
-    expect(bound('/rso approve abcdef0', true).decisions[0]!.reason).toMatch(/is not the head/);
+    expect(bound('/rso approve abcdef0', true).decisions[0].reason).toMatch(/is not the head/);
     expect(bound('/rso reject no', false).entries.map((e) => e.kind)).toEqual(['reject']);
-    expect(bound('/rso revoke', true).decisions[0]!.reason).toMatch(/nothing|no approval or rejection/);
+    expect(bound('/rso revoke', true).decisions[0].reason).toMatch(/nothing|no approval or rejection/);
   });
 });
