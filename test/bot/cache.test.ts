@@ -72,7 +72,8 @@ describe("the App's reads by SHA (bot/immutable.ts)", () => {
     let fail = 1;
     const api = {
       async request(route: string, params: Record<string, unknown> = {}) {
-        seen.push(`${route} ${JSON.stringify(params.tree_sha ?? params.file_sha ?? params.ref ?? '')}`);
+        const ref = params.tree_sha ?? params.file_sha ?? params.ref ?? '';
+        seen.push(`${route} ${typeof ref === 'string' ? ref : ''}`);
         if (route.includes('blobs') && fail-- > 0) throw Object.assign(new Error('HTTP 502'), { status: 502 });
         return { status: 200, data: { sha: 'x', content: 'aGk=', encoding: 'base64', tree: [] } };
       },
