@@ -224,15 +224,15 @@ console.log(
 
 // The command parser on hostile 65,536-character bodies (attack review finding 1: the old regex
 // took seconds on "/rso", spaces, then U+2028): one over-long line, and 65 lines of 1,000.
-const parseMs = (body) => {
+const commandParseMs = (body) => {
   const t = performance.now();
   parseCommands(body);
   return performance.now() - t;
 };
 const longLine = `/rso${' '.repeat(65_526)}a b\u2028c`;
 const manyLines = `/rso${' '.repeat(990)}a\u2028\n`.repeat(65);
-const parseFirst = Math.max(parseMs(longLine), parseMs(manyLines));
-const parseAgain = Math.max(parseMs(longLine), parseMs(manyLines));
+const parseFirst = Math.max(commandParseMs(longLine), commandParseMs(manyLines));
+const parseAgain = Math.max(commandParseMs(longLine), commandParseMs(manyLines));
 console.log(
   `\nCommand parser, hostile 65,536-character body: ${parseFirst.toFixed(2)} ms, again (kept) ${parseAgain.toFixed(3)} ms`,
 );

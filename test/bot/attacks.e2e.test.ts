@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commentEvent, deliver, pullRequestEvent, startBot, type BotProcess } from '../helpers/bot.js';
+import { commentEvent, deliver, pullRequestEvent, startBot, type BotProcess, releaseChanges } from '../helpers/bot.js';
 import { edit, exampleRepo, ROOT } from '../helpers/repo.js';
 import { GitHubStandIn, type Pull, type PullFile, type TreeFiles } from '../standin/github.js';
 
@@ -49,10 +49,6 @@ afterAll(async () => {
 /** A commit SHA that starts with `prefix` (how a ground commit looks to the App). */
 const crafted = (prefix: string, fill: string) => prefix.padEnd(40, fill);
 const uniq = (n: number, v = 0) => `${n.toString(16).padStart(4, '0')}${v}`.padEnd(40, '7');
-const releaseChanges = (files: TreeFiles): PullFile[] =>
-  Object.keys(files)
-    .filter((p) => p.startsWith('releases/'))
-    .map((filename) => ({ filename, status: 'added' }));
 const nova = () => exampleRepo('nova-2');
 
 async function open(

@@ -4,9 +4,9 @@
 // event loop for seconds, on every event of that PR. SPEC §5: "a hostile file never stops the App
 // answering other webhooks for more than a second".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliver, pullRequestEvent, startBot, type BotProcess } from '../helpers/bot.js';
+import { deliver, pullRequestEvent, startBot, type BotProcess, releaseChanges } from '../helpers/bot.js';
 import { exampleRepo } from '../helpers/repo.js';
-import { GitHubStandIn, type PullFile, type TreeFiles } from '../standin/github.js';
+import { GitHubStandIn } from '../standin/github.js';
 
 const HOSTILE = 'f'.repeat(40);
 let gh: GitHubStandIn;
@@ -38,11 +38,6 @@ afterAll(async () => {
   await bot?.stop();
   await gh?.stop();
 });
-
-const releaseChanges = (files: TreeFiles): PullFile[] =>
-  Object.keys(files)
-    .filter((p) => p.startsWith('releases/'))
-    .map((filename) => ({ filename, status: 'added' }));
 
 describe("a hostile pack on the PR's base branch", () => {
   it('does not hold the App for more than a second', async () => {

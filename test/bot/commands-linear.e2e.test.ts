@@ -3,9 +3,9 @@
 // main thread for every comment on every event. SPEC §5: "a hostile file never stops the App
 // answering other webhooks for more than a second". The parser now reads tokens, in linear time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commentEvent, deliver, pullRequestEvent, startBot, type BotProcess } from '../helpers/bot.js';
+import { commentEvent, deliver, pullRequestEvent, startBot, type BotProcess, releaseChanges } from '../helpers/bot.js';
 import { exampleRepo } from '../helpers/repo.js';
-import { GitHubStandIn, type PullFile, type TreeFiles } from '../standin/github.js';
+import { GitHubStandIn } from '../standin/github.js';
 
 const MAIN = 'b'.repeat(40);
 let gh: GitHubStandIn;
@@ -22,11 +22,6 @@ afterAll(async () => {
   await bot?.stop();
   await gh?.stop();
 });
-
-const releaseChanges = (files: TreeFiles): PullFile[] =>
-  Object.keys(files)
-    .filter((p) => p.startsWith('releases/'))
-    .map((filename) => ({ filename, status: 'added' }));
 
 /** How long `/ping` waited at most, pinging every 50 ms while `work` runs: how long the App was held. */
 async function longestWaitWhile(work: Promise<unknown>): Promise<number> {

@@ -5,9 +5,9 @@
 // recomputes only for someone holding a role in the base config (anyone else is told why), and one
 // at a time per (head, base). Here the budget is 2 s (ASL_GATE_JUDGE_TIMEOUT_MS) to keep it short.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commentEvent, deliver, pullRequestEvent, startBot, type BotProcess } from '../helpers/bot.js';
+import { commentEvent, deliver, pullRequestEvent, startBot, type BotProcess, releaseChanges } from '../helpers/bot.js';
 import { exampleRepo } from '../helpers/repo.js';
-import { GitHubStandIn, type PullFile, type TreeFiles } from '../standin/github.js';
+import { GitHubStandIn, type TreeFiles } from '../standin/github.js';
 
 const MAIN = 'b'.repeat(40);
 let gh: GitHubStandIn;
@@ -24,11 +24,6 @@ afterAll(async () => {
   await bot?.stop();
   await gh?.stop();
 });
-
-const releaseChanges = (files: TreeFiles): PullFile[] =>
-  Object.keys(files)
-    .filter((p) => p.startsWith('releases/'))
-    .map((filename) => ({ filename, status: 'added' }));
 
 describe('the shared judging pool', () => {
   it("a stranger's recheck comments on a slow PR do not hold up another PR's check", async () => {

@@ -6,9 +6,9 @@
 // shown in the releases table and again, base64, in the state) on an on-time assessment is only a
 // warning, so the gate still passes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commentEvent, deliver, pullRequestEvent, startBot, type BotProcess } from '../helpers/bot.js';
+import { commentEvent, deliver, pullRequestEvent, startBot, type BotProcess, releaseChanges } from '../helpers/bot.js';
 import { exampleRepo } from '../helpers/repo.js';
-import { GitHubStandIn, type PullFile, type TreeFiles } from '../standin/github.js';
+import { GitHubStandIn, type TreeFiles } from '../standin/github.js';
 
 const MAIN = 'b'.repeat(40);
 const LIMIT = 65_535;
@@ -28,10 +28,6 @@ afterAll(async () => {
   await gh?.stop();
 });
 
-const releaseChanges = (files: TreeFiles): PullFile[] =>
-  Object.keys(files)
-    .filter((p) => p.startsWith('releases/'))
-    .map((filename) => ({ filename, status: 'added' }));
 const check = (sha: string) => gh.latestCheck(sha, 'RSO approval: main');
 const withReason = (n: number): TreeFiles => {
   const files = exampleRepo('nova-2');

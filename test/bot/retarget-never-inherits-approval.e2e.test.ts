@@ -3,9 +3,9 @@
 // PR targets now, so the App's own binding (to the (head, base) it saw) is bypassed: decide.ts says
 // "a retarget never inherits an approval".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commentEvent, deliver, pullRequestEvent, startBot, type BotProcess } from '../helpers/bot.js';
+import { commentEvent, deliver, pullRequestEvent, startBot, type BotProcess, releaseChanges } from '../helpers/bot.js';
 import { exampleRepo } from '../helpers/repo.js';
-import { GitHubStandIn, type PullFile, type TreeFiles } from '../standin/github.js';
+import { GitHubStandIn } from '../standin/github.js';
 
 const MAIN = 'b'.repeat(40);
 const STAGING = 'c'.repeat(40);
@@ -27,10 +27,6 @@ afterAll(async () => {
   await gh?.stop();
 });
 
-const releaseChanges = (files: TreeFiles): PullFile[] =>
-  Object.keys(files)
-    .filter((p) => p.startsWith('releases/'))
-    .map((filename) => ({ filename, status: 'added' }));
 const check = (sha: string, base: string) => gh.latestCheck(sha, `RSO approval: ${base}`);
 
 describe('retarget after a full-SHA approval', () => {

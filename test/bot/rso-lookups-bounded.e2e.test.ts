@@ -4,9 +4,9 @@
 // listed 3,000 logins, spent 3,000 requests of the installation's quota per event. Now the lists are
 // capped in the config schema, and only commenters who issued a command and are listed are looked up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commentEvent, deliver, pullRequestEvent, startBot, type BotProcess } from '../helpers/bot.js';
+import { commentEvent, deliver, pullRequestEvent, startBot, type BotProcess, releaseChanges } from '../helpers/bot.js';
 import { exampleRepo } from '../helpers/repo.js';
-import { GitHubStandIn, type PullFile, type TreeFiles } from '../standin/github.js';
+import { GitHubStandIn } from '../standin/github.js';
 
 const HOSTILE = 'f'.repeat(40);
 const LISTED = 'e'.repeat(40);
@@ -34,10 +34,6 @@ afterAll(async () => {
   await gh?.stop();
 });
 
-const releaseChanges = (files: TreeFiles): PullFile[] =>
-  Object.keys(files)
-    .filter((p) => p.startsWith('releases/'))
-    .map((filename) => ({ filename, status: 'added' }));
 const userLookups = (since: number) => gh.requests.slice(since).filter((r) => r.path.startsWith('/users/'));
 
 describe('who may approve costs a bounded number of requests', () => {

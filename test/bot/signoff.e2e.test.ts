@@ -2,7 +2,7 @@
 // (`npm start`'s command) with the loopback stand-in as GitHub. A repository pack (the built-in one with
 // a signoff field, its id kept) demands the CEO and the RSO from ASL-3; the config maps them to people and adds an RSO-only rule at ASL-2.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commentEvent, deliver, pullRequestEvent, startBot, type BotProcess } from '../helpers/bot.js';
+import { commentEvent, deliver, pullRequestEvent, startBot, type BotProcess, releaseChanges } from '../helpers/bot.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exampleRepo, ROOT } from '../helpers/repo.js';
@@ -57,10 +57,6 @@ afterAll(async () => {
 });
 
 const sha = (n: number, v = 0) => `${n.toString(16).padStart(4, '0')}${v}`.padEnd(40, 'a');
-const releaseChanges = (files: TreeFiles): PullFile[] =>
-  Object.keys(files)
-    .filter((p) => p.startsWith('releases/'))
-    .map((filename) => ({ filename, status: 'added' }));
 
 async function open(
   release = 'nova-2',

@@ -3,9 +3,9 @@
 // GitHub's by more than the time between the RSO's comment and the author's next push, a bare
 // approval written while A was the head binds to the B the author pushed right after it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commentEvent, deliver, pullRequestEvent, startBot, type BotProcess } from '../helpers/bot.js';
+import { commentEvent, deliver, pullRequestEvent, startBot, type BotProcess, releaseChanges } from '../helpers/bot.js';
 import { exampleRepo } from '../helpers/repo.js';
-import { GitHubStandIn, type PullFile, type TreeFiles } from '../standin/github.js';
+import { GitHubStandIn } from '../standin/github.js';
 
 const MAIN = 'b'.repeat(40);
 const SKEW_MS = 3_000;
@@ -26,11 +26,6 @@ afterAll(async () => {
   await bot?.stop();
   await gh?.stop();
 });
-
-const releaseChanges = (files: TreeFiles): PullFile[] =>
-  Object.keys(files)
-    .filter((p) => p.startsWith('releases/'))
-    .map((filename) => ({ filename, status: 'added' }));
 
 describe('since, on the App clock', () => {
   it('an approval written while A was the head never binds to B pushed just after it', async () => {

@@ -6,9 +6,9 @@
 // force-push's synchronize (webhooks are not ordered), `since(A) < comment` and the "sticky drawn
 // for A" both hold, so the approval of B binds to A.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commentEvent, deliver, pullRequestEvent, startBot, type BotProcess } from '../helpers/bot.js';
+import { commentEvent, deliver, pullRequestEvent, startBot, type BotProcess, releaseChanges } from '../helpers/bot.js';
 import { exampleRepo } from '../helpers/repo.js';
-import { GitHubStandIn, type PullFile, type TreeFiles } from '../standin/github.js';
+import { GitHubStandIn } from '../standin/github.js';
 
 const MAIN = 'b'.repeat(40);
 let gh: GitHubStandIn;
@@ -25,11 +25,6 @@ afterAll(async () => {
   await bot?.stop();
   await gh?.stop();
 });
-
-const releaseChanges = (files: TreeFiles): PullFile[] =>
-  Object.keys(files)
-    .filter((p) => p.startsWith('releases/'))
-    .map((filename) => ({ filename, status: 'added' }));
 
 describe("the App's sticky comment, edited by the author", () => {
   it('an approval written for B, after a force-push back to A and an edit of the sticky, does not approve A', async () => {

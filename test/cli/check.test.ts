@@ -4,7 +4,6 @@ import { closeSync, cpSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLES, exampleRepo, ROOT, writeRepo } from '../helpers/repo.js';
-import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 
 const BIN = join(ROOT, 'bin/asl-gate.js');
@@ -241,44 +240,5 @@ describe('compile cache (process)', () => {
     const second = go('check', 'examples', '--now', '2026-11-28');
     expect(second).toMatchObject({ status: 1, stderr: '', stdout: first.stdout });
     expect(first.stdout).toMatch(/FAIL {2}5 releases, 2 failing/);
-  });
-});
-
-describe('colour', () => {
-  it('on a TTY, colour; with NO_COLOR, none', async () => {
-    const { run } = await import('../../cli/main.js');
-    const go = async (env: NodeJS.ProcessEnv) => {
-      let out = '';
-      await run(['check', EXAMPLES, '--now', '2026-11-28'], {
-        cwd: ROOT,
-        env,
-        stdout: { isTTY: true, write: (s: string) => (out += s) },
-        stderr: { write: () => true },
-      });
-      return out;
-    };
-    expect(await go({})).toContain('\u001b[31m');
-    expect(await go({ NO_COLOR: '1' })).not.toContain('\u001b[');
-  });
-
-  it('--config points at another config file', async () => {
-    const files = exampleRepo('orion-1');
-    files['lenient.yml'] = 'grace_days: 5\n';
-    const root = writeRepo(files);
-    expect((await cli(['check', '--now', '2026-11-28'], root)).code).toBe(1);
-    expect((await cli(['check', '--config', 'lenient.yml', '--now', '2026-11-28'], root)).code).toBe(0);
-  });
-
-  it('a custom pack file named by the config is used', async () => {
-    const files = exampleRepo('haiku-mini');
-    files['policy/lab.yml'] =
-      `id: lab-1\nname: Lab\nlevels: [L1, L2]\nstandards: [deployment]\nthresholds: []\nsafeguards: []\ncadence: {comprehensive_max_age_days: 30, effective_compute_multiple: 2}\nreports: {}\nreviews: {}\n`;
-    files['.github/asl-gate.yml'] = 'policy: policy/lab.yml\n';
-    const root = writeRepo(files);
-    const r = await cli(['check', '--format', 'json', '--now', '2026-11-28'], root);
-    const report = JSON.parse(r.stdout);
-    const codes = report.findings.map((f: { code: string }) => f.code);
-    expect(codes).toContain('policy.mismatch');
-    expect(codes).toContain('schema.invalid'); // ASL-2 is not a level of lab-1
   });
 });

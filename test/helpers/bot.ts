@@ -3,7 +3,7 @@ import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GitHubStandIn, Pull } from '../standin/github.js';
+import type { GitHubStandIn, Pull, PullFile, TreeFiles } from '../standin/github.js';
 import { ROOT } from './repo.js';
 import { webhook } from './webhooks.js';
 
@@ -159,4 +159,11 @@ export function commentEvent(
     repository,
     installation: { id: 77 },
   });
+}
+
+/** GitHub's listing of a PR that adds every release file of `files` (the usual release PR of a test). */
+export function releaseChanges(files: TreeFiles): PullFile[] {
+  return Object.keys(files)
+    .filter((p) => p.startsWith('releases/'))
+    .map((filename) => ({ filename, status: 'added' }));
 }
