@@ -5,13 +5,15 @@ import { parseCommands, roleOf, type Command } from './commands.js';
  * but GitHub's:
  *
  * - The App's check run `RSO approval: <base>` on a head H is the only state it trusts: only this
- *   App can write it, and it exists once per (head, base). Its output carries a ledger of the
- *   commands the App accepted for (H, base) — comment id, who, when, approve/reject/revoke — and
- *   `since`, when the App saw H become this PR's head (reset on every push, reopen or retarget event,
- *   so a branch forced back to an older commit starts afresh).
+ *   App can write it, one or more runs per (head, base) whose ledgers are merged. Its output carries
+ *   a ledger of the commands the App accepted for (H, base) — comment id, who, when,
+ *   approve/reject/revoke — and `since`, when the App saw H become the head of the PR named with it
+ *   (reset on every push, reopen or retarget event). A branch that returns to H restarts `since`;
+ *   the ledger of (H, base) still applies (an approval bound to H, a rejection until revoked).
  * - A command is bound when the App handles its `issue_comment.created`: to the full SHA of the
  *   PR's head at that moment, and only if the App can tell that H was already the head when the
- *   comment was written: the run of (H, base) says since < created_at, `since` being GitHub's own
+ *   comment was written: the run of (H, base) says since < created_at for this PR (a run is per
+ *   commit: another PR's `since` says nothing about this one), `since` being GitHub's own
  *   `started_at` of the run a head event created (never the App host's clock, never a comment
  *   anyone with write access can edit), and GitHub's record of the PR's events shows no force-push,
  *   retarget, close or reopen from the comment on (the only ways a branch can return to H, or a
@@ -19,7 +21,8 @@ import { parseCommands, roleOf, type Command } from './commands.js';
  *   asks for the full SHA: `/rso approve <40 hex>` naming the current head binds, but only for the
  *   base the PR had when the comment was written (no retarget since it, in GitHub's events).
  * - A decision replays (H, base)'s ledger only, never the comments (a full SHA included): a later
- *   commit, one the branch returns to, another PR's base or a retarget never inherits an approval.
+ *   commit, another PR's base or a retarget never inherits an approval, and a commit the branch
+ *   returns to keeps only what was bound to it.
  *   Approvals need their comment untouched and their author still authorised; rejections stay once
  *   recorded (editing or deleting the comment, or a later approval, changes nothing) until a revoke
  *   or a new head.
@@ -324,7 +327,7 @@ export function bind(input: BindInput): { decisions: Decision[]; entries: Ledger
         refuse(`the ASL gate fails on ${short}; an approval cannot be granted until it passes`);
         continue;
       }
-      if (!input.baseKnown && !input.headKnown) {
+      if (!input.baseKnown) {
         refuse(
           `the base branch of this pull request changed after this comment was written (or the App cannot tell), and an approval counts only for the base it was given for; to ${cmd.name} the head for this base, comment again: \`${spell(role)} ${head}\``,
         );
@@ -348,7 +351,9 @@ export function bind(input: BindInput): { decisions: Decision[]; entries: Ledger
       }
     } else if (cmd.name === 'revoke') {
       if (!input.headKnown) {
-        refuse(unknownHead(role).replace(/: `.*`$/, `; comment \`${spell(role)}\` again`));
+        refuse(
+          `the App cannot tell that ${short} was already the head when this comment was written (a push, retarget or reopen came after it, or the App missed one); comment \`${spell(role)}\` again`,
+        );
         continue;
       }
       if (now().roles.find((r) => r.role === role)?.state === 'waiting') {

@@ -12,7 +12,7 @@ import type { ReleaseFiles } from '../src/engine/touches.js';
 import type { RepoSnapshot } from '../src/snapshot/port.js';
 import { ShaCache } from './cache.js';
 
-/** Most bytes of trees and blobs kept; the least recently used go first. */
+/** Most bytes of trees and blobs kept, per thread (the App and each judging worker); the least recently used go first. */
 const OBJECT_BYTES = 64 * 1024 * 1024;
 
 type Response = { status: number; data: unknown };

@@ -119,7 +119,14 @@ export async function reconcile(
         name,
         head,
         undefined,
-        renderCheck({ outcome, gate: fresh, head, policy: policy.policy, key, state: { sinceRun: true, ledger: [] } }),
+        renderCheck({
+          outcome,
+          gate: fresh,
+          head,
+          policy: policy.policy,
+          key,
+          state: { sinceRun: true, sincePr: pr.number, ledger: [] },
+        }),
       );
       return { outcome, decisions: [], comments: [], gate: fresh, head };
     }
@@ -128,8 +135,12 @@ export async function reconcile(
   const stored = stateOf(runs, key);
   // A head event restarts `since`: a branch that returns to a commit starts afresh. It writes a new
   // run, whose `started_at` (GitHub's clock, never this host's) is the new `since`.
-  const sinceState: Pick<RunState, 'since' | 'sinceRun' | 'sealed'> = {
-    ...(opts.headEvent ? { sinceRun: true } : stored.since ? { since: stored.since } : {}),
+  const sinceState: Pick<RunState, 'since' | 'sinceRun' | 'sincePr' | 'sealed'> = {
+    ...(opts.headEvent
+      ? { sinceRun: true, sincePr: pr.number }
+      : stored.since
+        ? { since: stored.since, ...(stored.sincePr !== undefined ? { sincePr: stored.sincePr } : {}) }
+        : {}),
     ...(stored.sealed ? { sealed: stored.sealed } : {}),
   };
   const target = (recorded: boolean) => (opts.headEvent || recorded ? undefined : runs[0]);
@@ -226,9 +237,11 @@ export async function reconcile(
     // the comment and is `head` again came back by one of those, after it. (A change before the
     // comment that stayed is not `head` now.) Nothing anyone else can edit (the sticky comment)
     // is evidence.
+    // `since` must have been set by this PR's own head event: another PR with the same head and base
+    // shares the run, and its time says nothing about when this PR's branch reached the commit.
     const headKnown =
       stored.since !== undefined &&
-      !opts.headEvent &&
+      stored.sincePr === pr.number &&
       Date.parse(stored.since) < Date.parse(opts.comment.created_at) &&
       quietSince(opts.comment.created_at, HEAD_CHANGES);
     // Was the base the same when the comment was written? No retarget since it.
@@ -308,6 +321,7 @@ function stateOf(runs: CheckRunInfo[], key: { head: string; base: string; today:
   return {
     ...(newest.gate ? { gate: newest.gate } : {}),
     ...(newest.since ? { since: newest.since } : {}),
+    ...(newest.sincePr !== undefined ? { sincePr: newest.sincePr } : {}),
     ...(sealed ? { sealed } : {}),
     ledger: states.reduce<LedgerEntry[]>((l, s) => mergeLedgers(l, s.ledger), []),
   };

@@ -61,6 +61,12 @@ export interface RunState {
   since?: string;
   /** `since` is the `started_at` of the run carrying this state (a run a head event created). */
   sinceRun?: boolean;
+  /**
+   * The PR whose head event set `since`. A check run belongs to a commit, not to a PR: another PR
+   * with the same head and base shares it, and its `since` says nothing about when this PR's
+   * branch reached the commit.
+   */
+  sincePr?: number;
   /** The commands this App accepted for (head, base). */
   ledger: LedgerEntry[];
   /**
@@ -137,6 +143,7 @@ export function stateBlock(state: RunState, key: GateKey): string | undefined {
   const base: RunState = {
     ...(state.since ? { since: state.since } : {}),
     ...(state.sinceRun ? { sinceRun: true } : {}),
+    ...(state.sincePr !== undefined ? { sincePr: state.sincePr } : {}),
     ...(state.sealed ? { sealed: clip(state.sealed) } : {}),
     ledger,
   };
@@ -178,6 +185,7 @@ export function decodeState(text: string | null | undefined, key: GateKey, start
     return {
       ...(gate ? { gate } : {}),
       ...(typeof since === 'string' && since ? { since } : {}),
+      ...(typeof state.sincePr === 'number' ? { sincePr: state.sincePr } : {}),
       ...(typeof state.sealed === 'string' ? { sealed: state.sealed } : {}),
       ledger: Array.isArray(state.ledger) ? state.ledger : [],
     };
@@ -268,7 +276,12 @@ export function sealedCheck(state: RunState, key: GateKey, why: string): CheckFi
       title: 'No approval can count on this commit',
       summary: `The App could not keep the record of decisions for ${short(key.head)} whole (${why}), so no approval counts on it: push a new commit.`,
       text: encodeState(
-        { ...(state.since ? { since: state.since } : {}), sealed: clip(state.sealed ?? why), ledger: [] },
+        {
+          ...(state.since ? { since: state.since } : {}),
+          ...(state.sincePr !== undefined ? { sincePr: state.sincePr } : {}),
+          sealed: clip(state.sealed ?? why),
+          ledger: [],
+        },
         key,
       ),
     },
