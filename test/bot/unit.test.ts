@@ -226,7 +226,7 @@ const pull = {
 };
 /** This App's check run state (v3) on HEAD for base main: a cached passing gate, `since`, a ledger. */
 const runState = (ledger: unknown[] = [], since = '2026-11-28T09:00:05Z') =>
-  `<!-- asl-gate:state ${Buffer.from(JSON.stringify({ v: 3, head: HEAD, base: BASE, today: '2026-11-28', since, ledger, gate: { relevant: true, verdict: 'pass', approvalRequired: true, policyChanged: false, releases: [], findings: [] } })).toString('base64')} -->`;
+  `<!-- asl-gate:state ${Buffer.from(JSON.stringify({ v: 3, head: HEAD, base: BASE, today: '2026-11-28', since, sincePr: 7, ledger, gate: { relevant: true, verdict: 'pass', approvalRequired: true, policyChanged: false, releases: [], findings: [] } })).toString('base64')} -->`;
 const stickyBody = `<!-- asl-gate:rso-approval -->\n<!-- asl-gate:head ${HEAD} main -->\nold`;
 const comment = (id: number, login: string, userId: number, body: string, at = '2026-11-28T10:00:00Z') => ({
   id,
