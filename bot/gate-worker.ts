@@ -1,11 +1,15 @@
 // A gate worker (see judgeOffThread in gate.ts): judges PR changes off the App's event loop, one
 // task at a time, reading both commits through the parent thread, which holds the API client.
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { loadPolicy } from '../src/load/policy.js';
 import type { Entry, EntryType, RepoSnapshot } from '../src/snapshot/port.js';
-import { judgeChange, type SnapshotCall, type SnapshotReply, type WorkerResult, type WorkerTask } from './gate.js';
+import type { SnapshotCall, SnapshotReply, WorkerResult, WorkerTask } from './gate.js';
+import { judgeChange } from './judge.js';
 
 const port = parentPort!;
+/** This thread's heap as the task ends, so that the pool can end a worker a large task left big. */
+const heapBytes = () => getHeapStatistics().total_heap_size;
 const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
 let nextId = 0;
 
@@ -43,6 +47,7 @@ port.on('message', (m: SnapshotReply | WorkerTask) => {
         done: true,
         ok: false,
         message: e.message ?? 'the gate worker failed',
+        heapBytes: heapBytes(),
         ...(e.status !== undefined ? { status: e.status } : {}),
       } satisfies WorkerResult);
     if (m.kind === 'policy') {
@@ -53,6 +58,7 @@ port.on('message', (m: SnapshotReply | WorkerTask) => {
             task,
             done: true,
             ok: true,
+            heapBytes: heapBytes(),
             policy: policy.ok ? policy : { ok: false, findings: policy.findings },
           } satisfies WorkerResult),
         fail,
@@ -67,7 +73,10 @@ port.on('message', (m: SnapshotReply | WorkerTask) => {
       policy,
       today,
       ...(baseAt ? { baseAt } : {}),
-    }).then((gate) => port.postMessage({ task, done: true, ok: true, gate } satisfies WorkerResult), fail);
+    }).then(
+      (gate) => port.postMessage({ task, done: true, ok: true, heapBytes: heapBytes(), gate } satisfies WorkerResult),
+      fail,
+    );
     return;
   }
   const p = pending.get(m.id);

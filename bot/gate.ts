@@ -1,121 +1,15 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { checkChange } from '../src/engine/check.js';
+// The judging workers: everything that parses a repository's files runs in one of them, off the
+// App's event loop (and out of its main thread's heap; see workerLimits).
 import { DEFAULT_CONFIG_PATH } from '../src/constants.js';
 import { error } from '../src/findings.js';
-import { loadPolicy, type Policy, type PolicyResult } from '../src/load/policy.js';
+import type { Policy, PolicyResult } from '../src/load/policy.js';
 import type { RepoSnapshot } from '../src/snapshot/port.js';
 import type { ChangedFile } from '../src/engine/touches.js';
-import { baseReleasesAt } from './immutable.js';
+import type { JudgeInput } from './judge.js';
 import type { GateSummary } from './render.js';
-
-export interface JudgeInput {
-  /** The repository at the PR's base commit and at its head. */
-  base: RepoSnapshot;
-  head: RepoSnapshot;
-  changes: ChangedFile[];
-  /** Config and pack from the base branch. */
-  policy: Policy;
-  today: string;
-  /**
-   * The base commit's full SHA and its repository (`owner/name`): the releases declared there are
-   * then read once per base commit and thread, not once per PR.
-   */
-  baseAt?: { sha: string; repo: string };
-}
-
-/**
- * The gate verdict on a PR's head: the Action's rule (`checkChange()`, src/engine/check.ts): which
- * releases the change touches (at the base or the head, removed and renamed paths included),
- * whether it changes the config or a pack, and the engine's verdict on each touched release at the
- * head; a release folder that lost its declaration is `declaration.missing`, not removed.
- *
- * The engine makes a file it cannot read a finding, which is right for a file that is not there
- * but not for a request that failed: a release read without its references could hide what a
- * change touches (and at the base no finding is ever shown). So any failed read fails the whole
- * judgement, closed, and nothing half-read is kept.
- */
-export async function judgeChange({ base, head, changes, policy, today, baseAt }: JudgeInput): Promise<GateSummary> {
-  const globs = policy.settings.releases;
-  const failed: Partial<Record<'base' | 'head', Error>> = {};
-  const check = (side: 'base' | 'head') => {
-    const e = failed[side];
-    if (!e) return;
-    const status = (e as { status?: number }).status;
-    throw Object.assign(
-      new Error(
-        `a file at the ${side} commit could not be read (${e.message}), so the gate cannot tell which releases the change touches`,
-      ),
-      status !== undefined ? { status } : {},
-    );
-  };
-  const report = await checkChange({
-    base: watched(base, (e) => (failed.base ??= e)),
-    head: watched(head, (e) => (failed.head ??= e)),
-    changes,
-    policy,
-    today,
-    policyFolders: ['packs/'],
-    // Kept per base commit (bot/immutable.ts), and only when every read succeeded.
-    baseReleases: (read) => {
-      const clean = async () => {
-        const r = await read();
-        check('base');
-        return r;
-      };
-      return baseAt ? baseReleasesAt(baseAt, globs, clean) : clean();
-    },
-  });
-  check('base');
-  check('head');
-  const policyChanged = report.policyChanged.length > 0;
-  const findings = report.findings;
-  return {
-    relevant:
-      policyChanged ||
-      report.releases.length > 0 ||
-      report.removed.length > 0 ||
-      findings.some((f) => f.code === 'declaration.missing'),
-    verdict: report.verdict,
-    // Removing a release, or changing the gate's policy, is a release decision too.
-    approvalRequired: policyChanged || report.removed.length > 0 || report.releases.some((r) => r.approvalRequired),
-    policyChanged,
-    releases: [
-      ...report.releases.map((r) => ({
-        declaration: r.declaration,
-        model: r.model ?? null,
-        declared: r.declared ?? {},
-        verdict: r.verdict,
-        noncompliance: r.noncompliance,
-      })),
-      ...report.removed.map((declaration) => ({
-        declaration,
-        model: null,
-        declared: {},
-        verdict: 'pass' as const,
-        noncompliance: [],
-        removed: true,
-      })),
-    ],
-    // Findings outside any release (declaration.missing) and the first few of each release.
-    findings: findings
-      .filter((f) => f.severity === 'error')
-      .slice(0, 20)
-      .map((f) => ({ code: f.code, where: `${f.file ?? ''}${f.line ? `:${f.line}` : ''}`, message: f.message })),
-  };
-}
-
-/** `snapshot`, telling `onFail` of every read that failed (a request, not an answer). */
-function watched(snapshot: RepoSnapshot, onFail: (e: Error) => void): RepoSnapshot {
-  const watch = <T>(p: Promise<T>) => p.catch((e: Error) => (onFail(e), Promise.reject(e)));
-  return {
-    resolvesOnlyRealFolders: snapshot.resolvesOnlyRealFolders ?? false,
-    stat: (p) => watch(snapshot.stat(p)),
-    readFile: (p) => watch(snapshot.readFile(p)),
-    list: (p) => watch(snapshot.list(p)),
-  };
-}
 
 // --- Off the event loop --------------------------------------------------------------------------
 
@@ -140,14 +34,19 @@ export interface SnapshotCall {
 }
 export type SnapshotReply =
   { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string; status?: number };
-export type WorkerResult =
-  | { task: number; done: true; ok: true; gate: GateSummary }
-  | { task: number; done: true; ok: true; policy: PolicyResult }
-  | { task: number; done: true; ok: false; message: string; status?: number };
+export type WorkerResult = { task: number; done: true; heapBytes: number } & (
+  { ok: true; gate: GateSummary } | { ok: true; policy: PolicyResult } | { ok: false; message: string; status?: number }
+);
 
 const WORKER = fileURLToPath(new URL('./gate-worker.js', import.meta.url));
 /** Two cores is the usual App host: one worker each, kept between tasks (a start costs ~50 ms). */
 const MAX_WORKERS = 2;
+/**
+ * A worker whose heap a task left larger than this is ended rather than kept: V8 holds on to the
+ * heap a hostile or very large release grew (150 MB for three 250 KiB files), and an idle worker
+ * never collects it. An ordinary release leaves a worker near 30 MB.
+ */
+const KEEP_HEAP_BYTES = 64 * 1024 * 1024;
 const idle: Worker[] = [];
 let workers = 0;
 const waiting: Array<(w: Worker) => void> = [];
@@ -159,19 +58,27 @@ function budgetMs(variable = 'ASL_GATE_JUDGE_TIMEOUT_MS'): number {
   return Number.isFinite(ms) && ms > 0 ? ms : 30_000;
 }
 
+/**
+ * A judging worker's heap. Unlimited, V8 sizes an isolate's heap by the machine's memory
+ * (gigabytes on a large host) and grows it lazily; judging a release needs little (the bench's
+ * three hostile 250 KiB files fit in 16 MB), so these bounds cost nothing and cap what a release
+ * can make the App hold. A task that exceeds them fails closed, like one past the time budget.
+ */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 4 };
+
 async function acquire(): Promise<Worker> {
   const w = idle.pop();
   if (w) return w;
   if (workers < MAX_WORKERS) {
     workers++;
-    const worker = new Worker(WORKER);
+    const worker = new Worker(WORKER, { resourceLimits: WORKER_LIMITS });
     worker.unref(); // an idle worker never keeps the process alive
     return worker;
   }
   return new Promise((resolve) => waiting.push(resolve));
 }
 
-/** Back to the pool; a worker that timed out or failed is ended and replaced on demand. */
+/** Back to the pool; a worker that timed out, failed or grew too large is ended and replaced on demand. */
 function release(w: Worker, healthy: boolean): void {
   if (!healthy) {
     workers--;
@@ -193,7 +100,7 @@ function release(w: Worker, healthy: boolean): void {
  * then it runs here.
  */
 export async function judgeOffThread(input: JudgeInput): Promise<GateSummary> {
-  if (!existsSync(WORKER)) return judgeChange(input);
+  if (!existsSync(WORKER)) return (await import('./judge.js')).judgeChange(input);
   const { base, head, changes, policy, today, baseAt } = input;
   const ms = budgetMs();
   const r = await offThread(
@@ -201,7 +108,7 @@ export async function judgeOffThread(input: JudgeInput): Promise<GateSummary> {
     { base, head },
     ms,
   );
-  if (r === 'timeout')
+  if (r === 'timeout' || r === 'memory')
     return {
       relevant: true,
       verdict: 'fail',
@@ -212,7 +119,7 @@ export async function judgeOffThread(input: JudgeInput): Promise<GateSummary> {
         {
           code: 'input.too_large',
           where: '',
-          message: `the release files took longer than ${Math.round(ms / 1000)} s to read and judge; the gate fails closed (simplify or split them)`,
+          message: `the release files ${beyond(r, ms)} to read and judge; the gate fails closed (simplify or split them)`,
         },
       ],
     };
@@ -227,18 +134,18 @@ export async function judgeOffThread(input: JudgeInput): Promise<GateSummary> {
  * then broken, and the check fails closed), marked `transient` so that it is not kept.
  */
 export async function loadPolicyOffThread(base: RepoSnapshot): Promise<PolicyResult & { transient?: boolean }> {
-  if (!existsSync(WORKER)) return loadPolicy(base);
+  if (!existsSync(WORKER)) return (await import('../src/load/policy.js')).loadPolicy(base);
   // Its own knob (the same 30 s by default), so a test can starve the judging alone.
   const ms = budgetMs('ASL_GATE_POLICY_TIMEOUT_MS');
   const r = await offThread((task) => ({ task, kind: 'policy' }), { base }, ms);
-  if (r === 'timeout')
+  if (r === 'timeout' || r === 'memory')
     return {
       ok: false,
       transient: true,
       findings: [
         error(
           'input.too_large',
-          `the gate config and pack on the base branch took longer than ${Math.round(ms / 1000)} s to read and parse; the gate fails closed (simplify them)`,
+          `the gate config and pack on the base branch ${beyond(r, ms)} to read and parse; the gate fails closed (simplify them)`,
           { file: DEFAULT_CONFIG_PATH },
         ),
       ],
@@ -249,12 +156,21 @@ export async function loadPolicyOffThread(base: RepoSnapshot): Promise<PolicyRes
 
 type Done = Extract<WorkerResult, { ok: true }>;
 
-/** One task in a pooled worker, its snapshot calls answered here; 'timeout' past `ms` (the worker is then ended). */
+/** What a task ran out of, in the words of its finding. */
+const beyond = (r: 'timeout' | 'memory', ms: number) =>
+  r === 'timeout'
+    ? `took longer than ${Math.round(ms / 1000)} s`
+    : `needed more than ${WORKER_LIMITS.maxOldGenerationSizeMb} MB of memory`;
+
+/**
+ * One task in a pooled worker, its snapshot calls answered here; 'timeout' past `ms`, 'memory'
+ * past the worker's heap limit (the worker is then ended either way).
+ */
 async function offThread(
   message: (task: number) => WorkerTask,
   snaps: Partial<Record<SnapshotCall['side'], RepoSnapshot>>,
   ms: number,
-): Promise<Done | 'timeout'> {
+): Promise<Done | 'timeout' | 'memory'> {
   const worker = await acquire();
   const task = nextTask++;
   return new Promise((resolve, reject) => {
@@ -273,7 +189,7 @@ async function offThread(
     const onMessage = (m: SnapshotCall | WorkerResult) => {
       if (m.task !== task) return;
       if ('done' in m) {
-        finish(true, () =>
+        finish(m.heapBytes <= KEEP_HEAP_BYTES, () =>
           m.ok
             ? resolve(m)
             : reject(Object.assign(new Error(m.message), m.status !== undefined ? { status: m.status } : {})),
@@ -300,7 +216,8 @@ async function offThread(
           } satisfies SnapshotReply),
       );
     };
-    const onError = (e: Error) => finish(false, () => reject(e));
+    const onError = (e: Error & { code?: string }) =>
+      finish(false, () => (e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? resolve('memory') : reject(e)));
     const onExit = (code: number) => finish(false, () => reject(new Error(`the gate worker exited with code ${code}`)));
     worker.on('message', onMessage);
     worker.on('error', onError);

@@ -6,7 +6,7 @@
 // replica reads the same bytes and decides the same. Nothing read while a request failed is kept:
 // the engine turns an unreadable file into a finding, and a finding born of a passing 502 must not
 // outlive its event. The next event asks GitHub again; this one still fails closed.
-import { loadPolicy, type PolicyResult } from '../src/load/policy.js';
+import type { PolicyResult } from '../src/load/policy.js';
 import { GitHubSnapshot, type Requester } from '../github/snapshot.js';
 import type { ReleaseFiles } from '../src/engine/touches.js';
 import type { RepoSnapshot } from '../src/snapshot/port.js';
@@ -61,7 +61,7 @@ export function policyAt(
   owner: string,
   repo: string,
   sha: string,
-  parse: PolicyLoader = loadPolicy,
+  parse: PolicyLoader,
 ): Promise<PolicyResult> {
   const load = async () => {
     let clean = true;

@@ -1,7 +1,8 @@
 import { approvalCheckName, MAX_PULL_COMMITS } from '../src/constants.js';
 import { todayUtc } from '../src/dates.js';
-import { rolesRequired, type Policy, type RoleHolders } from '../src/load/policy.js';
-import { GitTreeSnapshot, listPullFiles, type GitHubApi } from '../github/snapshot.js';
+import type { Policy, RoleHolders } from '../src/load/policy.js';
+import { rolesRequired } from '../src/engine/signoff.js';
+import { compareWithBase, GitTreeSnapshot, listPullFiles, type GitHubApi } from '../github/snapshot.js';
 import {
   bind,
   decideRoles,
@@ -191,7 +192,15 @@ export async function reconcile(
     return { outcome, decisions: [], comments: [], gate, head };
   }
 
-  const comments = await listComments(ctx, pr.number);
+  // A command that binds (approve, revoke) needs GitHub's record of the PR's force-pushes,
+  // retargets, closes and reopens since the App saw the head (its own runs cannot say what
+  // happened while it was not looking): the timeline holds those and the comments in one listing.
+  const binds =
+    opts.comment !== undefined &&
+    parseCommands(opts.comment.body).some((cmd) => cmd.name === 'approve' || cmd.name === 'revoke');
+  const { comments, events } = binds
+    ? await listTimeline(ctx, pr.number)
+    : { comments: await listComments(ctx, pr.number), events: undefined };
   // Who pushed matters only to someone's command (the authorizer refuses everyone else anyway): with
   // no command in the thread, the commit listing is skipped and only its length is looked at.
   const commands =
@@ -217,13 +226,6 @@ export async function reconcile(
     : stored.sealed
       ? `the App could not keep the record of decisions on this commit whole (${stored.sealed}); push a new commit`
       : undefined;
-  // GitHub's record of the PR's force-pushes, retargets, closes and reopens: read only when a
-  // command needs to know what happened since the App saw the head (the App's own runs cannot say
-  // what happened while it was not looking).
-  const binds =
-    opts.comment !== undefined &&
-    parseCommands(opts.comment.body).some((cmd) => cmd.name === 'approve' || cmd.name === 'revoke');
-  const events = binds ? await listEvents(ctx, pr.number) : undefined;
   /** No event of `kinds` at or after `t` (GitHub's seconds: a tie counts), and GitHub listed them all. */
   const quietSince = (t: string, kinds: ReadonlySet<string>) =>
     events !== undefined && !events.some((e) => kinds.has(e.event) && !(Date.parse(e.created_at) < Date.parse(t)));
@@ -337,33 +339,60 @@ const HEAD_CHANGES: ReadonlySet<string> = new Set([
   'reopened',
 ]);
 const RETARGETS: ReadonlySet<string> = new Set(['base_ref_changed', 'closed', 'reopened']);
-/** Most pages of a PR's events read; past them the App cannot tell, and binds nothing bare. */
+/** Most pages of a PR's timeline read for its events; past them the App cannot tell, and binds nothing bare. */
 const MAX_EVENT_PAGES = 10;
 
-/** GitHub's record of a PR's events (its clock), or undefined when it lists more than the App reads. */
-async function listEvents(ctx: Ctx, issue: number): Promise<Array<{ event: string; created_at: string }> | undefined> {
-  const out: Array<{ event: string; created_at: string }> = [];
-  for (let page = 1; page <= MAX_EVENT_PAGES; page++) {
-    const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/issues/{issue_number}/events', {
+/**
+ * A PR's comments and its events on GitHub's clock, from one listing of its timeline. Only the
+ * events that can change a head or base are kept (`committed`, `labeled` and the like say nothing
+ * of the kind); one of those the App cannot read counts as a change, now. `events` is undefined
+ * past MAX_EVENT_PAGES pages (then nothing binds bare); the comments are always read whole.
+ */
+async function listTimeline(
+  ctx: Ctx,
+  issue: number,
+): Promise<{ comments: CommentInfo[]; events: Array<{ event: string; created_at: string }> | undefined }> {
+  const comments: CommentInfo[] = [];
+  const events: Array<{ event: string; created_at: string }> = [];
+  let page = 1;
+  for (; ; page++) {
+    const { data } = await ctx.api.request('GET /repos/{owner}/{repo}/issues/{issue_number}/timeline', {
       owner: ctx.owner,
       repo: ctx.repo,
       issue_number: issue,
       per_page: 100,
       page,
     });
-    const list = data as Array<{ event?: unknown; created_at?: unknown }>;
-    for (const e of list) {
-      // An event the App cannot read is one it cannot rule out: take it as a change, now.
-      const ok = typeof e.event === 'string' && typeof e.created_at === 'string' && !isNaN(Date.parse(e.created_at));
-      out.push(
-        ok
-          ? { event: e.event as string, created_at: e.created_at as string }
-          : { event: 'base_ref_changed', created_at: '9999-12-31T23:59:59Z' },
-      );
+    const list = data as Array<Record<string, unknown>>;
+    for (const item of list) {
+      const { event, created_at } = item;
+      if (event === 'commented') comments.push(commentOf(item));
+      else if (typeof event !== 'string' || HEAD_CHANGES.has(event) || RETARGETS.has(event))
+        events.push(
+          typeof event === 'string' && typeof created_at === 'string' && !isNaN(Date.parse(created_at))
+            ? { event, created_at }
+            : { event: 'base_ref_changed', created_at: '9999-12-31T23:59:59Z' },
+        );
     }
-    if (list.length < 100) return out;
+    if (list.length < 100) break;
   }
-  return undefined;
+  return { comments, events: page <= MAX_EVENT_PAGES ? events : undefined };
+}
+
+/** A timeline's `commented` item as the comment it is (the same fields as the comments listing). */
+function commentOf(item: Record<string, unknown>): CommentInfo {
+  const { id, body, created_at, updated_at, html_url, user, performed_via_github_app } = item as Partial<CommentInfo>;
+  if (typeof id !== 'number' || typeof created_at !== 'string' || typeof updated_at !== 'string')
+    throw new Error('GitHub listed a comment in the timeline without its id or dates');
+  return {
+    id,
+    body: typeof body === 'string' ? body : '',
+    created_at,
+    updated_at,
+    html_url: typeof html_url === 'string' ? html_url : '',
+    user: user ?? null,
+    performed_via_github_app: performed_via_github_app ?? null,
+  };
 }
 
 /**
@@ -410,13 +439,34 @@ async function writeCheckOrFallback(
  * thread, so a costly file never holds up this process's other webhooks.
  */
 async function computeGate(ctx: Ctx, pr: PullInfo, policy: Policy, today: string): Promise<GateSummary> {
+  // Trees and blobs are named by SHA: each commit's tree is read once, and a file the head shares
+  // with the base (or with an earlier head) once (bot/immutable.ts).
+  const api = immutableReads(ctx.api, ctx.owner, ctx.repo);
+  const base = new GitTreeSnapshot(api, ctx.owner, ctx.repo, pr.base.sha);
+  const baseAt = { sha: pr.base.sha, repo: `${ctx.owner}/${ctx.repo}` };
+  // Most PRs touch no release. One comparison gives their change and merge base, and the rule
+  // judged with the merge base standing in for the head says so without reading the head: the head
+  // is the merge base plus the change, so unless a changed path lies in a release folder (or
+  // matches the release globs) or is referenced at the base or the merge base, the head's releases
+  // and references are the merge base's, and the change touches nothing there either. Anything
+  // else is judged at the real head, as before. The merge base is usually the base commit, whose
+  // reads are kept.
+  const compared = await compareWithBase(ctx.api, ctx.owner, ctx.repo, pr.base.sha, pr.head.sha, pr.changed_files);
+  if (compared) {
+    const mergeBase =
+      compared.mergeBase === pr.base.sha ? base : new GitTreeSnapshot(api, ctx.owner, ctx.repo, compared.mergeBase);
+    const early = await judgeOffThread({ base, head: mergeBase, changes: compared.files, policy, today, baseAt });
+    if (!early.relevant) return early;
+  }
   // GitHub's entries, as the Action lists them (github/snapshot.ts): fails closed past 3,000 files,
   // on an empty listing and on one shorter than the PR's `changed_files`.
   // A PR that changes nothing (both GitHub's count and its listing say so) touches nothing; an
   // empty listing against any other count fails closed.
-  const listed = (await changesNothing(ctx, pr))
-    ? { ok: true as const, files: [] }
-    : await listPullFiles(ctx.api, ctx.owner, ctx.repo, pr.number, pr.changed_files);
+  const listed = compared
+    ? { ok: true as const, files: compared.files }
+    : (await changesNothing(ctx, pr))
+      ? { ok: true as const, files: [] }
+      : await listPullFiles(ctx.api, ctx.owner, ctx.repo, pr.number, pr.changed_files);
   if (!listed.ok) {
     return {
       relevant: true,
@@ -427,19 +477,8 @@ async function computeGate(ctx: Ctx, pr: PullInfo, policy: Policy, today: string
       findings: [{ code: 'input.too_large', where: '', message: listed.problem }],
     };
   }
-  // Trees and blobs are named by SHA: each commit's tree is read once, and a file the head shares
-  // with the base (or with an earlier head) once (bot/immutable.ts).
-  const api = immutableReads(ctx.api, ctx.owner, ctx.repo);
-  const base = new GitTreeSnapshot(api, ctx.owner, ctx.repo, pr.base.sha);
   const head = new GitTreeSnapshot(api, ctx.owner, ctx.repo, pr.head.sha);
-  return judgeOffThread({
-    base,
-    head,
-    changes: listed.files,
-    policy,
-    today,
-    baseAt: { sha: pr.base.sha, repo: `${ctx.owner}/${ctx.repo}` },
-  });
+  return judgeOffThread({ base, head, changes: listed.files, policy, today, baseAt });
 }
 
 /** GitHub's pull request says it changes no file, and its listing agrees. */
@@ -624,7 +663,7 @@ export async function recheckRefusal(
 ): Promise<string | undefined> {
   const spell = '`/rso recheck`';
   if (!user || user.type === 'Bot') return `${spell} is not taken from bots`;
-  const policy = await policyAt(ctx.api, ctx.owner, ctx.repo, pr.base.sha);
+  const policy = await policyAt(ctx.api, ctx.owner, ctx.repo, pr.base.sha, loadPolicyOffThread);
   if (!policy.ok)
     return `${spell} recomputes nothing while the gate configuration on the base branch is broken; fix it first`;
   const member = new Map<string, boolean>();

@@ -1,4 +1,5 @@
-import { unconfiguredPackRoles, type Policy } from '../src/load/policy.js';
+import type { Policy } from '../src/load/policy.js';
+import { unconfiguredPackRoles } from '../src/engine/signoff.js';
 import { cell } from '../src/report/markdown.js';
 import type { AuditRecord, GateState, LedgerEntry, Outcome, RoleState } from './decide.js';
 import type { CheckFields } from './reconcile.js';

@@ -262,6 +262,18 @@ export async function listPullFiles(
       problem: `GitHub listed ${listed.length} of the ${expected} files this pull request changes, so the ASL gate cannot see the whole change; re-run the check.`,
     };
   }
+  const files = changedFilesOf(listed);
+  if (!files)
+    return {
+      ok: false,
+      problem:
+        'GitHub answered the changed-files listing with something other than files; the ASL gate cannot see the change.',
+    };
+  return { ok: true, files };
+}
+
+/** GitHub's diff entries as the change rule takes them; undefined when one is not a file entry. */
+function changedFilesOf(listed: ReadonlyArray<Partial<ChangedFile> | null>): ChangedFile[] | undefined {
   const files: ChangedFile[] = [];
   for (const f of listed) {
     if (
@@ -269,18 +281,56 @@ export async function listPullFiles(
       typeof f.status !== 'string' ||
       (f.previous_filename !== undefined && typeof f.previous_filename !== 'string') ||
       (f.status === 'renamed' && !f.previous_filename)
-    ) {
-      return {
-        ok: false,
-        problem:
-          'GitHub answered the changed-files listing with something other than files; the ASL gate cannot see the change.',
-      };
-    }
+    )
+      return undefined;
     files.push({
       filename: f.filename,
       status: f.status,
       ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}),
     });
   }
-  return { ok: true, files };
+  return files;
+}
+
+/** Most files a comparison lists (GitHub's documented limit: only the first page, at most 300). */
+export const MAX_COMPARE_FILES = 300;
+
+/**
+ * A PR's change and its merge base from one three-dot comparison of its base and head commits
+ * (`GET /repos/{owner}/{repo}/compare/{base}...{head}`): the same files as the PR's listing, plus
+ * the commit its branch left the base at. Undefined whenever the comparison cannot stand for the
+ * listing — more files than it lists, a count other than the PR's `changed_files` (`expected`),
+ * no merge base, an answer of another shape, or a 404/422 — so the caller lists the PR's files.
+ */
+export async function compareWithBase(
+  api: Requester,
+  owner: string,
+  repo: string,
+  base: string,
+  head: string,
+  expected: number | undefined,
+): Promise<{ mergeBase: string; files: ChangedFile[] } | undefined> {
+  const sha = /^[0-9a-f]{40}$/;
+  if (expected === undefined || expected < 1 || expected > MAX_COMPARE_FILES || !sha.test(base) || !sha.test(head))
+    return undefined;
+  let data: unknown;
+  try {
+    // One commit per page: the files come on the first page whatever its size.
+    ({ data } = await api.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
+      owner,
+      repo,
+      basehead: `${base}...${head}`,
+      per_page: 1,
+    }));
+  } catch (e) {
+    const status = (e as { status?: number }).status;
+    if (status === 404 || status === 422) return undefined;
+    throw e;
+  }
+  const d = data as { merge_base_commit?: { sha?: unknown } | null; files?: unknown } | null;
+  const mergeBase = d?.merge_base_commit?.sha;
+  if (typeof mergeBase !== 'string' || !sha.test(mergeBase) || !Array.isArray(d?.files) || d.files.length !== expected)
+    return undefined;
+  const files = changedFilesOf(d.files as Array<Partial<ChangedFile> | null>);
+  return files && { mergeBase, files };
 }

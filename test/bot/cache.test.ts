@@ -117,7 +117,7 @@ describe("the App's reads by SHA (bot/immutable.ts)", () => {
 
 describe('the releases at a base commit (bot/gate.ts)', () => {
   it('are read once per base SHA; a failed read fails the judgement (closed) and is not kept', async () => {
-    const { judgeChange } = await import('../../bot/gate.js');
+    const { judgeChange } = await import('../../bot/judge.js');
     const { forgetImmutableReads } = await import('../../bot/immutable.js');
     const { loadPolicy } = await import('../../src/load/policy.js');
     const { MemorySnapshot } = await import('../../src/snapshot/memory.js');

@@ -271,7 +271,7 @@ describe('RSO approval App (end to end)', () => {
     expect(repliesTo(c.id)[0].body).toMatch(/touches no release/);
   });
 
-  it('PRs that touch no release, on one base: its config is read once; each costs the listing, its head tree and one check', async () => {
+  it('PRs that touch no release, on one base: its config is read once; each costs one comparison and one check', async () => {
     const costs: string[][] = [];
     for (let i = 0; i < 3; i++) {
       const n = next++;
@@ -285,15 +285,64 @@ describe('RSO approval App (end to end)', () => {
       );
       expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'completed', conclusion: 'success' });
     }
-    // No check-runs lookup, comments or commits; the base's config, tree and releases come from memory.
-    const steady = [
-      'GET /repos/lab/models/pulls/N/files',
-      'GET /repos/lab/models/git/trees/HEAD',
-      'POST /repos/lab/models/check-runs',
-    ];
+    // No check-runs lookup, comments or commits; the base's config, tree and releases come from
+    // memory, and the head is not read: its merge base is the base commit.
+    const steady = [`GET /repos/lab/models/compare/${BASE}...HEAD`, 'POST /repos/lab/models/check-runs'];
     expect(costs[1]).toStrictEqual(steady);
     expect(costs[2]).toStrictEqual(steady);
     expect(gh.calls(/contents\/\.github/).length).toBeLessThanOrEqual(1);
+  });
+
+  describe('a base branch that moved on since the PR left it', () => {
+    // At the merge base the release cites a review kept outside its folder; the base branch has
+    // since moved it into the folder. The PR (from the merge base) edits the old file: its head
+    // still cites it, so it touches the release (SPEC §4: referenced at the base or at the head).
+    const LEFT = 'a1'.repeat(20);
+    const MOVED = 'a2'.repeat(20);
+    const atLeft = () => {
+      const files = exampleRepo('nova-2');
+      files['releases/nova-2/asl.yml'] = files['releases/nova-2/asl.yml'].replace(
+        'evidence: reviews/stress-test.md',
+        'evidence: ../../docs/stress-test.md',
+      );
+      files['docs/stress-test.md'] = files['releases/nova-2/reviews/stress-test.md'];
+      delete files['releases/nova-2/reviews/stress-test.md'];
+      return files;
+    };
+    beforeAll(() => {
+      gh.commits.set(LEFT, atLeft());
+      gh.commits.set(MOVED, exampleRepo('nova-2'));
+    });
+
+    it('a change to a file only the merge base cites touches the release', async () => {
+      const n = next++;
+      const files = { ...atLeft(), 'docs/stress-test.md': '# Stress test, revised\n' };
+      const pr = gh.openPull(n, 'dev-alice', LEFT, sha(n), files, [
+        { filename: 'docs/stress-test.md', status: 'modified' },
+      ]);
+      gh.advanceBase(n, MOVED, exampleRepo('nova-2'));
+      await deliver(bot, 'pull_request', pullRequestEvent(gh, pr));
+      expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'in_progress' });
+      expect(gh.calls(new RegExp(`git/trees/${LEFT}`)).length).toBe(1);
+    });
+
+    it('PRs that left it at one commit and touch no release: the merge base is read once', async () => {
+      const costs: string[][] = [];
+      for (let i = 0; i < 3; i++) {
+        const n = next++;
+        const pr = gh.openPull(n, 'dev-alice', LEFT, sha(n), { ...atLeft(), [`src/g${i}.py`]: 'pass\n' }, [
+          { filename: `src/g${i}.py`, status: 'added' },
+        ]);
+        gh.advanceBase(n, MOVED, exampleRepo('nova-2'));
+        const before = gh.requests.length;
+        await deliver(bot, 'pull_request', pullRequestEvent(gh, pr));
+        costs.push(gh.requests.slice(before).map((r) => `${r.method} ${r.path.replace(pr.head, 'HEAD')}`));
+        expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'completed', conclusion: 'success' });
+      }
+      const steady = [`GET /repos/lab/models/compare/${MOVED}...HEAD`, 'POST /repos/lab/models/check-runs'];
+      expect(costs[1]).toStrictEqual(steady);
+      expect(costs[2]).toStrictEqual(steady);
+    });
   });
 
   it('a PR that changes the gate config needs RSO approval', async () => {
@@ -333,10 +382,10 @@ describe('RSO approval App (end to end)', () => {
   });
 
   it('API 500 twice then 200: retried and done', async () => {
-    gh.fail({ method: 'GET', path: /\/pulls\/\d+\/files$/, status: 500, times: 2 });
+    gh.fail({ method: 'GET', path: /\/compare\/\w+\.\.\.\w+$/, status: 500, times: 2 });
     const pr = await openRelease('nova-2');
     expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'in_progress' });
-    expect(gh.calls(new RegExp(`pulls/${pr.number}/files`))).toHaveLength(3);
+    expect(gh.calls(new RegExp(`compare/\\w+\\.\\.\\.${pr.head}`))).toHaveLength(3);
   });
 
   it('API 500 forever: never success, and one clear log line', async () => {
@@ -348,7 +397,7 @@ describe('RSO approval App (end to end)', () => {
     expect(gh.latestCheck(pr.head)).toMatchObject({ conclusion: 'success' });
     // Now GitHub breaks: a push arrives, nothing can be read.
     gh.push(n, sha(n, 5), files, 'dev-alice');
-    gh.fail({ method: 'GET', path: /\/pulls\/\d+\/files$/, status: 500 });
+    gh.fail({ method: 'GET', path: /\/compare\/\w+\.\.\.\w+$/, status: 500 });
     await deliver(bot, 'pull_request', pullRequestEvent(gh, pr, 'synchronize'));
     expect(gh.latestCheck(pr.head)?.conclusion ?? null).not.toBe('success');
     // The log line travels through the child's stdout pipe: give it a moment to arrive.
@@ -360,7 +409,7 @@ describe('RSO approval App (end to end)', () => {
   it('a secondary rate limit is backed off and retried', async () => {
     gh.fail({
       method: 'GET',
-      path: /\/pulls\/\d+\/files$/,
+      path: /\/compare\/\w+\.\.\.\w+$/,
       status: 403,
       times: 1,
       headers: { 'retry-after': '1' },
@@ -368,6 +417,6 @@ describe('RSO approval App (end to end)', () => {
     });
     const pr = await openRelease('nova-2');
     expect(gh.latestCheck(pr.head)).toMatchObject({ status: 'in_progress' });
-    expect(gh.calls(new RegExp(`pulls/${pr.number}/files`))).toHaveLength(2);
+    expect(gh.calls(new RegExp(`compare/\\w+\\.\\.\\.${pr.head}`))).toHaveLength(2);
   });
 });

@@ -66,7 +66,7 @@ describe('the shared judging pool', () => {
     const c = gh.comment(pr.number, 'rso-kaplan', '/rso recheck');
     await deliver(bot, 'issue_comment', commentEvent(gh, c));
     // Judging again reads the changed files again.
-    expect(gh.requests.slice(before).some((r) => r.path.endsWith(`/pulls/${pr.number}/files`))).toBe(true);
+    expect(gh.requests.slice(before).some((r) => r.path.endsWith(`/compare/${pr.base}...${pr.head}`))).toBe(true);
     expect(gh.reactions.find((r) => r.comment === c.id)?.content).toBe('+1');
   });
 });

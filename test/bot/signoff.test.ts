@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCommands } from '../../bot/commands.js';
 import { bind, decide, decideRoles, type CommentInfo, type LedgerEntry, type RoleRules } from '../../bot/decide.js';
-import { loadPolicy, rolesRequired } from '../../src/load/policy.js';
+import { loadPolicy } from '../../src/load/policy.js';
+import { rolesRequired } from '../../src/engine/signoff.js';
 import { MemorySnapshot } from '../../src/snapshot/memory.js';
 import { exampleRepo, ROOT, writeRepo } from '../helpers/repo.js';
 

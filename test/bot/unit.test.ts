@@ -54,20 +54,14 @@ describe('App handlers (nock)', () => {
       .get('/repos/lab/models/contents/.github%2Fasl-gate.yml')
       .query({ ref: BASE })
       .reply(404, { message: 'Not Found' })
-      // No check-runs lookup, comments or commits: nothing to approve needs no state.
-      .get('/repos/lab/models/pulls/7/files')
-      .query(true)
-      .reply(200, [{ filename: 'docs/readme.md', status: 'modified' }])
+      // No check-runs lookup, comments or commits: nothing to approve needs no state. One
+      // comparison gives the change and its merge base (the base commit): the head is not read.
+      .get(`/repos/lab/models/compare/${BASE}...${HEAD}`)
+      .query({ per_page: '1' })
+      .reply(200, { merge_base_commit: { sha: BASE }, files: [{ filename: 'docs/readme.md', status: 'modified' }] })
       .get(`/repos/lab/models/git/trees/${BASE}`)
       .query({ recursive: '1' })
       .reply(200, { sha: BASE, tree: [], truncated: false })
-      .get(`/repos/lab/models/git/trees/${HEAD}`)
-      .query({ recursive: '1' })
-      .reply(200, {
-        sha: HEAD,
-        tree: [{ path: 'docs/readme.md', mode: '100644', type: 'blob', sha: '1'.repeat(40), size: 3 }],
-        truncated: false,
-      })
       .post(
         '/repos/lab/models/check-runs',
         (body) =>
@@ -83,7 +77,13 @@ describe('App handlers (nock)', () => {
       name: 'pull_request',
       payload: webhook('pull_request', 'opened', {
         number: 7,
-        pull_request: { number: 7, state: 'open', head: { sha: HEAD }, base: { sha: BASE, ref: 'main' } },
+        pull_request: {
+          number: 7,
+          state: 'open',
+          head: { sha: HEAD },
+          base: { sha: BASE, ref: 'main' },
+          changed_files: 1,
+        },
         repository,
         installation: { id: 77 },
       }) as never,
@@ -182,6 +182,10 @@ function releasePr(opts: { comments?: unknown[]; checkRun?: unknown; files?: boo
     .reply(200, { total_count: opts.checkRun ? 1 : 0, check_runs: opts.checkRun ? [opts.checkRun] : [] });
   if (opts.files !== false) {
     scope
+      // A comparison GitHub cannot make (404): the PR's own listing, and the head read whole.
+      .get(`/repos/lab/models/compare/${BASE}...${HEAD}`)
+      .query(true)
+      .reply(404, { message: 'Not Found' })
       .get('/repos/lab/models/pulls/7/files')
       .query(true)
       .reply(
@@ -309,19 +313,21 @@ describe('App rules (nock)', () => {
       .get(`/repos/lab/models/commits/${HEAD}/check-runs`)
       .query(true)
       .reply(200, { total_count: 1, check_runs: [run] })
-      .get('/repos/lab/models/issues/7/comments')
+      // A binding command reads the timeline: the comments, and GitHub's record of force-pushes and
+      // retargets since the App saw the head (none here; a commit's item has no date and says nothing).
+      .get('/repos/lab/models/issues/7/timeline')
       .query(true)
-      .reply(200, [sticky, approve])
+      .reply(200, [
+        { event: 'committed', sha: HEAD },
+        { ...sticky, event: 'commented' },
+        { ...approve, event: 'commented' },
+      ])
       .get('/repos/lab/models/pulls/7/commits')
       .query(true)
       .reply(200, [{ sha: HEAD, author: { id: 11, login: 'dev-alice' }, committer: { id: 11, login: 'dev-alice' } }])
       // The commenter's login is listed: whoever holds it now must be the commenter (by id).
       .get('/users/rso-kaplan')
       .reply(200, { id: 99, login: 'rso-kaplan' })
-      // GitHub's record of force-pushes and retargets since the App saw the head: none.
-      .get('/repos/lab/models/issues/7/events')
-      .query(true)
-      .reply(200, [])
       // A recorded command goes into a new run of the same name, never over the newest one.
       .post(
         '/repos/lab/models/check-runs',
@@ -383,15 +389,15 @@ describe('App rules (nock)', () => {
       .get(`/repos/lab/models/commits/${HEAD}/check-runs`)
       .query(true)
       .reply(200, { total_count: 1, check_runs: [run] })
-      .get('/repos/lab/models/issues/7/comments')
+      .get('/repos/lab/models/issues/7/timeline')
       .query(true)
-      .reply(200, [{ ...sticky, body: stickyBody }, bob])
+      .reply(200, [
+        { ...sticky, body: stickyBody, event: 'commented' },
+        { ...bob, event: 'commented' },
+      ])
       .get('/repos/lab/models/pulls/7/commits')
       .query(true)
       .reply(200, [{ sha: HEAD, author: { id: 11, login: 'dev-alice' }, committer: { id: 11, login: 'dev-alice' } }])
-      .get('/repos/lab/models/issues/7/events')
-      .query(true)
-      .reply(200, [])
       .get('/orgs/lab/teams/responsible-scaling/memberships/dev-bob')
       .reply(404, { message: 'Not Found' })
       .patch('/repos/lab/models/check-runs/5', (b) => b.status === 'in_progress')

@@ -72,6 +72,8 @@ export interface Pull {
   base: string;
   /** The base branch's name (`base.ref`). */
   baseRef: string;
+  /** Where the PR's branch left the base branch: `base` until the base branch moves on (advanceBase). */
+  mergeBase: string;
   commits: Array<{ sha: string; author: string; committer: string }>;
 }
 
@@ -151,6 +153,31 @@ export class GitHubStandIn {
     this.get(/^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/, ({ params, query }) =>
       this.pullFilesPage(params[0], params[1], Number(params[2]), query),
     );
+    // A three-dot comparison of two commits, as a PR between them: its merge base, its commits (a
+    // page of them) and, on the first page only, at most 300 changed files. The stand-in knows the
+    // commit graph only through its PRs: a pair no PR joins is unknown.
+    this.get(/^\/repos\/([^/]+)\/([^/]+)\/compare\/([0-9a-f]{40})\.\.\.([0-9a-f]{40})$/, ({ params, query }) => {
+      const pr = [...this.pulls.values()].find((p) => p.base === params[2] && p.head === params[3]);
+      if (!pr) return { status: 404, body: { message: 'Not Found' } };
+      const perPage = Number(query.per_page ?? 250);
+      const page = Number(query.page ?? 1);
+      const files = page === 1 ? (this.pullFiles.get(pr.number) ?? []).slice(0, 300) : [];
+      const commitJson = (sha: string) =>
+        documented('commit', { sha, url: 'https://x', html_url: 'https://x', files: [] });
+      return {
+        status: 200,
+        body: documented('commit-comparison', {
+          base_commit: commitJson(pr.base),
+          merge_base_commit: commitJson(pr.mergeBase),
+          status: pr.mergeBase === pr.base ? 'ahead' : 'diverged',
+          ahead_by: pr.commits.length,
+          behind_by: pr.mergeBase === pr.base ? 0 : 1,
+          total_commits: pr.commits.length,
+          commits: pr.commits.slice((page - 1) * perPage, page * perPage).map((c) => commitJson(c.sha)),
+          files: files.map((f, i) => diffEntry(f, i)),
+        }),
+      };
+    });
     this.appRoutes();
     this.issueRoutes();
   }
@@ -308,6 +335,7 @@ export class GitHubStandIn {
       author,
       base,
       baseRef,
+      mergeBase: base,
       head,
       commits: [{ sha: head, author, committer: author }],
     };
@@ -338,8 +366,19 @@ export class GitHubStandIn {
     const from = { ref: { from: pr.baseRef }, sha: { from: pr.base } };
     pr.base = base;
     pr.baseRef = baseRef;
+    pr.mergeBase = base;
     this.events.push({ issue: number, event: 'base_ref_changed', created_at: this.now() });
     return from;
+  }
+
+  /**
+   * The base branch of PR `number` moves on to commit `sha` (holding `files`) while the PR's branch
+   * stays where it left it: its merge base is still the old base commit.
+   */
+  advanceBase(number: number, sha: string, files: TreeFiles): void {
+    const pr = this.pulls.get(number)!;
+    this.commits.set(sha, files);
+    pr.base = sha;
   }
 
   /** A comment by `login` on PR `number`, as GitHub stores it; returns the record. */
@@ -546,6 +585,45 @@ export class GitHubStandIn {
         }),
       ),
     }));
+    // The timeline: comments (`commented`, the comment's fields plus `event` and `actor`), the
+    // events above, and one `committed` item per commit, which, like GitHub's, has no `created_at`.
+    // GitHub orders it by time; here comments and events by their clock, commits first.
+    this.get(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/timeline$/, ({ params, query }) => {
+      const issue = Number(params[2]);
+      const committed = (this.pulls.get(issue)?.commits ?? []).map((c) => ({
+        event: 'committed',
+        sha: c.sha,
+        node_id: 'C',
+        url: 'https://x',
+        html_url: 'https://x',
+        author: { name: c.author, email: 'a@x', date: '2026-11-01T00:00:00Z' },
+        committer: { name: c.committer, email: 'a@x', date: '2026-11-01T00:00:00Z' },
+        message: 'release',
+        tree: { sha: c.sha, url: 'https://x' },
+        parents: [],
+        verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
+      }));
+      const timed = [
+        ...this.comments
+          .filter((c) => c.issue === issue)
+          .map((c) => ({
+            at: c.created_at,
+            item: { ...this.commentJson(c), event: 'commented', actor: userJson(c.user) },
+          })),
+        ...this.events
+          .filter((e) => e.issue === issue)
+          .map((e, i) => ({
+            at: e.created_at,
+            item: documented('issue-event-for-issue-items', {
+              id: 100_000 + i,
+              event: e.event,
+              created_at: e.created_at,
+              actor: userJson(this.user('dev-mallory')),
+            }),
+          })),
+      ].sort((a, b) => a.at.localeCompare(b.at));
+      return { status: 200, body: page([...committed, ...timed.map((t) => t.item)], query) };
+    });
     this.on('POST', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/, ({ params, body }) => {
       if (tooLong((body as { body?: string }).body, COMMENT_MAX)) return unprocessable(COMMENT_MAX);
       const c = this.comment(Number(params[2]), installationUser().login, (body as { body: string }).body);
@@ -864,21 +942,26 @@ export class GitHubStandIn {
     return {
       status: 200,
       headers: linkHeader(`${this.url}/repos/${owner}/${repo}/pulls/${pull}/files`, page, perPage, listed.length),
-      body: slice.map((f, i) => ({
-        sha: (i + 1).toString(16).padStart(40, '0'),
-        filename: f.filename,
-        status: f.status,
-        // A removed file has only deletions; a pure rename changes no line.
-        additions: f.status === 'removed' || f.status === 'renamed' ? 0 : 1,
-        deletions: f.status === 'removed' ? 1 : 0,
-        changes: f.status === 'renamed' ? 0 : 1,
-        blob_url: `https://github.com/o/r/blob/x/${f.filename}`,
-        raw_url: `https://github.com/o/r/raw/x/${f.filename}`,
-        contents_url: `https://api.github.com/repos/o/r/contents/${f.filename}`,
-        ...(f.status === 'renamed' ? { previous_filename: f.previous_filename } : {}),
-      })),
+      body: slice.map((f, i) => diffEntry(f, i)),
     };
   }
+}
+
+/** One changed file as the PR files listing and a comparison show it (GitHub's diff-entry). */
+function diffEntry(f: PullFile, i: number): Record<string, unknown> {
+  return {
+    sha: (i + 1).toString(16).padStart(40, '0'),
+    filename: f.filename,
+    status: f.status,
+    // A removed file has only deletions; a pure rename changes no line.
+    additions: f.status === 'removed' || f.status === 'renamed' ? 0 : 1,
+    deletions: f.status === 'removed' ? 1 : 0,
+    changes: f.status === 'renamed' ? 0 : 1,
+    blob_url: `https://github.com/o/r/blob/x/${f.filename}`,
+    raw_url: `https://github.com/o/r/raw/x/${f.filename}`,
+    contents_url: `https://api.github.com/repos/o/r/contents/${f.filename}`,
+    ...(f.status === 'renamed' ? { previous_filename: f.previous_filename } : {}),
+  };
 }
 
 /** GitHub's documented limits: a check run's output.summary and output.text, a comment's body. */

@@ -1,5 +1,5 @@
 import { error, type Finding } from '../../findings.js';
-import { closest } from '../../suggest.js';
+import { closest, editDistance } from '../../suggest.js';
 import type { ParsedYaml, YamlPath } from '../yaml/safe-yaml.js';
 import { DATE_FORMAT_MESSAGE, SCHEMAS, type Assessment, type Config, type Declaration, type Pack } from './index.js';
 
@@ -37,22 +37,35 @@ export async function validate<K extends FileKind>(kind: K, parsed: ParsedYaml):
   // One finding per root cause. A mistyped key (`releasedate`) is reported once, as the unknown key
   // with its suggestion, not again as the required key it misspells; a value that is not a date
   // at all is not also said to be no real calendar day.
-  const misspelt = new Set<string>();
+  const missingAt = new Map<string, string[]>();
   const notDates = new Set<string>();
   for (const { issue, path } of issues) {
-    if (issue.code === 'unrecognized_keys') {
-      const known = keysAt(SCHEMAS[kind], path).filter((k) => !Object.hasOwn(valueAt(parsed.value, path) ?? {}, k));
-      for (const key of issue.keys) {
-        const near = closest(key, known);
-        if (near !== undefined) misspelt.add(JSON.stringify([...path, near]));
-      }
+    if (issue.code === 'invalid_type' && path.length > 0 && valueAt(parsed.value, path) === undefined) {
+      const at = JSON.stringify(path.slice(0, -1));
+      missingAt.set(at, [...(missingAt.get(at) ?? []), String(path.at(-1))]);
     }
     if (issue.code === 'invalid_format' && issue.message === DATE_FORMAT_MESSAGE) notDates.add(JSON.stringify(path));
   }
+  const misspelt = new Set<string>();
+  for (const { issue, path } of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const missing = missingAt.get(JSON.stringify(path));
+    if (!missing) continue;
+    const known = knownKeys(kind, parsed, path);
+    for (const key of issue.keys)
+      for (const required of missing)
+        // Only a key close to a missing one can misspell it: a hostile file's thousands of unknown
+        // keys cost one distance each, not one per known key.
+        if (
+          (editDistance(key, required) <= 3 || required.toLowerCase().startsWith(key.toLowerCase())) &&
+          closest(key, known) === required
+        )
+          misspelt.add(JSON.stringify([...path, required]));
+  }
   for (const { issue, path } of issues) {
     if (issue.code === 'unrecognized_keys') {
+      const known = knownKeys(kind, parsed, path);
       for (const key of issue.keys) {
-        const known = keysAt(SCHEMAS[kind], path).filter((k) => !Object.hasOwn(valueAt(parsed.value, path) ?? {}, k));
         add(() =>
           schemaError(
             parsed,
@@ -98,6 +111,12 @@ export async function validate<K extends FileKind>(kind: K, parsed: ParsedYaml):
     );
   }
   return { ok: false, findings };
+}
+
+/** The keys the schema allows at `path` that the file does not already use: what an unknown key may misspell. */
+function knownKeys(kind: FileKind, parsed: ParsedYaml, path: readonly (string | number)[]): string[] {
+  const here = valueAt(parsed.value, path) ?? {};
+  return keysAt(SCHEMAS[kind], path).filter((k) => !Object.hasOwn(here, k));
 }
 
 export function schemaError(parsed: ParsedYaml, path: YamlPath, message: string, key: boolean): Finding {
