@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 // The judging workers: everything that parses a repository's files runs in one of them, off the
-// App's event loop (and out of its main thread's heap; see workerLimits).
+// App's event loop (and out of its main thread's heap; see WORKER_LIMITS).
 import { DEFAULT_CONFIG_PATH } from '../src/constants.js';
 import { error } from '../src/findings.js';
 import type { Policy, PolicyResult } from '../src/load/policy.js';

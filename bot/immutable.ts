@@ -6,6 +6,7 @@
 // replica reads the same bytes and decides the same. Nothing read while a request failed is kept:
 // the engine turns an unreadable file into a finding, and a finding born of a passing 502 must not
 // outlive its event. The next event asks GitHub again; this one still fails closed.
+import { FULL_SHA } from '../src/constants.js';
 import type { PolicyResult } from '../src/load/policy.js';
 import { GitHubSnapshot, type Requester } from '../github/snapshot.js';
 import type { ReleaseFiles } from '../src/engine/touches.js';
@@ -39,7 +40,7 @@ export function immutableReads(api: Requester, owner: string, repo: string): Req
     request(route: string, params: Record<string, unknown> = {}) {
       const m = GIT_OBJECT.exec(route);
       const sha = m ? String(params.tree_sha ?? params.file_sha) : '';
-      if (!m || !/^[0-9a-f]{40}$/.test(sha)) return api.request(route, params);
+      if (!m || !FULL_SHA.test(sha)) return api.request(route, params);
       const what = `${repoKey(owner, repo)}:${m[1].split('/')[0]}${params.recursive ? ':recursive' : ''}`;
       return objects.get(ShaCache.key(sha, what), async () => {
         const { status, data } = await api.request(route, params);
@@ -77,7 +78,7 @@ export function policyAt(
     return { value: value, clean: clean && !transient };
   };
   // A base named otherwise than by a full SHA is read every time (the API always sends full SHAs).
-  if (!/^[0-9a-f]{40}$/.test(sha)) return load().then((r) => r.value);
+  if (!FULL_SHA.test(sha)) return load().then((r) => r.value);
   return keptIfClean(policies, ShaCache.key(sha, `${repoKey(owner, repo)}:policy`), load);
 }
 
@@ -90,7 +91,7 @@ export function baseReleasesAt(
   globs: readonly string[],
   load: () => Promise<ReleaseFiles[]>,
 ): Promise<ReleaseFiles[]> {
-  if (!/^[0-9a-f]{40}$/.test(at.sha)) return load();
+  if (!FULL_SHA.test(at.sha)) return load();
   return baseReleases.get(ShaCache.key(at.sha, `${at.repo.toLowerCase()}:releases:${JSON.stringify(globs)}`), load);
 }
 

@@ -1,4 +1,4 @@
-import { MAX_PULL_FILES } from '../src/constants.js';
+import { FULL_SHA, MAX_PULL_FILES } from '../src/constants.js';
 import type { ChangedFile } from '../src/engine/touches.js';
 import type { Entry, EntryType, RepoSnapshot } from '../src/snapshot/port.js';
 
@@ -310,8 +310,13 @@ export async function compareWithBase(
   head: string,
   expected: number | undefined,
 ): Promise<{ mergeBase: string; files: ChangedFile[] } | undefined> {
-  const sha = /^[0-9a-f]{40}$/;
-  if (expected === undefined || expected < 1 || expected > MAX_COMPARE_FILES || !sha.test(base) || !sha.test(head))
+  if (
+    expected === undefined ||
+    expected < 1 ||
+    expected > MAX_COMPARE_FILES ||
+    !FULL_SHA.test(base) ||
+    !FULL_SHA.test(head)
+  )
     return undefined;
   let data: unknown;
   try {
@@ -329,7 +334,12 @@ export async function compareWithBase(
   }
   const d = data as { merge_base_commit?: { sha?: unknown } | null; files?: unknown } | null;
   const mergeBase = d?.merge_base_commit?.sha;
-  if (typeof mergeBase !== 'string' || !sha.test(mergeBase) || !Array.isArray(d?.files) || d.files.length !== expected)
+  if (
+    typeof mergeBase !== 'string' ||
+    !FULL_SHA.test(mergeBase) ||
+    !Array.isArray(d?.files) ||
+    d.files.length !== expected
+  )
     return undefined;
   const files = changedFilesOf(d.files as Array<Partial<ChangedFile> | null>);
   return files && { mergeBase, files };

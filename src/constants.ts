@@ -9,6 +9,9 @@ export const DEFAULT_CONFIG_PATH = '.github/asl-gate.yml';
 /** GitHub lists at most this many files of a pull request; past it a change cannot be seen whole. */
 export const MAX_PULL_FILES = 3000;
 
+/** A full commit, tree or blob SHA as GitHub's API names them: what names its content for good. */
+export const FULL_SHA = /^[0-9a-f]{40}$/;
+
 /** GitHub's pull-request commits endpoint lists at most this many commits. */
 export const MAX_PULL_COMMITS = 250;
 

@@ -293,6 +293,33 @@ describe('RSO approval App (end to end)', () => {
     expect(gh.calls(/contents\/\.github/).length).toBeLessThanOrEqual(1);
   });
 
+  it('an approval costs eight requests, the timeline standing for the comments and the events', async () => {
+    const costs: string[][] = [];
+    for (let i = 0; i < 2; i++) {
+      const pr = await openRelease('nova-2');
+      const before = gh.requests.length;
+      await say(pr.number, 'rso-kaplan', '/rso approve');
+      expect(gh.latestCheck(pr.head)).toMatchObject({ conclusion: 'success' });
+      costs.push(
+        gh.requests
+          .slice(before)
+          .map((r) => `${r.method} ${r.path.replace(pr.head, 'HEAD').replace(new RegExp(`/${pr.number}(/|$)`), '/N$1')}`)
+          .map((r) => r.replace(/comments\/\d+/, 'comments/ID')),
+      );
+    }
+    // The second: the RSO's login was resolved by the first.
+    expect(costs[1]).toStrictEqual([
+      'GET /repos/lab/models/pulls/N',
+      'GET /repos/lab/models/commits/HEAD/check-runs',
+      'GET /repos/lab/models/issues/N/timeline',
+      'GET /repos/lab/models/pulls/N/commits',
+      'POST /repos/lab/models/check-runs',
+      'GET /repos/lab/models/commits/HEAD/check-runs',
+      'PATCH /repos/lab/models/issues/comments/ID',
+      'POST /repos/lab/models/issues/comments/ID/reactions',
+    ]);
+  });
+
   describe('a base branch that moved on since the PR left it', () => {
     // At the merge base the release cites a review kept outside its folder; the base branch has
     // since moved it into the folder. The PR (from the merge base) edits the old file: its head
