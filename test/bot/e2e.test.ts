@@ -303,7 +303,9 @@ describe('RSO approval App (end to end)', () => {
       costs.push(
         gh.requests
           .slice(before)
-          .map((r) => `${r.method} ${r.path.replace(pr.head, 'HEAD').replace(new RegExp(`/${pr.number}(/|$)`), '/N$1')}`)
+          .map(
+            (r) => `${r.method} ${r.path.replace(pr.head, 'HEAD').replace(new RegExp(`/${pr.number}(/|$)`), '/N$1')}`,
+          )
           .map((r) => r.replace(/comments\/\d+/, 'comments/ID')),
       );
     }
