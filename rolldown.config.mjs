@@ -65,6 +65,14 @@ export default defineConfig([
       chunkFileNames: '[name]-[hash].js',
     },
   },
+  // The App's judging worker, over tsc's lib/bot/gate-worker.js: each worker is its own isolate,
+  // and as one file it holds only the parts of yaml, zod and the engine it runs (23 MB resident
+  // instead of 35, measured on Node 24). The App's main thread runs from tsc's output.
+  {
+    ...shared,
+    input: 'bot/gate-worker.ts',
+    output: { dir: 'lib/bot', format: 'esm', entryFileNames: 'gate-worker.js', codeSplitting: false },
+  },
   // The engine as a library (what the CLI and the Action run), for embedding and benchmarks.
   {
     ...shared,

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 // The judging workers: everything that parses a repository's files runs in one of them, off the
-// App's event loop (and out of its main thread's heap; see WORKER_LIMITS).
+// App's event loop (and out of its main thread's heap; see workerLimits).
 import { DEFAULT_CONFIG_PATH } from '../src/constants.js';
 import { error } from '../src/findings.js';
 import type { Policy, PolicyResult } from '../src/load/policy.js';
@@ -42,36 +42,46 @@ const WORKER = fileURLToPath(new URL('./gate-worker.js', import.meta.url));
 /** Two cores is the usual App host: one worker each, kept between tasks (a start costs ~50 ms). */
 const MAX_WORKERS = 2;
 /**
- * A worker whose heap a task left larger than this is ended rather than kept: V8 holds on to the
- * heap a hostile or very large release grew (150 MB for three 250 KiB files), and an idle worker
- * never collects it. An ordinary release leaves a worker near 30 MB.
+ * A worker whose heap a task left larger than this is ended rather than kept: an idle worker never
+ * gives back the heap a hostile or very large release grew (60–90 MB for three such files).
+ * Ordinary tasks leave a worker at 13–30 MB (measured over the bench's 900 tasks); ending one
+ * costs a new worker, about 50 ms, on its next task. V8 keeps an ended worker's pages pooled for
+ * other threads for 8 s, then returns them.
  */
-const KEEP_HEAP_BYTES = 64 * 1024 * 1024;
+const KEEP_HEAP_BYTES = 40 * 1024 * 1024;
 const idle: Worker[] = [];
 let workers = 0;
 const waiting: Array<(w: Worker) => void> = [];
 let nextTask = 0;
 
-/** How long one PR's files may take to judge before the gate fails closed. */
-function budgetMs(variable = 'ASL_GATE_JUDGE_TIMEOUT_MS'): number {
-  const ms = Number(process.env[variable]);
-  return Number.isFinite(ms) && ms > 0 ? ms : 30_000;
+/** A positive number from the environment, or `fallback`. */
+function setting(variable: string, fallback: number): number {
+  const n = Number(process.env[variable]);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
 }
+
+/** How long one PR's files may take to judge before the gate fails closed. */
+const budgetMs = (variable = 'ASL_GATE_JUDGE_TIMEOUT_MS') => setting(variable, 30_000);
 
 /**
  * A judging worker's heap. Unlimited, V8 sizes an isolate's heap by the machine's memory
- * (gigabytes on a large host) and grows it lazily; judging a release needs little (the bench's
- * three hostile 250 KiB files fit in 16 MB), so these bounds cost nothing and cap what a release
- * can make the App hold. A task that exceeds them fails closed, like one past the time budget.
+ * (gigabytes on a large host) and grows it lazily. Judging a release needs far less (a hostile
+ * 250 KiB file of short keys needs 32–48 MB), so this bound costs nothing and caps what one
+ * release can make the App hold; `ASL_GATE_JUDGE_HEAP_MB` changes it. A task that needs more
+ * fails closed, like one past the time budget. V8's `--max-old-space-size` and
+ * `--max-semi-space-size` flags override these for every thread, so `npm start` passes neither.
  */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 4 };
+const workerLimits = () => ({
+  maxOldGenerationSizeMb: setting('ASL_GATE_JUDGE_HEAP_MB', 256),
+  maxYoungGenerationSizeMb: 4,
+});
 
 async function acquire(): Promise<Worker> {
   const w = idle.pop();
   if (w) return w;
   if (workers < MAX_WORKERS) {
     workers++;
-    const worker = new Worker(WORKER, { resourceLimits: WORKER_LIMITS });
+    const worker = new Worker(WORKER, { resourceLimits: workerLimits() });
     worker.unref(); // an idle worker never keeps the process alive
     return worker;
   }
@@ -160,7 +170,7 @@ type Done = Extract<WorkerResult, { ok: true }>;
 const beyond = (r: 'timeout' | 'memory', ms: number) =>
   r === 'timeout'
     ? `took longer than ${Math.round(ms / 1000)} s`
-    : `needed more than ${WORKER_LIMITS.maxOldGenerationSizeMb} MB of memory`;
+    : `needed more than ${workerLimits().maxOldGenerationSizeMb} MB of memory`;
 
 /**
  * One task in a pooled worker, its snapshot calls answered here; 'timeout' past `ms`, 'memory'

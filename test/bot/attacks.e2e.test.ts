@@ -432,4 +432,39 @@ describe('9. a hostile file', () => {
       await strict.stop();
     }
   });
+
+  it('a file that needs more memory than a worker has fails the gate closed; the next release is judged as usual', async () => {
+    // One 250 KiB mapping of short unique keys: parsing it peaks near 30 MB, past a 16 MB worker
+    // heap, while an ordinary release fits in it (the default is 256 MB).
+    const HEAP_MB = 16;
+    const small = await startBot(gh, { ASL_GATE_JUDGE_HEAP_MB: String(HEAP_MB) });
+    try {
+      let dense = 'id: x\nkind: comprehensive\n';
+      for (let i = 0; dense.length < 250 * 1024; i++) dense += `k${i}: 1\n`;
+      const files = edit(
+        nova(),
+        'releases/nova-2/asl.yml',
+        'assessments:\n',
+        'assessments:\n  - assessments/dense.yml\n',
+      );
+      files['releases/nova-2/assessments/dense.yml'] = dense;
+      const n = next++;
+      const pr = gh.openPull(n, 'dev-alice', MAIN, uniq(n), files, releaseChanges(files));
+      expect(await deliver(small, 'pull_request', pullRequestEvent(gh, pr))).toBe(200);
+      expect(check(pr.head)).toMatchObject({ status: 'completed', conclusion: 'failure' });
+      expect(check(pr.head)!.output.summary).toContain(
+        `needed more than ${HEAP_MB} MB of memory to read and judge; the gate fails closed`,
+      );
+      expect((await fetch(`${small.url}/ping`)).status).toBe(200);
+
+      // The worker that ran out was ended; a new one judges the next release in full.
+      const m = next++;
+      const ordinary = gh.openPull(m, 'dev-alice', MAIN, uniq(m), nova(), releaseChanges(nova()));
+      expect(await deliver(small, 'pull_request', pullRequestEvent(gh, ordinary))).toBe(200);
+      expect(check(ordinary.head)).toMatchObject({ status: 'in_progress' });
+      expect(check(ordinary.head)!.output.summary).not.toMatch(/memory/);
+    } finally {
+      await small.stop();
+    }
+  });
 });

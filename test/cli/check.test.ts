@@ -35,9 +35,9 @@ describe('asl-gate check (process)', () => {
   it("the README's quick start shows exactly what the command prints", () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const quick = readme.slice(readme.indexOf('## Quick start'));
-    expect(quick).toContain('npm ci\nnpx asl-gate check examples\n');
+    expect(quick).toContain('npm ci\nnpx asl-gate check examples --now 2026-12-01\n');
     const shown = /```text\n([\s\S]*?)```/.exec(quick)![1];
-    expect(asl(['check', 'examples']).stdout).toBe(shown);
+    expect(asl(['check', 'examples', '--now', '2026-12-01']).stdout).toBe(shown);
   });
 
   it('with no PATH, check and due read the repository around the working folder', () => {
