@@ -289,65 +289,58 @@ export function sealedCheck(state: RunState, key: GateKey, why: string): CheckFi
   };
 }
 
+/** A check run's fields: `completed` with a conclusion, or `in_progress` without one. */
+function fields(
+  conclusion: 'success' | 'failure' | undefined,
+  title: string,
+  summary: string,
+  text: string,
+): CheckFields {
+  const output = { title, summary, text };
+  return conclusion ? { status: 'completed', conclusion, output } : { status: 'in_progress', output };
+}
+
 function renderRsoCheck(view: CheckView, text: string): CheckFields {
   const { outcome, gate, head, policy } = view;
   const from = policy.settings.approval.fromLevel;
   switch (outcome.state) {
     case 'not_release':
-      return {
-        status: 'completed',
-        conclusion: 'success',
-        output: {
-          title: 'Not a release',
-          summary: 'This pull request touches no model release, gate configuration or pack: no RSO approval is needed.',
-          text,
-        },
-      };
+      return fields(
+        'success',
+        'Not a release',
+        'This pull request touches no model release, gate configuration or pack: no RSO approval is needed.',
+        text,
+      );
     case 'gate_failing':
-      return {
-        status: 'completed',
-        conclusion: 'failure',
-        output: {
-          title: `ASL gate fails on ${short(head)}`,
-          summary: `RSO approval cannot be granted while the ASL gate fails on this commit.\n\n${findingsList(gate)}`,
-          text,
-        },
-      };
+      return fields(
+        'failure',
+        `ASL gate fails on ${short(head)}`,
+        `RSO approval cannot be granted while the ASL gate fails on this commit.\n\n${findingsList(gate)}`,
+        text,
+      );
     case 'not_required':
-      return {
-        status: 'completed',
-        conclusion: 'success',
-        output: {
-          title: 'RSO approval not required',
-          summary: `The ASL gate passes on ${short(head)}, every declared level is below ${from} and no noncompliance is acknowledged.`,
-          text,
-        },
-      };
+      return fields(
+        'success',
+        'RSO approval not required',
+        `The ASL gate passes on ${short(head)}, every declared level is below ${from} and no noncompliance is acknowledged.`,
+        text,
+      );
     case 'approved':
-      return {
-        status: 'completed',
-        conclusion: 'success',
-        output: {
-          title: `Approved by @${outcome.record.user.login} for ${short(head)}`,
-          summary: audit(outcome.record),
-          text,
-        },
-      };
+      return fields(
+        'success',
+        `Approved by @${outcome.record.user.login} for ${short(head)}`,
+        audit(outcome.record),
+        text,
+      );
     case 'rejected':
-      return {
-        status: 'completed',
-        conclusion: 'failure',
-        output: { title: `Rejected by @${outcome.record.user.login}`, summary: audit(outcome.record), text },
-      };
+      return fields('failure', `Rejected by @${outcome.record.user.login}`, audit(outcome.record), text);
     default:
-      return {
-        status: 'in_progress',
-        output: {
-          title: `Waiting for RSO approval of ${short(head)}`,
-          summary: `An RSO approves this exact commit by commenting \`/rso approve ${short(head)}\`.${outcome.blocked ? `\n\nNo approval counts: ${outcome.blocked}.` : ''}${outcome.revokedBy ? `\n\nThe previous decision was revoked by @${outcome.revokedBy.user.login} at ${outcome.revokedBy.at} (${outcome.revokedBy.commentUrl}).` : ''}`,
-          text,
-        },
-      };
+      return fields(
+        undefined,
+        `Waiting for RSO approval of ${short(head)}`,
+        `An RSO approves this exact commit by commenting \`/rso approve ${short(head)}\`.${outcome.blocked ? `\n\nNo approval counts: ${outcome.blocked}.` : ''}${outcome.revokedBy ? `\n\nThe previous decision was revoked by @${outcome.revokedBy.user.login} at ${outcome.revokedBy.at} (${outcome.revokedBy.commentUrl}).` : ''}`,
+        text,
+      );
   }
 }
 
@@ -356,65 +349,48 @@ function renderSignoffCheck({ outcome, gate, head, roles = [], why }: CheckView,
   const audit = roleAudit(roles, why);
   switch (outcome.state) {
     case 'not_release':
-      return {
-        status: 'completed',
-        conclusion: 'success',
-        output: {
-          title: 'Not a release',
-          summary: 'This pull request touches no model release, gate configuration or pack: no sign-off is needed.',
-          text,
-        },
-      };
+      return fields(
+        'success',
+        'Not a release',
+        'This pull request touches no model release, gate configuration or pack: no sign-off is needed.',
+        text,
+      );
     case 'gate_failing':
-      return {
-        status: 'completed',
-        conclusion: 'failure',
-        output: {
-          title: `ASL gate fails on ${short(head)}`,
-          summary: `No sign-off can be granted while the ASL gate fails on this commit.\n\n${findingsList(gate)}`,
-          text,
-        },
-      };
+      return fields(
+        'failure',
+        `ASL gate fails on ${short(head)}`,
+        `No sign-off can be granted while the ASL gate fails on this commit.\n\n${findingsList(gate)}`,
+        text,
+      );
     case 'not_required':
-      return {
-        status: 'completed',
-        conclusion: 'success',
-        output: {
-          title: 'Sign-off not required',
-          summary: `The ASL gate passes on ${short(head)}; no rule of signoff.require applies to the declared levels and no noncompliance is acknowledged.`,
-          text,
-        },
-      };
+      return fields(
+        'success',
+        'Sign-off not required',
+        `The ASL gate passes on ${short(head)}; no rule of signoff.require applies to the declared levels and no noncompliance is acknowledged.`,
+        text,
+      );
     case 'approved':
-      return {
-        status: 'completed',
-        conclusion: 'success',
-        output: {
-          title: `Signed off for ${short(head)} by ${roles.map((r) => `@${r.record!.user.login} (${r.role})`).join(', ')}`,
-          summary: audit,
-          text,
-        },
-      };
+      return fields(
+        'success',
+        `Signed off for ${short(head)} by ${roles.map((r) => `@${r.record!.user.login} (${r.role})`).join(', ')}`,
+        audit,
+        text,
+      );
     case 'rejected':
-      return {
-        status: 'completed',
-        conclusion: 'failure',
-        output: {
-          title: `Rejected by @${outcome.record.user.login}${outcome.record.role ? ` as ${outcome.record.role}` : ''}`,
-          summary: audit,
-          text,
-        },
-      };
+      return fields(
+        'failure',
+        `Rejected by @${outcome.record.user.login}${outcome.record.role ? ` as ${outcome.record.role}` : ''}`,
+        audit,
+        text,
+      );
     default: {
       const open = roles.filter((r) => r.state !== 'approved').map((r) => r.role);
-      return {
-        status: 'in_progress',
-        output: {
-          title: `Waiting for sign-off of ${short(head)}: ${open.join(', ')}`,
-          summary: `Each required role signs off this exact commit, each by a different person: ${open.map((r) => `\`/signoff approve ${r} ${short(head)}\``).join(', ')}.${outcome.blocked ? `\n\nNo approval counts: ${outcome.blocked}.` : ''}\n\n${audit}`,
-          text,
-        },
-      };
+      return fields(
+        undefined,
+        `Waiting for sign-off of ${short(head)}: ${open.join(', ')}`,
+        `Each required role signs off this exact commit, each by a different person: ${open.map((r) => `\`/signoff approve ${r} ${short(head)}\``).join(', ')}.${outcome.blocked ? `\n\nNo approval counts: ${outcome.blocked}.` : ''}\n\n${audit}`,
+        text,
+      );
     }
   }
 }
