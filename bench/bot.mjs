@@ -229,8 +229,9 @@ console.log(
 await throughput(bot, 10_000 - 4500 - 5 * APPROVALS - 100 - 1);
 phase('10,000 events');
 const rssAfter = bot.rss();
-// A judging worker a large task left big is ended (bot/gate.ts); V8 hands its pages back to the
-// system some seconds later, so the figure right after the hostile release still holds them.
+// A judging worker a large task left big is ended (bot/gate.ts); V8 keeps its pages pooled for
+// other threads for 8 s before it hands them back, so the figure right after the hostile release
+// still holds them.
 await new Promise((r) => setTimeout(r, 15_000));
 phase('15 s idle');
 console.log('\nRSS by phase (MB)');

@@ -66,17 +66,44 @@ function isPrivateKey(pem: string): boolean {
 }
 
 /**
+ * The App's own settings (README, "Secrets and settings") and the least each may be. The App reads
+ * an unset or malformed one as its default; a malformed one is refused here instead, so that a
+ * typo never silently leaves a budget other than the one the operator meant.
+ */
+const SETTINGS = {
+  ASL_GATE_JUDGE_TIMEOUT_MS: 1,
+  ASL_GATE_POLICY_TIMEOUT_MS: 1,
+  // Below this a worker cannot hold the engine itself, and every release would fail closed.
+  ASL_GATE_JUDGE_HEAP_MB: 16,
+  ASL_GATE_WRITE_SPACING_MS: 0,
+  ASL_GATE_RETRY_DELAY_MS: 0,
+};
+
+/** Each setting that is set but is not a number at or above its least value. */
+export function settingProblems(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(SETTINGS).flatMap(([name, least]) => {
+    const value = env[name];
+    if (value === undefined || value === '') return [];
+    const n = Number(value);
+    return Number.isFinite(n) && n >= least ? [] : [`${name} ${JSON.stringify(value)} is not a number >= ${least}`];
+  });
+}
+
+/**
  * The one line `npm start` prints before Probot starts, or undefined when it should print none.
  * `refuse` means exit without starting Probot.
  */
 export function startupVerdict(env: NodeJS.ProcessEnv, cwd: string): { refuse: boolean; line: string } | undefined {
   const seen = probotEnv(env, cwd);
   const problems = productionProblems(seen, cwd);
+  const settings = settingProblems(seen);
   if (seen.NODE_ENV === 'production') {
-    return problems.length
-      ? { refuse: true, line: `asl-gate: not starting (NODE_ENV=production): ${problems.join('; ')}` }
+    const all = [...problems, ...settings];
+    return all.length
+      ? { refuse: true, line: `asl-gate: not starting (NODE_ENV=production): ${all.join('; ')}` }
       : undefined;
   }
+  if (settings.length) return { refuse: true, line: `asl-gate: not starting: ${settings.join('; ')}` };
   const missing = problems.length
     ? `${problems.join('; ')}, so Probot may open its setup page or accept webhooks signed with "${PROBOT_DEFAULT_SECRET}"`
     : 'credentials are complete';

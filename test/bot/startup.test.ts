@@ -81,6 +81,28 @@ describe('npm start with NODE_ENV=production', () => {
     ]);
   });
 
+  it('refuses a malformed tuning setting rather than quietly using its default', async () => {
+    const r = await start({
+      ...production,
+      APP_ID: '4242',
+      PRIVATE_KEY: privateKey(),
+      WEBHOOK_SECRET: 's3cret',
+      ASL_GATE_JUDGE_HEAP_MB: '4',
+      ASL_GATE_JUDGE_TIMEOUT_MS: '30s',
+      ASL_GATE_WRITE_SPACING_MS: '0',
+    });
+    expect(r.code).toBe(2);
+    expect(lines(r.output)).toStrictEqual([
+      'asl-gate: not starting (NODE_ENV=production): ASL_GATE_JUDGE_TIMEOUT_MS "30s" is not a number >= 1; ASL_GATE_JUDGE_HEAP_MB "4" is not a number >= 16',
+    ]);
+    // Outside production too: a typo in a budget is never the budget.
+    const dev = await start({ ASL_GATE_RETRY_DELAY_MS: '-1' });
+    expect(dev.code).toBe(2);
+    expect(lines(dev.output)).toStrictEqual([
+      'asl-gate: not starting: ASL_GATE_RETRY_DELAY_MS "-1" is not a number >= 0',
+    ]);
+  });
+
   it('with REDIS_URL, checks at start that Redis answers, and stops in one line when it does not', async () => {
     // Probot would otherwise start, answer /ping, and leave every API call waiting on a Redis that
     // is not there: a replica that cannot share the rate limit must not look healthy.

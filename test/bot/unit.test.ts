@@ -46,14 +46,30 @@ const unmatched = () => refused;
 const repository = { name: 'models', full_name: 'lab/models', owner: { login: 'lab' } };
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
+/**
+ * What every handled event reads first: an installation token, with `pull` the PR (a comment's
+ * event does not carry it), then the base's gate config (`config`, or a 404 when undefined).
+ */
+function tokenAndConfig(config: string | undefined, opts: { pull?: boolean } = {}) {
+  const scope = nock(API)
+    .post('/app/installations/77/access_tokens')
+    .reply(201, { token: 't', expires_at: '2099-01-01T00:00:00Z', permissions: {} });
+  if (opts.pull) scope.get('/repos/lab/models/pulls/7').reply(200, pull);
+  const read = scope.get('/repos/lab/models/contents/.github%2Fasl-gate.yml').query({ ref: BASE });
+  if (config === undefined) return read.reply(404, { message: 'Not Found' });
+  return read.reply(200, {
+    type: 'file',
+    path: '.github/asl-gate.yml',
+    name: 'asl-gate.yml',
+    size: Buffer.byteLength(config),
+    encoding: 'base64',
+    content: b64(config),
+  });
+}
+
 describe('App handlers (nock)', () => {
   it('a PR that touches no release gets a success check at once', async () => {
-    const scope = nock(API)
-      .post('/app/installations/77/access_tokens')
-      .reply(201, { token: 't', expires_at: '2099-01-01T00:00:00Z', permissions: {} })
-      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml')
-      .query({ ref: BASE })
-      .reply(404, { message: 'Not Found' })
+    const scope = tokenAndConfig(undefined)
       // No check-runs lookup, comments or commits: nothing to approve needs no state. One
       // comparison gives the change and its merge base (the base commit): the head is not read.
       .get(`/repos/lab/models/compare/${BASE}...${HEAD}`)
@@ -106,19 +122,7 @@ describe('App handlers (nock)', () => {
   });
 
   it('a broken base config sets the check to failure, never success', async () => {
-    const scope = nock(API)
-      .post('/app/installations/77/access_tokens')
-      .reply(201, { token: 't', expires_at: '2099-01-01T00:00:00Z', permissions: {} })
-      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml')
-      .query({ ref: BASE })
-      .reply(200, {
-        type: 'file',
-        path: '.github/asl-gate.yml',
-        name: 'asl-gate.yml',
-        size: 20,
-        encoding: 'base64',
-        content: b64('policy: nope-1\n'),
-      })
+    const scope = tokenAndConfig('policy: nope-1\n')
       .get(`/repos/lab/models/commits/${HEAD}/check-runs`)
       .query(true)
       .reply(200, { total_count: 0, check_runs: [] })
@@ -164,19 +168,7 @@ function releasePr(opts: { comments?: unknown[]; checkRun?: unknown; files?: boo
     })),
     ...folders.map((path) => ({ path, mode: '040000', type: 'tree', sha: 'f'.repeat(40) })),
   ];
-  const scope = nock(API)
-    .post('/app/installations/77/access_tokens')
-    .reply(201, { token: 't', expires_at: '2099-01-01T00:00:00Z', permissions: {} })
-    .get('/repos/lab/models/contents/.github%2Fasl-gate.yml')
-    .query({ ref: BASE })
-    .reply(200, {
-      type: 'file',
-      path: '.github/asl-gate.yml',
-      name: 'asl-gate.yml',
-      size: 10,
-      encoding: 'base64',
-      content: b64(files['.github/asl-gate.yml']),
-    })
+  const scope = tokenAndConfig(files['.github/asl-gate.yml'])
     .get(`/repos/lab/models/commits/${HEAD}/check-runs`)
     .query(true)
     .reply(200, { total_count: opts.checkRun ? 1 : 0, check_runs: opts.checkRun ? [opts.checkRun] : [] });
@@ -295,21 +287,7 @@ describe('App rules (nock)', () => {
     const approve = comment(700, 'rso-kaplan', 99, '/rso approve');
     const sticky = { ...comment(600, 'asl-gate[bot]', 1, stickyBody), performed_via_github_app: { id: 4242 } };
     let written = '';
-    const scope = nock(API)
-      .post('/app/installations/77/access_tokens')
-      .reply(201, { token: 't', expires_at: '2099-01-01T00:00:00Z', permissions: {} })
-      .get('/repos/lab/models/pulls/7')
-      .reply(200, pull)
-      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml')
-      .query({ ref: BASE })
-      .reply(200, {
-        type: 'file',
-        path: '.github/asl-gate.yml',
-        name: 'asl-gate.yml',
-        size: 10,
-        encoding: 'base64',
-        content: b64(exampleRepo()['.github/asl-gate.yml']),
-      })
+    const scope = tokenAndConfig(exampleRepo()['.github/asl-gate.yml'], { pull: true })
       .get(`/repos/lab/models/commits/${HEAD}/check-runs`)
       .query(true)
       .reply(200, { total_count: 1, check_runs: [run] })
@@ -371,21 +349,7 @@ describe('App rules (nock)', () => {
     };
     const bob = comment(701, 'dev-bob', 12, '/rso approve');
     const sticky = { ...comment(600, 'asl-gate[bot]', 1, 'placeholder'), performed_via_github_app: { id: 4242 } };
-    const scope = nock(API)
-      .post('/app/installations/77/access_tokens')
-      .reply(201, { token: 't', expires_at: '2099-01-01T00:00:00Z', permissions: {} })
-      .get('/repos/lab/models/pulls/7')
-      .reply(200, pull)
-      .get('/repos/lab/models/contents/.github%2Fasl-gate.yml')
-      .query({ ref: BASE })
-      .reply(200, {
-        type: 'file',
-        path: '.github/asl-gate.yml',
-        name: 'asl-gate.yml',
-        size: 10,
-        encoding: 'base64',
-        content: b64(exampleRepo()['.github/asl-gate.yml']),
-      })
+    const scope = tokenAndConfig(exampleRepo()['.github/asl-gate.yml'], { pull: true })
       .get(`/repos/lab/models/commits/${HEAD}/check-runs`)
       .query(true)
       .reply(200, { total_count: 1, check_runs: [run] })
