@@ -68,8 +68,9 @@ const budgetMs = (variable = 'ASL_GATE_JUDGE_TIMEOUT_MS') => setting(variable, 3
  * (gigabytes on a large host) and grows it lazily. Judging a release needs far less (a hostile
  * 250 KiB file of short keys needs 32–48 MB), so this bound costs nothing and caps what one
  * release can make the App hold; `ASL_GATE_JUDGE_HEAP_MB` changes it. A task that needs more
- * fails closed, like one past the time budget. V8's `--max-old-space-size` and
- * `--max-semi-space-size` flags override these for every thread, so `npm start` passes neither.
+ * fails closed, like one past the time budget. V8 applies `--max-old-space-size` and
+ * `--max-heap-size` to every thread over these bounds, so the App refuses to start with either
+ * (bot/startup.ts).
  */
 const workerLimits = () => ({
   maxOldGenerationSizeMb: setting('ASL_GATE_JUDGE_HEAP_MB', 256),

@@ -90,13 +90,31 @@ export function settingProblems(env: NodeJS.ProcessEnv): string[] {
 }
 
 /**
+ * A heap flag given to Node: V8 applies it to every thread, so it replaces the judging workers' own
+ * heap bound (`ASL_GATE_JUDGE_HEAP_MB`; measured: a worker bounded at 16 MB then grew to 112 MB).
+ */
+export function heapFlagProblem(execArgv: readonly string[], nodeOptions: string | undefined): string | undefined {
+  const flag = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)].find((a) =>
+    /^--max[-_](old[-_]space|heap)[-_]size(=|$)/.test(a),
+  );
+  return flag
+    ? `Node's ${flag.split('=')[0]} would override each judging worker's heap bound: remove it (set ASL_GATE_JUDGE_HEAP_MB instead)`
+    : undefined;
+}
+
+/**
  * The one line `npm start` prints before Probot starts, or undefined when it should print none.
  * `refuse` means exit without starting Probot.
  */
-export function startupVerdict(env: NodeJS.ProcessEnv, cwd: string): { refuse: boolean; line: string } | undefined {
+export function startupVerdict(
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  execArgv: readonly string[] = process.execArgv,
+): { refuse: boolean; line: string } | undefined {
   const seen = probotEnv(env, cwd);
   const problems = productionProblems(seen, cwd);
-  const settings = settingProblems(seen);
+  const heapFlag = heapFlagProblem(execArgv, env.NODE_OPTIONS);
+  const settings = [...settingProblems(seen), ...(heapFlag ? [heapFlag] : [])];
   if (seen.NODE_ENV === 'production') {
     const all = [...problems, ...settings];
     return all.length

@@ -103,6 +103,20 @@ describe('npm start with NODE_ENV=production', () => {
     ]);
   });
 
+  it("refuses a Node heap flag, which would lift the judging workers' heap bound", async () => {
+    const r = await start({
+      ...production,
+      APP_ID: '4242',
+      PRIVATE_KEY: privateKey(),
+      WEBHOOK_SECRET: 's3cret',
+      NODE_OPTIONS: '--max-old-space-size=512',
+    });
+    expect(r.code).toBe(2);
+    expect(lines(r.output)).toStrictEqual([
+      "asl-gate: not starting (NODE_ENV=production): Node's --max-old-space-size would override each judging worker's heap bound: remove it (set ASL_GATE_JUDGE_HEAP_MB instead)",
+    ]);
+  });
+
   it('with REDIS_URL, checks at start that Redis answers, and stops in one line when it does not', async () => {
     // Probot would otherwise start, answer /ping, and leave every API call waiting on a Redis that
     // is not there: a replica that cannot share the rate limit must not look healthy.

@@ -57,10 +57,7 @@ export async function parseYaml(text: string, file: string): Promise<ParseResult
   if (problems.length > 0) return { ok: false, findings: problems };
 
   // The document is not kept: a release may hold thousands of files and findings are rare, so
-  // positions are found by parsing the text again when a finding asks for one. That document is
-  // shared by the findings located in the same turn of the event loop (a schema check or a rule
-  // locates all of its findings at once) and then dropped: kept, it would be ~40 times the text
-  // (10 MB for a 256 KiB file of short keys) for as long as the release is judged.
+  // positions are found by parsing the text again, once, when the first finding asks for one.
   let again: { doc: Document.Parsed; lineCounter: LineCounter } | undefined;
   return {
     ok: true,
@@ -68,10 +65,7 @@ export async function parseYaml(text: string, file: string): Promise<ParseResult
       file,
       value,
       locate: (path, opts) => {
-        if (!again) {
-          again = parse(text);
-          setImmediate(() => (again = undefined));
-        }
+        again ??= parse(text);
         return positionIn(file, again.lineCounter)(offsetOf(again.doc, path, opts?.key ?? false));
       },
     },
