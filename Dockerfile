@@ -35,4 +35,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
 # Probot stops on SIGINT: it closes the server, lets the requests in flight finish, and exits 0.
 STOPSIGNAL SIGINT
 # `npm start`'s exact command (package.json), without npm in between: signals reach Node directly.
-CMD ["node", "--memory-saver-mode", "lib/bot/main.js"]
+CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=25", "lib/bot/main.js"]

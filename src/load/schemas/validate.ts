@@ -110,6 +110,9 @@ export async function validate<K extends FileKind>(kind: K, parsed: ParsedYaml):
       ),
     );
   }
+  // Every finding is placed: the document that placed them need not outlive this check (the file
+  // failed it, so few if any findings about it follow).
+  parsed.forgetPositions();
   return { ok: false, findings };
 }
 
