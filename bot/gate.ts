@@ -42,13 +42,16 @@ const WORKER = fileURLToPath(new URL('./gate-worker.js', import.meta.url));
 /** Two cores is the usual App host: one worker each, kept between tasks (a start costs ~50 ms). */
 const MAX_WORKERS = 2;
 /**
- * A worker whose heap a task left larger than this is ended rather than kept: an idle worker never
- * gives back the heap a hostile or very large release grew (60–90 MB for three such files).
- * Ordinary tasks leave a worker at 13–30 MB (measured over the bench's 900 tasks); ending one
- * costs a new worker, about 50 ms, on its next task. V8 keeps an ended worker's pages pooled for
- * other threads for 8 s, then returns them.
+ * A worker whose heap a task left larger than this, or that a task gave more than KEEP_READ_CHARS
+ * of files to parse, is ended rather than kept: an idle worker never gives back what a hostile or
+ * very large release made it take (V8 keeps freed pages in the worker's pools, which its heap size
+ * does not count: three 250 KiB files left one below 40 MB of heap, 45 MB more resident).
+ * Ordinary tasks leave a worker at 13–30 MB of heap after reading a few KiB; ending one costs a
+ * new worker, about 50 ms, on its next task. V8 keeps an ended worker's pages pooled for other
+ * threads for 8 s, then returns them.
  */
 const KEEP_HEAP_BYTES = 40 * 1024 * 1024;
+const KEEP_READ_CHARS = 256 * 1024;
 const idle: Worker[] = [];
 let workers = 0;
 const waiting: Array<(w: Worker) => void> = [];
@@ -186,6 +189,7 @@ async function offThread(
   const task = nextTask++;
   return new Promise((resolve, reject) => {
     let settled = false;
+    let read = 0; // characters of files this task was given to parse
     const finish = (healthy: boolean, fn: () => void) => {
       if (settled) return;
       settled = true;
@@ -200,7 +204,7 @@ async function offThread(
     const onMessage = (m: SnapshotCall | WorkerResult) => {
       if (m.task !== task) return;
       if ('done' in m) {
-        finish(m.heapBytes <= KEEP_HEAP_BYTES, () =>
+        finish(m.heapBytes <= KEEP_HEAP_BYTES && read <= KEEP_READ_CHARS, () =>
           m.ok
             ? resolve(m)
             : reject(Object.assign(new Error(m.message), m.status !== undefined ? { status: m.status } : {})),
@@ -216,7 +220,10 @@ async function offThread(
             ? snap.readFile(m.path)
             : snap.list(m.path);
       call.then(
-        (value) => !settled && worker.postMessage({ id: m.id, ok: true, value } satisfies SnapshotReply),
+        (value) => {
+          if (typeof value === 'string') read += value.length;
+          if (!settled) worker.postMessage({ id: m.id, ok: true, value } satisfies SnapshotReply);
+        },
         (e: { message?: string; status?: number }) =>
           !settled &&
           worker.postMessage({
