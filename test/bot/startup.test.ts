@@ -43,23 +43,27 @@ function launch(env: NodeJS.ProcessEnv, cwd: string): { stop: () => void; exited
 }
 
 const lines = (s: string) => s.split('\n').filter((l) => l.trim() !== '');
+/** The start stopped with exit code 2 and said exactly `line`, nothing else. */
+function refused(exit: Exit, line: string): void {
+  expect(exit.code).toBe(2);
+  expect(lines(exit.output)).toStrictEqual([line]);
+}
 const production = { NODE_ENV: 'production' };
+/** Production with every credential in place: what is refused then is refused for another reason. */
+const credentialed = () => ({ ...production, APP_ID: '4242', PRIVATE_KEY: privateKey(), WEBHOOK_SECRET: 's3cret' });
 
 describe('npm start with NODE_ENV=production', () => {
   it('names everything missing in one line and exits 2', async () => {
     const r = await start(production);
-    expect(r.code).toBe(2);
-    expect(lines(r.output)).toStrictEqual([
+    refused(
+      r,
       'asl-gate: not starting (NODE_ENV=production): APP_ID is not set; PRIVATE_KEY or PRIVATE_KEY_PATH is not set; WEBHOOK_SECRET is not set',
-    ]);
+    );
   });
 
   it('refuses an unreadable key file without a stack trace or setup mode', async () => {
     const r = await start({ ...production, APP_ID: '4242', PRIVATE_KEY_PATH: 'missing.pem', WEBHOOK_SECRET: 's3cret' });
-    expect(r.code).toBe(2);
-    expect(lines(r.output)).toStrictEqual([
-      'asl-gate: not starting (NODE_ENV=production): PRIVATE_KEY_PATH "missing.pem" cannot be read (ENOENT)',
-    ]);
+    refused(r, 'asl-gate: not starting (NODE_ENV=production): PRIVATE_KEY_PATH "missing.pem" cannot be read (ENOENT)');
   });
 
   it("refuses a key that is not a private key, and Probot's default secret", async () => {
@@ -67,54 +71,45 @@ describe('npm start with NODE_ENV=production', () => {
       { ...production, APP_ID: '4242', PRIVATE_KEY_PATH: 'key.pem', WEBHOOK_SECRET: 'development' },
       folder({ 'key.pem': 'not a key\n' }),
     );
-    expect(r.code).toBe(2);
-    expect(lines(r.output)).toStrictEqual([
+    refused(
+      r,
       'asl-gate: not starting (NODE_ENV=production): PRIVATE_KEY_PATH "key.pem" is not a PEM private key; WEBHOOK_SECRET is Probot\'s public default "development"',
-    ]);
+    );
   });
 
   it('refuses a non-numeric APP_ID and a PRIVATE_KEY that is not a key', async () => {
     const r = await start({ ...production, APP_ID: 'rso-approval', PRIVATE_KEY: 'abc', WEBHOOK_SECRET: 's3cret' });
-    expect(r.code).toBe(2);
-    expect(lines(r.output)).toStrictEqual([
+    refused(
+      r,
       'asl-gate: not starting (NODE_ENV=production): APP_ID "rso-approval" is not a number; PRIVATE_KEY is not a PEM private key',
-    ]);
+    );
   });
 
   it('refuses a malformed tuning setting rather than quietly using its default', async () => {
     const r = await start({
-      ...production,
-      APP_ID: '4242',
-      PRIVATE_KEY: privateKey(),
-      WEBHOOK_SECRET: 's3cret',
+      ...credentialed(),
       ASL_GATE_JUDGE_HEAP_MB: '4',
       ASL_GATE_JUDGE_TIMEOUT_MS: '30s',
       ASL_GATE_WRITE_SPACING_MS: '0',
     });
-    expect(r.code).toBe(2);
-    expect(lines(r.output)).toStrictEqual([
+    refused(
+      r,
       'asl-gate: not starting (NODE_ENV=production): ASL_GATE_JUDGE_TIMEOUT_MS "30s" is not a number >= 1; ASL_GATE_JUDGE_HEAP_MB "4" is not a number >= 16',
-    ]);
+    );
     // Outside production too: a typo in a budget is never the budget.
     const dev = await start({ ASL_GATE_RETRY_DELAY_MS: '-1' });
-    expect(dev.code).toBe(2);
-    expect(lines(dev.output)).toStrictEqual([
-      'asl-gate: not starting: ASL_GATE_RETRY_DELAY_MS "-1" is not a number >= 0',
-    ]);
+    refused(dev, 'asl-gate: not starting: ASL_GATE_RETRY_DELAY_MS "-1" is not a number >= 0');
   });
 
   it("refuses a Node heap flag, which would lift the judging workers' heap bound", async () => {
     const r = await start({
-      ...production,
-      APP_ID: '4242',
-      PRIVATE_KEY: privateKey(),
-      WEBHOOK_SECRET: 's3cret',
+      ...credentialed(),
       NODE_OPTIONS: '--max-old-space-size=512',
     });
-    expect(r.code).toBe(2);
-    expect(lines(r.output)).toStrictEqual([
+    refused(
+      r,
       "asl-gate: not starting (NODE_ENV=production): Node's --max-old-space-size would override each judging worker's heap bound: remove it (set ASL_GATE_JUDGE_HEAP_MB instead)",
-    ]);
+    );
   });
 
   it('with REDIS_URL, checks at start that Redis answers, and stops in one line when it does not', async () => {
@@ -122,16 +117,13 @@ describe('npm start with NODE_ENV=production', () => {
     // is not there: a replica that cannot share the rate limit must not look healthy.
     const port = await freePort();
     const r = await start({
-      ...production,
-      APP_ID: '4242',
-      PRIVATE_KEY: privateKey(),
-      WEBHOOK_SECRET: 's3cret',
+      ...credentialed(),
       REDIS_URL: `redis://:hunter2@127.0.0.1:${port}`,
     });
-    expect(r.code).toBe(2);
-    expect(lines(r.output)).toStrictEqual([
+    refused(
+      r,
       `asl-gate: not starting: REDIS_URL redis://:***@127.0.0.1:${port} does not answer (ECONNREFUSED); Probot's shared throttling needs it: start Redis, fix the address, or unset REDIS_URL`,
-    ]);
+    );
   });
 
   it('reads the credentials from .env as Probot does, and starts', async () => {
