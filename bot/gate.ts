@@ -123,22 +123,23 @@ export async function judgeOffThread(input: JudgeInput): Promise<GateSummary> {
     ms,
   );
   if (r === 'timeout' || r === 'memory')
-    return {
-      relevant: true,
-      verdict: 'fail',
-      approvalRequired: true,
-      policyChanged: false,
-      releases: [],
-      findings: [
-        {
-          code: 'input.too_large',
-          where: '',
-          message: `the release files ${beyond(r, ms)} to read and judge; the gate fails closed (simplify or split them)`,
-        },
-      ],
-    };
+    return failedClosed(
+      `the release files ${beyond(r, ms)} to read and judge; the gate fails closed (simplify or split them)`,
+    );
   if (!('gate' in r)) throw new Error('the gate worker answered a judge task without a verdict');
   return r.gate;
+}
+
+/** A change the App could not read or judge in full: relevant, failing, one `input.too_large`. */
+export function failedClosed(message: string): GateSummary {
+  return {
+    relevant: true,
+    verdict: 'fail',
+    approvalRequired: true,
+    policyChanged: false,
+    releases: [],
+    findings: [{ code: 'input.too_large', where: '', message }],
+  };
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   type RoleState,
 } from './decide.js';
 import { parseCommands, roleOf } from './commands.js';
-import { judgeOffThread, loadPolicyOffThread } from './gate.js';
+import { failedClosed, judgeOffThread, loadPolicyOffThread } from './gate.js';
 import { immutableReads, policyAt } from './immutable.js';
 import {
   CHECK_OUTPUT_MAX,
@@ -467,16 +467,7 @@ async function computeGate(ctx: Ctx, pr: PullInfo, policy: Policy, today: string
     : (await changesNothing(ctx, pr))
       ? { ok: true as const, files: [] }
       : await listPullFiles(ctx.api, ctx.owner, ctx.repo, pr.number, pr.changed_files);
-  if (!listed.ok) {
-    return {
-      relevant: true,
-      verdict: 'fail',
-      approvalRequired: true,
-      policyChanged: false,
-      releases: [],
-      findings: [{ code: 'input.too_large', where: '', message: listed.problem }],
-    };
-  }
+  if (!listed.ok) return failedClosed(listed.problem);
   const head = new GitTreeSnapshot(api, ctx.owner, ctx.repo, pr.head.sha);
   return judgeOffThread({ base, head, changes: listed.files, policy, today, baseAt });
 }

@@ -5,30 +5,18 @@
 // repeated. The size is the author's to choose: an acknowledged-noncompliance `reason` (free text,
 // shown in the releases table and again, base64, in the state) on an on-time assessment is only a
 // warning, so the gate still passes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commentEvent, deliver, pullRequestEvent, startBot, type BotProcess, releaseChanges } from '../helpers/bot.js';
+import { describe, expect, it } from 'vitest';
+import { exampleAppAgainstStandIn } from '../helpers/app.js';
+import { commentEvent, deliver, pullRequestEvent, releaseChanges } from '../helpers/bot.js';
 import { exampleRepo } from '../helpers/repo.js';
-import { GitHubStandIn, type TreeFiles } from '../standin/github.js';
+import type { TreeFiles } from '../standin/github.js';
 
 const MAIN = 'b'.repeat(40);
 const LIMIT = 65_535;
-let gh: GitHubStandIn;
-let bot: BotProcess;
+// The stand-in enforces GitHub's documented 65,535-character limit on output.summary/output.text (422).
+const { gh, bot } = exampleAppAgainstStandIn(MAIN);
 
-beforeAll(async () => {
-  gh = new GitHubStandIn();
-  // The stand-in enforces GitHub's documented 65,535-character limit on output.summary/output.text (422).
-  await gh.start();
-  gh.commits.set(MAIN, { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml'], 'README.md': '# models\n' });
-  gh.user('rso-kaplan');
-  bot = await startBot(gh);
-});
-afterAll(async () => {
-  await bot?.stop();
-  await gh?.stop();
-});
-
-const check = (sha: string) => gh.latestCheck(sha, 'RSO approval: main');
+const check = (sha: string) => gh().latestCheck(sha, 'RSO approval: main');
 const withReason = (n: number): TreeFiles => {
   const files = exampleRepo('nova-2');
   files['releases/nova-2/asl.yml'] +=
@@ -39,7 +27,7 @@ const withReason = (n: number): TreeFiles => {
 /** Open a PR whose acknowledged reason is `n` characters, and have the RSO approve its head. */
 async function approvedPr(number: number, n: number) {
   const files = withReason(n);
-  const pr = gh.openPull(
+  const pr = gh().openPull(
     number,
     'dev-mallory',
     MAIN,
@@ -47,8 +35,8 @@ async function approvedPr(number: number, n: number) {
     files,
     releaseChanges(files),
   );
-  await deliver(bot, 'pull_request', pullRequestEvent(gh, pr));
-  await deliver(bot, 'issue_comment', commentEvent(gh, gh.comment(pr.number, 'rso-kaplan', '/rso approve')));
+  await deliver(bot(), 'pull_request', pullRequestEvent(gh(), pr));
+  await deliver(bot(), 'issue_comment', commentEvent(gh(), gh().comment(pr.number, 'rso-kaplan', '/rso approve')));
   return pr;
 }
 
@@ -65,11 +53,11 @@ describe('check-run output sized by the PR author', () => {
     expect(check(pr.head)!.output.text!.length).toBeLessThanOrEqual(LIMIT);
     // The RSO reads the release and rejects it.
     await deliver(
-      bot,
+      bot(),
       'issue_comment',
       commentEvent(
-        gh,
-        gh.comment(
+        gh(),
+        gh().comment(
           pr.number,
           'rso-kaplan',
           `/rso reject ${'The uplift trial is missing; do not ship this. '.repeat(8)}`,

@@ -7,17 +7,22 @@ import { exampleRepo } from './repo.js';
 
 /**
  * For one test file: the stand-in with the example config on base commit `base`, the RSO
- * `rso-kaplan` as a user, and the App running against it; both stop after the file.
+ * `rso-kaplan` as a user, and the App running against it (with `env` over the usual environment);
+ * both stop after the file. `before` changes the stand-in before it starts.
  */
-export function exampleAppAgainstStandIn(base: string): { gh: () => GitHubStandIn; bot: () => BotProcess } {
+export function exampleAppAgainstStandIn(
+  base: string,
+  opts: { env?: NodeJS.ProcessEnv; before?: (gh: GitHubStandIn) => void } = {},
+): { gh: () => GitHubStandIn; bot: () => BotProcess } {
   let gh: GitHubStandIn | undefined;
   let bot: BotProcess | undefined;
   beforeAll(async () => {
     gh = new GitHubStandIn();
+    opts.before?.(gh);
     await gh.start();
     gh.commits.set(base, { '.github/asl-gate.yml': exampleRepo()['.github/asl-gate.yml'], 'README.md': '# models\n' });
     gh.user('rso-kaplan');
-    bot = await startBot(gh);
+    bot = await startBot(gh, opts.env);
   });
   afterAll(async () => {
     await bot?.stop();
